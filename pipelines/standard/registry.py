@@ -1,0 +1,259 @@
+"""Table registry: every table of the standard, read once from the XSDs.
+
+The XSDs in ``xsd/`` are the single source of truth. This module asks xmlschema for each table's
+root/list/row tags, its fields in order, and the named leaf type of every field, and maps the named type to
+an Arrow type. Nothing else in the product lists columns: the generator, the normalizer, the lake and the
+warehouse all take them from here.
+
+A table may have several versions (XML13 as amended by QĐ 3176); :meth:`Registry.for_file` picks the one in
+force on the file's date, and :meth:`Registry.table_schema` is the union a warehouse table stores.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import xmlschema
+from lxml import etree
+
+from pipelines.paths import xsd_dir
+
+SCHEMA_INFO_NS = "urn:bhyt-etl:schema-info"
+
+#: Named leaf types of ``xsd/bhyt-types.xsd`` and the Arrow type each is stored as.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "Text": pa.string(),
+    "Code": pa.string(),
+    "Key": pa.string(),
+    "Integer": pa.int64(),
+    "Money": pa.decimal128(18, 2),
+    "UnitPrice": pa.decimal128(18, 3),
+    "Quantity": pa.decimal128(18, 3),
+    "Percent": pa.decimal128(5, 2),
+    "Measure": pa.decimal128(9, 2),
+    "Date": pa.date32(),
+    "DateTime": pa.timestamp("s"),
+    "BirthDateTime": pa.string(),
+    "DateList": pa.string(),
+    "DateOrDateTime": pa.string(),
+}
+
+#: Columns added to every row of every table: where the row came from.
+LINEAGE_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("source_sha256", pa.string(), nullable=False),
+    pa.field("macskcb", pa.string(), nullable=False),
+    pa.field("received_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    pa.field("standard_version", pa.string(), nullable=False),
+)
+
+#: LOAIHOSO values carried inside GIAMDINHHS (XML0 and XML12 are separate messages).
+ENVELOPE_TABLES = ("XML1", "XML2", "XML3", "XML4", "XML5", "XML6", "XML7", "XML8", "XML9", "XML10", "XML11",
+                   "XML13", "XML14", "XML15")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One leaf element of a table."""
+
+    tag: str  # the standard's element name, e.g. T_BHTT
+    xsd_type: str  # the named leaf type in bhyt-types.xsd, e.g. Money
+    max_length: int | None
+    required: bool
+    enumeration: tuple[str, ...] | None
+    doc_en: str
+    doc_vi: str
+
+    @property
+    def column(self) -> str:
+        """Warehouse column name: the standard's name in lower case (``t_bhtt``)."""
+        return self.tag.lower()
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.xsd_type]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One version of one table of the standard."""
+
+    loaihoso: str  # XML1 .. XML15 (XML0: check-in, XML12: medical assessment)
+    version: str  # QD4750, QD3176
+    effective_from: date
+    root_tag: str
+    list_tag: str | None  # None for flat tables (fields directly under the root)
+    row_tag: str | None
+    title_vi: str
+    title_en: str
+    xsd_path: Path
+    fields: tuple[Field, ...]
+    _by_tag: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_tag.update({f.tag: f for f in self.fields})
+
+    @property
+    def is_flat(self) -> bool:
+        return self.list_tag is None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(f.tag for f in self.fields)
+
+    def field(self, tag: str) -> Field:
+        return self._by_tag[tag]
+
+    def has(self, tag: str) -> bool:
+        return tag in self._by_tag
+
+    def arrow_schema(self, lineage: bool = True) -> pa.Schema:
+        cols = [pa.field(f.column, f.arrow_type) for f in self.fields]
+        return pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
+
+
+@dataclass
+class Registry:
+    """All tables of the standard, from the XSDs of one folder."""
+
+    xsd_folder: Path
+    versions: dict[str, tuple[TableSpec, ...]]  # loaihoso -> versions, oldest first
+    envelope_xsd: Path
+
+    def loaihoso(self) -> tuple[str, ...]:
+        return tuple(self.versions)
+
+    def latest(self, loaihoso: str) -> TableSpec:
+        return self.versions[loaihoso][-1]
+
+    def for_file(self, loaihoso: str, file_date: date) -> TableSpec:
+        """The version of a table in force on ``file_date`` (the envelope's NGAYLAP)."""
+        candidates = self.versions[loaihoso]
+        chosen = candidates[0]
+        for spec in candidates:
+            if spec.effective_from <= file_date:
+                chosen = spec
+        return chosen
+
+    def table_columns(self, loaihoso: str) -> tuple[Field, ...]:
+        """Fields of every version of a table, in order of first appearance (what a warehouse table holds)."""
+        seen: dict[str, Field] = {}
+        for spec in reversed(self.versions[loaihoso]):
+            for f in spec.fields:
+                seen.setdefault(f.tag, f)
+        order: list[str] = []
+        for spec in self.versions[loaihoso]:
+            for f in spec.fields:
+                if f.tag not in order:
+                    order.append(f.tag)
+        return tuple(seen[t] for t in order)
+
+    def table_schema(self, loaihoso: str, lineage: bool = True) -> pa.Schema:
+        cols = [pa.field(f.column, f.arrow_type) for f in self.table_columns(loaihoso)]
+        return pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
+
+    def __iter__(self) -> Iterator[TableSpec]:
+        for specs in self.versions.values():
+            yield from specs
+
+
+def _named_base(xsd_type: xmlschema.validators.XsdSimpleType) -> str:
+    t = xsd_type
+    while t is not None and t.name not in ARROW_TYPES:
+        t = getattr(t, "base_type", None)
+    if t is None:
+        raise ValueError(f"leaf type {xsd_type!r} does not derive from a named type of bhyt-types.xsd")
+    return t.name
+
+
+def _docs(element: xmlschema.validators.XsdElement) -> tuple[str, str]:
+    en = vi = ""
+    if element.annotation is not None:
+        for d in element.annotation.documentation:
+            lang = d.get("{http://www.w3.org/XML/1998/namespace}lang")
+            if lang == "vi":
+                vi = (d.text or "").strip()
+            else:
+                en = (d.text or "").strip()
+    if not en and element.type.annotation is not None:  # named types (XML2/XML3 money fields)
+        for d in element.type.annotation.documentation:
+            if d.get("{http://www.w3.org/XML/1998/namespace}lang") == "vi":
+                vi = vi or (d.text or "").strip()
+            else:
+                en = (d.text or "").strip()
+    return en, vi
+
+
+def _leaves(group: xmlschema.validators.XsdGroup, out: dict[str, xmlschema.validators.XsdElement]) -> None:
+    for particle in group:
+        if isinstance(particle, xmlschema.validators.XsdElement):
+            out.setdefault(particle.name, particle)  # the money choice repeats names: first order wins
+        else:
+            _leaves(particle, out)
+
+
+def _table_from_xsd(path: Path) -> TableSpec:
+    info = etree.parse(str(path)).find(f".//{{{SCHEMA_INFO_NS}}}table")
+    if info is None:
+        raise ValueError(f"{path.name}: no <bhyt:table> annotation")
+    schema = xmlschema.XMLSchema(str(path))
+    root = schema.elements[info.get("root")]
+    container = root
+    list_tag = info.get("list") or None
+    row_tag = info.get("row") or None
+    if list_tag:
+        container = root.type.content[0]
+        assert container.name == list_tag, f"{path.name}: list element {container.name} != {list_tag}"
+        container = container.type.content[0]
+        assert container.name == row_tag, f"{path.name}: row element {container.name} != {row_tag}"
+    leaves: dict[str, xmlschema.validators.XsdElement] = {}
+    _leaves(container.type.content, leaves)
+    fields = []
+    for tag, el in leaves.items():
+        if tag == "CHUKYDONVI":
+            continue
+        en, vi = _docs(el)
+        enum = el.type.enumeration
+        max_len = getattr(el.type, "max_length", None)
+        fields.append(
+            Field(
+                tag=tag,
+                xsd_type=_named_base(el.type),
+                max_length=max_len,
+                required=el.min_occurs > 0 and (getattr(el.type, "min_length", None) or 0) > 0,
+                enumeration=tuple(v for v in enum if v != "") if enum else None,
+                doc_en=en,
+                doc_vi=vi,
+            )
+        )
+    return TableSpec(
+        loaihoso=info.get("loaihoso"),
+        version=info.get("version"),
+        effective_from=date.fromisoformat(info.get("effective_from")),
+        root_tag=root.name,
+        list_tag=list_tag,
+        row_tag=row_tag,
+        title_vi=info.get("title_vi"),
+        title_en=info.get("title_en"),
+        xsd_path=path,
+        fields=tuple(fields),
+    )
+
+
+@functools.cache
+def load_registry(folder: Path | None = None) -> Registry:
+    """Read every table XSD of ``folder`` (default: the project's ``xsd/``) once per process."""
+    folder = Path(folder) if folder else xsd_dir()
+    versions: dict[str, list[TableSpec]] = {}
+    for path in sorted(folder.glob("XML*.xsd")):
+        spec = _table_from_xsd(path)
+        versions.setdefault(spec.loaihoso, []).append(spec)
+    ordered = {
+        lh: tuple(sorted(specs, key=lambda s: s.effective_from))
+        for lh, specs in sorted(versions.items(), key=lambda kv: int(kv[0][3:]))
+    }
+    return Registry(xsd_folder=folder, versions=ordered, envelope_xsd=folder / "GIAMDINHHS.xsd")
