@@ -1,0 +1,45 @@
+"""The reference catalogues of ``data/catalogs/`` as the generator uses them."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.paths import catalog_dir
+
+
+def read_csv(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    path = (folder or catalog_dir()) / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    icd10: dict[str, dict[str, str]]
+    drugs: list[dict[str, str]]
+    services: list[dict[str, str]]
+    supplies: list[dict[str, str]]
+    card_groups: list[tuple[str, int]]
+    provinces: dict[str, str]
+
+    def services_in(self, *groups: str) -> list[dict[str, str]]:
+        return [s for s in self.services if s["ma_nhom"] in groups]
+
+    def drugs_in(self, *groups: str) -> list[dict[str, str]]:
+        return [d for d in self.drugs if d["ma_nhom"] in groups]
+
+
+@functools.cache
+def load_catalogs(folder: Path | None = None) -> Catalogs:
+    groups = [(r["group_code"], int(r["benefit_level"])) for r in read_csv("card_groups.csv", folder)]
+    return Catalogs(
+        icd10={r["code"]: r for r in read_csv("icd10.csv", folder)},
+        drugs=read_csv("drugs.csv", folder),
+        services=read_csv("services.csv", folder),
+        supplies=read_csv("supplies.csv", folder),
+        card_groups=groups,
+        provinces={r["province_code"]: r["name"] for r in read_csv("provinces.csv", folder)},
+    )

@@ -1,0 +1,79 @@
+"""Settings: defaults, then a TOML file, then ``BHYT_*`` environment variables, then command-line flags.
+
+``BHYT_MAX_FILE_MB=128`` sets ``max_file_mb``; the TOML file (``--config FILE`` or ``BHYT_CONFIG``) holds the
+same names at top level. Flags win over everything.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_file_mb: float = 64.0  # raw file size cap (SEC.TOO_LARGE)
+    max_payload_mb: float = 32.0  # decoded size cap of one NOIDUNGFILE (ENV.PAYLOAD_TOO_LARGE)
+    max_hoso_per_file: int = 5000
+    allow_sha1_before: datetime | None = None  # legacy SHA-1 accepted for files received before this instant
+    trust: Path | None = None
+    landing: str | None = None
+    lake: Path | None = None
+    warehouse: Path | None = None
+    workers: int = 0  # 0: one per core
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_payload_bytes(self) -> int:
+        return int(self.max_payload_mb * 1024 * 1024)
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = str(kinds[name])
+    if value is None or value == "":
+        return None
+    try:
+        if "Path" in kind:
+            return Path(value)
+        if "datetime" in kind:
+            return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        if kind == "float":
+            return float(value)
+        if kind == "int":
+            return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"setting {name}: cannot read {value!r} ({exc}); fix BHYT_{name.upper()} "
+                                 f"or the TOML key {name}") from exc
+    return value
+
+
+def load_settings(config: Path | None = None, **flags: Any) -> Settings:
+    """Resolve the settings; unknown TOML keys are an error (a typo must not pass silently)."""
+    values: dict[str, Any] = {}
+    names = {f.name for f in fields(Settings)}
+    config = config or (Path(os.environ["BHYT_CONFIG"]) if os.environ.get("BHYT_CONFIG") else None)
+    if config:
+        try:
+            data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"cannot read the settings file {config}: {exc}") from exc
+        unknown = set(data) - names
+        if unknown:
+            raise ConfigurationError(f"unknown settings in {config}: {', '.join(sorted(unknown))}")
+        values.update({k: _coerce(k, v) for k, v in data.items()})
+    for name in names:
+        env = os.environ.get(f"BHYT_{name.upper()}")
+        if env is not None:
+            values[name] = _coerce(name, env)
+    values.update({k: _coerce(k, v) for k, v in flags.items() if v is not None})
+    return replace(Settings(), **values)
