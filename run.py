@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bootstrap for a fresh machine with nothing but Python 3.11+: `python3 run.py demo` or `python3 run.py test`.
+"""Bootstrap on a fresh machine with only Python 3.11+: `python3 run.py demo` or `python3 run.py test`.
 
 Creates ./.venv, installs the project (and its test extras) into it when pyproject.toml changed since the
 last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, then pytest). Standard
@@ -22,14 +22,17 @@ STAMP = VENV / ".installed-from"
 
 
 def ensure_env() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before anything is installed
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
     if not (BIN / "python").exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
-        print("installing bhyt-etl and its dependencies into .venv (first run takes a few minutes) ...", flush=True)
+        print(
+            "installing bhyt-etl and its dependencies into .venv (first run takes a few minutes) ...",
+            flush=True,
+        )
         pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "install", "-e", f"{ROOT}[test]"], check=True)

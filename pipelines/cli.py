@@ -16,12 +16,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate.landing import generate_landing
 
     started = time.perf_counter()
-    manifest = generate_landing(Path(args.landing), Path(args.trust), facilities=args.facilities,
-                                claims=args.claims, seed=args.seed, defects=args.defects, period=args.period)
+    manifest = generate_landing(
+        Path(args.landing),
+        Path(args.trust),
+        facilities=args.facilities,
+        claims=args.claims,
+        seed=args.seed,
+        defects=args.defects,
+        period=args.period,
+    )
     claims = sum(len(f.claims) for f in manifest.files if f.kind == "claim")
     defects = sum(f.kind == "defect" for f in manifest.files)
-    print(f"wrote {len(manifest.files)} files ({claims} claims, {defects} defects) for "
-          f"{len(manifest.facilities)} facilities under {args.landing} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"wrote {len(manifest.files)} files ({claims} claims, {defects} defects) for "
+        f"{len(manifest.facilities)} facilities under {args.landing} in {time.perf_counter() - started:.1f} s"
+    )
     print(f"trust directory: {args.trust}; expected outcomes: {Path(args.landing) / 'manifest.json'}")
     return 0
 
@@ -40,7 +49,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
         m = re.search(rb"<MACSKCB>\s*([0-9A-Za-z]{5})\s*</MACSKCB>", raw)
         folder = m.group(1).decode() if m else ""
-    result = process_file(raw, file_name=path.name, folder_macskcb=folder, received_at=datetime.now(UTC), ctx=ctx)
+    result = process_file(
+        raw, file_name=path.name, folder_macskcb=folder, received_at=datetime.now(UTC), ctx=ctx
+    )
     json.dump(result.receipt, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0 if result.status in ("accepted", "partially_accepted") else 1
@@ -57,8 +68,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     landing, trust = work / "landing", work / "trust"
     marker = work / ".bhyt-demo"
     if work.exists() and any(work.iterdir()) and not marker.exists():
-        print(f"bhyt-etl demo: {work} is not empty and was not made by a demo; choose another --workdir",
-              file=sys.stderr)
+        print(
+            f"bhyt-etl demo: {work} is not empty and was not made by a demo; choose another --workdir",
+            file=sys.stderr,
+        )
         return 2
     import shutil
 
@@ -68,8 +81,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     marker.write_text("made by bhyt-etl demo; the next demo run replaces this folder's contents\n")
     started = time.perf_counter()
     manifest = generate_landing(landing, trust, facilities=3, claims=40, seed=args.seed, defects=True)
-    print(f"generated {len(manifest.files)} files for {len(manifest.facilities)} facilities in "
-          f"{time.perf_counter() - started:.1f} s  ({landing})")
+    print(
+        f"generated {len(manifest.files)} files for {len(manifest.facilities)} facilities in "
+        f"{time.perf_counter() - started:.1f} s  ({landing})"
+    )
     ctx = Context.create(trust)
     now = datetime.now(UTC)
     seen: set[str] = set()
@@ -78,8 +93,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"\n{'file':<58} {'status':<19} codes")
     for entry in sorted(manifest.files, key=lambda e: e.path):
         raw = (landing / entry.path).read_bytes()
-        result = process_file(raw, file_name=Path(entry.path).name, folder_macskcb=entry.macskcb,
-                              received_at=now, ctx=ctx)
+        result = process_file(
+            raw, file_name=Path(entry.path).name, folder_macskcb=entry.macskcb, received_at=now, ctx=ctx
+        )
         status = result.status
         if result.receipt["sha256"] in seen:
             status = "duplicate"
@@ -89,7 +105,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ok = status == entry.expected_status and set(entry.expected_codes) <= set(codes)
         mismatches += not ok
         if entry.kind == "defect" or not ok:
-            print(f"{entry.path:<58} {status:<19} {', '.join(codes)}{'' if ok else '   <-- expected ' + entry.expected_status}")
+            print(
+                f"{entry.path:<58} {status:<19} {', '.join(codes)}"
+                + ("" if ok else f"   <-- expected {entry.expected_status}")
+            )
     print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) + f"; {mismatches} unexpected")
     print(f"\nTry one file yourself:\n  bhyt-etl verify {landing}/<MACSKCB>/inbox/<file>.xml --trust {trust}")
     return 1 if mismatches else 0
@@ -102,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--workdir", default="demo", help="folder for the generated landing tree (default ./demo)")
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(func=_cmd_demo)
-    g = sub.add_parser("generate", help="write signed synthetic claim files, a trust directory and a manifest")
+    g = sub.add_parser(
+        "generate", help="write signed synthetic claim files, a trust directory and a manifest"
+    )
     g.add_argument("--landing", required=True, help="landing root: files go to <landing>/<MACSKCB>/inbox/")
     g.add_argument("--trust", required=True, help="trust directory to write (roots.pem, facilities.csv, ...)")
     g.add_argument("--facilities", type=int, default=3)
@@ -114,8 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="one file: the receipt ingest would give it, as JSON on stdout")
     v.add_argument("file")
     v.add_argument("--trust", required=True)
-    v.add_argument("--facility", help="facility folder (MACSKCB) the file was sent to; default: from the path "
-                                      "<MACSKCB>/inbox/FILE, else the file's own MACSKCB")
+    v.add_argument(
+        "--facility",
+        help="facility folder (MACSKCB) the file was sent to; default: from the path "
+        "<MACSKCB>/inbox/FILE, else the file's own MACSKCB",
+    )
     v.add_argument("--config", help="settings TOML file")
     v.set_defaults(func=_cmd_verify)
     return p

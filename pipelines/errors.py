@@ -43,7 +43,9 @@ def catalogue() -> dict[str, CatalogueEntry]:
         if spec.loaihoso in ("XML0", "XML12") or code in out:
             continue
         out[code] = CatalogueEntry(
-            code=code, severity=template["severity"], scope=template["scope"],
+            code=code,
+            severity=template["severity"],
+            scope=template["scope"],
             message_vi=template["message_vi"].format(loaihoso=spec.loaihoso, title_vi=spec.title_vi),
             message_en=template["message_en"].format(loaihoso=spec.loaihoso, title_en=spec.title_en),
         )
@@ -95,10 +97,13 @@ class Problem:
 class PipelineError(Exception):
     """Base of the product's exceptions: a message that says what to do, plus where it happened."""
 
-    def __init__(self, message: str, *, facility: str | None = None, file: str | None = None,
-                 stage: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, facility: str | None = None, file: str | None = None, stage: str | None = None
+    ) -> None:
         self.facility, self.file, self.stage = facility, file, stage
-        where = ", ".join(f"{k}={v}" for k, v in (("stage", stage), ("facility", facility), ("file", file)) if v)
+        where = ", ".join(
+            f"{k}={v}" for k, v in (("stage", stage), ("facility", facility), ("file", file)) if v
+        )
         super().__init__(f"{message} [{where}]" if where else message)
 
 

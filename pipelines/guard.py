@@ -79,13 +79,16 @@ def check_encoding(raw: bytes) -> Problem | None:
     body = raw[3:] if raw.startswith(_UTF8_BOM) else raw
     m = _DECLARED_ENCODING.match(body[:200])
     if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        return Problem("XML.ENCODING", detail=f"declared encoding {m.group(1).decode('ascii')!r}; "
-                                              "the standard requires UTF-8")
+        return Problem(
+            "XML.ENCODING",
+            detail=f"declared encoding {m.group(1).decode('ascii')!r}; the standard requires UTF-8",
+        )
     return None
 
 
-def parse_document(raw: bytes, parser: etree.XMLParser, *, what: str = "file") -> tuple[etree._Element | None,
-                                                                                          Problem | None]:
+def parse_document(
+    raw: bytes, parser: etree.XMLParser, *, what: str = "file"
+) -> tuple[etree._Element | None, Problem | None]:
     """Parse untrusted bytes with the hardened parser. Returns (root, None) or (None, problem).
 
     Any DOCTYPE or entity declaration is SEC.DOCTYPE (checked on the prolog before parsing, and on the

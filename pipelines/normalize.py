@@ -40,8 +40,14 @@ def _decimal(text: str) -> Decimal:
 
 
 CONVERTERS: dict[str, Callable[[str], Any]] = {
-    "Integer": int, "Money": _decimal, "UnitPrice": _decimal, "Quantity": _decimal, "Percent": _decimal,
-    "Measure": _decimal, "Date": _date, "DateTime": _datetime,
+    "Integer": int,
+    "Money": _decimal,
+    "UnitPrice": _decimal,
+    "Quantity": _decimal,
+    "Percent": _decimal,
+    "Measure": _decimal,
+    "Date": _date,
+    "DateTime": _datetime,
 }
 
 
@@ -58,8 +64,9 @@ def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
     return out
 
 
-def type_rows(rows: list[dict[str, str]], spec: TableSpec, *, ma_lk: str | None) -> tuple[list[dict[str, Any]],
-                                                                                         list[Problem]]:
+def type_rows(
+    rows: list[dict[str, str]], spec: TableSpec, *, ma_lk: str | None
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Typed values for the rows of one table; XSD.VALUE problems for values that have no typed meaning."""
     typed_rows, problems = [], []
     for i, row in enumerate(rows, 1):
@@ -78,15 +85,29 @@ def type_rows(rows: list[dict[str, str]], spec: TableSpec, *, ma_lk: str | None)
             except (ValueError, OverflowError):
                 path = f"/{spec.root_tag}" + ("" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]")
                 shown = f" {text!r}" if f.xsd_type in ("Date", "DateTime") else ""
-                problems.append(Problem("XSD.VALUE", detail=f"{f.tag}:{shown} is not a real {f.xsd_type.lower()}",
-                                        loaihoso=spec.loaihoso, ma_lk=ma_lk, path=f"{path}/{f.tag}"))
+                problems.append(
+                    Problem(
+                        "XSD.VALUE",
+                        detail=f"{f.tag}:{shown} is not a real {f.xsd_type.lower()}",
+                        loaihoso=spec.loaihoso,
+                        ma_lk=ma_lk,
+                        path=f"{path}/{f.tag}",
+                    )
+                )
                 typed[f.column] = None
         typed_rows.append(typed)
     return typed_rows, problems
 
 
-def to_batch(registry: Registry, loaihoso: str, rows: Iterable[tuple[dict[str, Any], str]], *,
-             source_sha256: str, macskcb: str, received_at: datetime) -> pa.RecordBatch:
+def to_batch(
+    registry: Registry,
+    loaihoso: str,
+    rows: Iterable[tuple[dict[str, Any], str]],
+    *,
+    source_sha256: str,
+    macskcb: str,
+    received_at: datetime,
+) -> pa.RecordBatch:
     """One record batch of a table's warehouse schema from typed rows (each with its standard version)."""
     schema = registry.table_schema(loaihoso)
     rows = list(rows)

@@ -41,7 +41,9 @@ class Context:
 
     @classmethod
     def create(cls, trust_dir: Path, settings: Settings | None = None) -> Context:
-        return cls(registry=load_registry(), trust=TrustStore.load(Path(trust_dir)), settings=settings or Settings())
+        return cls(
+            registry=load_registry(), trust=TrustStore.load(Path(trust_dir)), settings=settings or Settings()
+        )
 
     @property
     def policy(self) -> SignaturePolicy:
@@ -61,22 +63,40 @@ class FileResult:
 def _signature_block(outcome: SignatureOutcome | None) -> dict[str, Any]:
     if outcome is None:
         return {"status": "not_checked", "signer_subject": None, "signer_sha256": None, "algorithm": None}
-    return {"status": outcome.status, "signer_subject": outcome.signer_subject,
-            "signer_sha256": outcome.signer_sha256, "algorithm": outcome.algorithm,
-            "revocation": outcome.revocation}
-
-
-def _receipt(file_name: str, sha256: str, macskcb: str, received_at: datetime, status: str,
-             signature: dict[str, Any], claims: list[dict[str, Any]], problems: list[Problem]) -> dict[str, Any]:
     return {
-        "file": file_name, "sha256": sha256, "macskcb": macskcb, "received_at": received_at.isoformat(),
-        "status": status, "signature": signature, "claims": claims,
+        "status": outcome.status,
+        "signer_subject": outcome.signer_subject,
+        "signer_sha256": outcome.signer_sha256,
+        "algorithm": outcome.algorithm,
+        "revocation": outcome.revocation,
+    }
+
+
+def _receipt(
+    file_name: str,
+    sha256: str,
+    macskcb: str,
+    received_at: datetime,
+    status: str,
+    signature: dict[str, Any],
+    claims: list[dict[str, Any]],
+    problems: list[Problem],
+) -> dict[str, Any]:
+    return {
+        "file": file_name,
+        "sha256": sha256,
+        "macskcb": macskcb,
+        "received_at": received_at.isoformat(),
+        "status": status,
+        "signature": signature,
+        "claims": claims,
         "errors": [p.to_receipt() for p in problems],
     }
 
 
-def _claim_tables(claim: Claim, ctx: Context, ngaylap: Any) -> tuple[dict[str, list[tuple[dict, str]]],
-                                                                     list[Problem]]:
+def _claim_tables(
+    claim: Claim, ctx: Context, ngaylap: Any
+) -> tuple[dict[str, list[tuple[dict, str]]], list[Problem]]:
     """Validate and type every table of one claim; problems reject the claim."""
     problems: list[Problem] = []
     typed: dict[str, list[tuple[dict, str]]] = {}
@@ -93,10 +113,17 @@ def _claim_tables(claim: Claim, ctx: Context, ngaylap: Any) -> tuple[dict[str, l
         rows = table_rows(table.root, spec)
         for i, row in enumerate(rows, 1):
             if row.get("MA_LK", "").strip() != (claim.ma_lk or ""):
-                problems.append(Problem(f"XSD.{spec.loaihoso}", detail="MA_LK differs from the claim's XML1",
-                                        loaihoso=spec.loaihoso, ma_lk=claim.ma_lk,
-                                        path=f"/{spec.root_tag}" + ("" if spec.is_flat else
-                                                                    f"/{spec.list_tag}/{spec.row_tag}[{i}]") + "/MA_LK"))
+                problems.append(
+                    Problem(
+                        f"XSD.{spec.loaihoso}",
+                        detail="MA_LK differs from the claim's XML1",
+                        loaihoso=spec.loaihoso,
+                        ma_lk=claim.ma_lk,
+                        path=f"/{spec.root_tag}"
+                        + ("" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]")
+                        + "/MA_LK",
+                    )
+                )
                 break
         values, found = type_rows(rows, spec, ma_lk=claim.ma_lk)
         problems.extend(found)
@@ -112,29 +139,50 @@ def _signature_slots(root: etree._Element) -> Problem | None:
     slots = root.findall("CHUKYDONVI")
     signatures = list(root.iter(DS_SIGNATURE))
     if len(slots) > 1 or len(signatures) > 1:
-        return Problem("SIG.STRUCTURE", detail=f"{len(slots)} CHUKYDONVI and {len(signatures)} Signature elements; "
-                                                "exactly one of each is allowed")
+        return Problem(
+            "SIG.STRUCTURE",
+            detail=f"{len(slots)} CHUKYDONVI and {len(signatures)} Signature elements; "
+            "exactly one of each is allowed",
+        )
     return None
 
 
-def process_file(raw: bytes, *, file_name: str, folder_macskcb: str, received_at: datetime,
-                 ctx: Context) -> FileResult:
-    """Everything ingest decides about one file. Never raises: an internal failure is a SYS.INTERNAL receipt."""
+def process_file(
+    raw: bytes, *, file_name: str, folder_macskcb: str, received_at: datetime, ctx: Context
+) -> FileResult:
+    """Everything ingest decides about one file.
+
+    Never raises: an internal failure gives a SYS.INTERNAL receipt.
+    """
     sha256 = hashlib.sha256(raw).hexdigest()
     try:
         return _process(raw, sha256, file_name, folder_macskcb, received_at, ctx)
     except Exception as exc:  # noqa: BLE001 - the boundary: every file ends with a receipt
         log.exception("internal error on file sha256=%s facility=%s", sha256[:12], folder_macskcb)
         problem = Problem("SYS.INTERNAL", detail=type(exc).__name__)
-        return FileResult(_receipt(file_name, sha256, folder_macskcb, received_at, "rejected",
-                                   _signature_block(None), [], [problem]))
+        return FileResult(
+            _receipt(
+                file_name,
+                sha256,
+                folder_macskcb,
+                received_at,
+                "rejected",
+                _signature_block(None),
+                [],
+                [problem],
+            )
+        )
 
 
-def _process(raw: bytes, sha256: str, file_name: str, folder: str, received_at: datetime,
-             ctx: Context) -> FileResult:
+def _process(
+    raw: bytes, sha256: str, file_name: str, folder: str, received_at: datetime, ctx: Context
+) -> FileResult:
     def reject(problems: list[Problem], outcome: SignatureOutcome | None = None) -> FileResult:
-        return FileResult(_receipt(file_name, sha256, folder, received_at, "rejected", _signature_block(outcome),
-                                   [], problems))
+        return FileResult(
+            _receipt(
+                file_name, sha256, folder, received_at, "rejected", _signature_block(outcome), [], problems
+            )
+        )
 
     problem = check_size(raw, ctx.settings.max_file_bytes)
     if problem:
@@ -154,8 +202,12 @@ def _process(raw: bytes, sha256: str, file_name: str, folder: str, received_at: 
         return reject([Problem(outcome.code, detail=outcome.detail)], outcome)
     if outcome.status == "valid_legacy_sha1":
         warnings.append(Problem("SIG.LEGACY_SHA1", detail=outcome.detail))
-    envelope, problems = unpack(outcome.signed_root, folder_macskcb=folder, parser=ctx.parser,
-                                max_payload_bytes=ctx.settings.max_payload_bytes)
+    envelope, problems = unpack(
+        outcome.signed_root,
+        folder_macskcb=folder,
+        parser=ctx.parser,
+        max_payload_bytes=ctx.settings.max_payload_bytes,
+    )
     if problems:
         return reject(problems, outcome)
     warnings.extend(envelope.warnings)
@@ -177,6 +229,14 @@ def _process(raw: bytes, sha256: str, file_name: str, folder: str, received_at: 
         lh: to_batch(ctx.registry, lh, rows, source_sha256=sha256, macskcb=folder, received_at=received_at)
         for lh, rows in accepted.items()
     }
-    receipt = _receipt(file_name, sha256, folder, received_at, status, _signature_block(outcome), claims_out,
-                       claim_problems + warnings)
+    receipt = _receipt(
+        file_name,
+        sha256,
+        folder,
+        received_at,
+        status,
+        _signature_block(outcome),
+        claims_out,
+        claim_problems + warnings,
+    )
     return FileResult(receipt, batches)

@@ -52,8 +52,9 @@ def _coerce(name: str, value: Any) -> Any:
         if kind == "int":
             return int(value)
     except ValueError as exc:
-        raise ConfigurationError(f"setting {name}: cannot read {value!r} ({exc}); fix BHYT_{name.upper()} "
-                                 f"or the TOML key {name}") from exc
+        raise ConfigurationError(
+            f"setting {name}: cannot read {value!r} ({exc}); fix BHYT_{name.upper()} or the TOML key {name}"
+        ) from exc
     return value
 
 

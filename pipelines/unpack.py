@@ -54,7 +54,9 @@ class Envelope:
 def decode_payload(text: str | None, max_bytes: int) -> tuple[bytes | None, Problem | None]:
     raw = _WS.sub(b"", (text or "").encode("ascii", errors="replace"))
     if len(raw) // 4 * 3 > max_bytes:
-        return None, Problem("ENV.PAYLOAD_TOO_LARGE", detail=f"about {len(raw) // 4 * 3} bytes > cap {max_bytes}")
+        return None, Problem(
+            "ENV.PAYLOAD_TOO_LARGE", detail=f"about {len(raw) // 4 * 3} bytes > cap {max_bytes}"
+        )
     if not raw:
         return None, Problem("ENV.BASE64", detail="empty NOIDUNGFILE")
     try:
@@ -70,18 +72,29 @@ def _ngaylap(text: str) -> date:
         return date.today()
 
 
-def unpack(signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XMLParser,
-           max_payload_bytes: int) -> tuple[Envelope | None, list[Problem]]:
+def unpack(
+    signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XMLParser, max_payload_bytes: int
+) -> tuple[Envelope | None, list[Problem]]:
     """The claims of a verified envelope, or the file-level problems that reject it."""
     macskcb = (signed_root.findtext("THONGTINDONVI/MACSKCB") or "").strip()
     if macskcb != folder_macskcb:
-        return None, [Problem("ENV.FACILITY_MISMATCH", detail=f"file says {macskcb}, folder is {folder_macskcb}",
-                              path="/GIAMDINHHS/THONGTINDONVI/MACSKCB")]
+        return None, [
+            Problem(
+                "ENV.FACILITY_MISMATCH",
+                detail=f"file says {macskcb}, folder is {folder_macskcb}",
+                path="/GIAMDINHHS/THONGTINDONVI/MACSKCB",
+            )
+        ]
     hoso_elements = signed_root.findall("THONGTINHOSO/DANHSACHHOSO/HOSO")
     declared = (signed_root.findtext("THONGTINHOSO/SOLUONGHOSO") or "").strip()
     if declared != str(len(hoso_elements)):
-        return None, [Problem("ENV.COUNT_MISMATCH", detail=f"SOLUONGHOSO={declared}, HOSO found={len(hoso_elements)}",
-                              path="/GIAMDINHHS/THONGTINHOSO/SOLUONGHOSO")]
+        return None, [
+            Problem(
+                "ENV.COUNT_MISMATCH",
+                detail=f"SOLUONGHOSO={declared}, HOSO found={len(hoso_elements)}",
+                path="/GIAMDINHHS/THONGTINHOSO/SOLUONGHOSO",
+            )
+        ]
     problems: list[Problem] = []
     warnings: list[Problem] = []
     claims: list[Claim] = []
@@ -92,11 +105,16 @@ def unpack(signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XM
             loaihoso = (fh.findtext("LOAIHOSO") or "").strip()
             fpath = f"{hpath}/FILEHOSO[{j}]"
             if loaihoso in IGNORED_TABLES:
-                warnings.append(Problem("ENV.IGNORED_LOAIHOSO", detail=loaihoso, loaihoso=loaihoso, path=fpath))
+                warnings.append(
+                    Problem("ENV.IGNORED_LOAIHOSO", detail=loaihoso, loaihoso=loaihoso, path=fpath)
+                )
                 continue
             if loaihoso not in ENVELOPE_TABLES:
-                problems.append(Problem("ENV.UNKNOWN_LOAIHOSO", detail=f"LOAIHOSO={loaihoso[:20]}",
-                                        path=f"{fpath}/LOAIHOSO"))
+                problems.append(
+                    Problem(
+                        "ENV.UNKNOWN_LOAIHOSO", detail=f"LOAIHOSO={loaihoso[:20]}", path=f"{fpath}/LOAIHOSO"
+                    )
+                )
                 continue
             payload, problem = decode_payload(fh.findtext("NOIDUNGFILE"), max_payload_bytes)
             if problem:
@@ -109,8 +127,13 @@ def unpack(signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XM
                 problems.append(problem)  # hostile content inside a payload rejects the whole file
                 continue
             if problem:  # not well-formed inner document: that claim fails its table
-                problem = Problem(f"XSD.{loaihoso}", detail=f"not well-formed: {problem.detail}",
-                                  loaihoso=loaihoso, line=problem.line, column=problem.column)
+                problem = Problem(
+                    f"XSD.{loaihoso}",
+                    detail=f"not well-formed: {problem.detail}",
+                    loaihoso=loaihoso,
+                    line=problem.line,
+                    column=problem.column,
+                )
             claim.tables.append(InnerTable(loaihoso, root, problem))
         xml1 = claim.table("XML1")
         if not xml1:
@@ -123,8 +146,13 @@ def unpack(signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XM
     seen: set[str] = set()
     for claim in claims:
         if claim.ma_lk and claim.ma_lk in seen:
-            problems.append(Problem("ENV.DUPLICATE_MA_LK", ma_lk=claim.ma_lk,
-                                    path=f"/GIAMDINHHS/THONGTINHOSO/DANHSACHHOSO/HOSO[{claim.index}]"))
+            problems.append(
+                Problem(
+                    "ENV.DUPLICATE_MA_LK",
+                    ma_lk=claim.ma_lk,
+                    path=f"/GIAMDINHHS/THONGTINHOSO/DANHSACHHOSO/HOSO[{claim.index}]",
+                )
+            )
         if claim.ma_lk:
             seen.add(claim.ma_lk)
     if problems:

@@ -39,7 +39,9 @@ def _describe(error: xmlschema.XMLSchemaValidationError) -> str:
     if name == "XsdMinLengthFacet":
         return "empty, but the standard requires a value" if facet == 1 else f"shorter than {facet}"
     if name == "XsdPatternFacets":
-        patterns = [getattr(p, "pattern", str(p)) for p in getattr(v, "patterns", [])] or list(getattr(v, "regexps", []))
+        patterns = [getattr(p, "pattern", str(p)) for p in getattr(v, "patterns", [])] or list(
+            getattr(v, "regexps", [])
+        )
         return "does not match the required format " + " or ".join(str(p) for p in patterns)
     if name == "XsdEnumerationFacets":
         allowed = [x for x in (getattr(v, "enumeration", None) or []) if x != ""]
@@ -56,8 +58,9 @@ def _path(error: xmlschema.XMLSchemaValidationError) -> str | None:
     return path if path else None
 
 
-def explain(xsd_path: Path, root: etree._Element, code: str, *, loaihoso: str | None = None,
-            ma_lk: str | None = None) -> list[Problem]:
+def explain(
+    xsd_path: Path, root: etree._Element, code: str, *, loaihoso: str | None = None, ma_lk: str | None = None
+) -> list[Problem]:
     """Problems for a document that libxml2 rejected, explained by xmlschema (path, line, rule)."""
     problems = []
     for error in _xmlschema(xsd_path).iter_errors(root):
@@ -65,15 +68,24 @@ def explain(xsd_path: Path, root: etree._Element, code: str, *, loaihoso: str | 
         line = getattr(elem, "sourceline", None) if elem is not None else None
         tag = elem.tag if elem is not None and isinstance(elem.tag, str) else None
         detail = f"{tag}: {_describe(error)}" if tag else _describe(error)
-        problems.append(Problem(code, detail=detail, loaihoso=loaihoso, ma_lk=ma_lk, path=_path(error), line=line))
+        problems.append(
+            Problem(code, detail=detail, loaihoso=loaihoso, ma_lk=ma_lk, path=_path(error), line=line)
+        )
         if len(problems) >= MAX_EXPLAINED:
             break
     if not problems:  # libxml2 and xmlschema disagree: still report, with libxml2's first message
         log = _lxml_schema(xsd_path).error_log
         first = log[0] if len(log) else None
-        problems.append(Problem(code, detail=(first.message if first else "schema validation failed"),
-                                loaihoso=loaihoso, ma_lk=ma_lk, path=first.path if first else None,
-                                line=first.line if first else None))
+        problems.append(
+            Problem(
+                code,
+                detail=(first.message if first else "schema validation failed"),
+                loaihoso=loaihoso,
+                ma_lk=ma_lk,
+                path=first.path if first else None,
+                line=first.line if first else None,
+            )
+        )
     return problems
 
 

@@ -34,8 +34,11 @@ class Catalogs:
 
 @functools.cache
 def load_catalogs(folder: Path | None = None) -> Catalogs:
-    groups = [(r["group_code"], int(r["benefit_level"])) for r in read_csv("card_groups.csv", folder)
-              if r["benefit_level"]]  # a group whose level the source does not give is not issued here
+    groups = [
+        (r["group_code"], int(r["benefit_level"]))
+        for r in read_csv("card_groups.csv", folder)
+        if r["benefit_level"]
+    ]  # a group whose level the source does not give is not issued here
     return Catalogs(
         icd10={r["code"]: r for r in read_csv("icd10.csv", folder)},
         drugs=read_csv("drugs.csv", folder),

@@ -143,8 +143,9 @@ class EpisodeBuilder:
 
     def profile_for(self, person: Person, on: date) -> Profile | None:
         age = person.age_on(on)
-        fits = [p for p in PROFILES
-                if (not p.sex or p.sex == person.gioi_tinh) and p.age[0] <= age <= p.age[1]]
+        fits = [
+            p for p in PROFILES if (not p.sex or p.sex == person.gioi_tinh) and p.age[0] <= age <= p.age[1]
+        ]
         return self.rng.choice(fits) if fits else None
 
     # -- lines ----------------------------------------------------------------------------------------
@@ -154,30 +155,67 @@ class EpisodeBuilder:
             per_day = self.rng.choice((1, 2, 2, 3, 4))
             qty = Decimal(per_day * max(days, 1) * self.rng.choice((1, 1, 2)))
             yl = start + timedelta(minutes=self.rng.randint(20, 90))
-            rows.append({
-                "MA_THUOC": drug["ma_thuoc"], "MA_NHOM": drug["ma_nhom"], "TEN_THUOC": drug["ten_thuoc"],
-                "DON_VI_TINH": drug["don_vi_tinh"], "HAM_LUONG": drug["ham_luong"],
-                "DUONG_DUNG": drug["duong_dung"], "DANG_BAO_CHE": drug["dang_bao_che"],
-                "LIEU_DUNG": f"{per_day} {drug['don_vi_tinh'].lower()}/lần * 1 lần/ngày * {max(days, 1)} ngày",
-                "CACH_DUNG": self.rng.choice(("Uống sau ăn", "Uống trước ăn", "Uống sáng - chiều",
-                                              "Theo chỉ định của bác sĩ")),
-                "SO_DANG_KY": drug["so_dang_ky"], "TT_THAU": drug["tt_thau"], "PHAM_VI": "1",
-                "TYLE_TT_BH": "100", "SO_LUONG": fmt_dec(qty), "DON_GIA": drug["don_gia"],
-                "MA_KHOA": dept, "MA_BAC_SI": doctor, "NGAY_YL": ts(yl), "NGAY_TH_YL": ts(yl + timedelta(minutes=15)),
-                "MA_PTTT": "1", "NGUON_CTRA": "1",
-                "_bv": money(qty * Decimal(drug["don_gia"])), "_tyle": Decimal(100),
-            })
+            rows.append(
+                {
+                    "MA_THUOC": drug["ma_thuoc"],
+                    "MA_NHOM": drug["ma_nhom"],
+                    "TEN_THUOC": drug["ten_thuoc"],
+                    "DON_VI_TINH": drug["don_vi_tinh"],
+                    "HAM_LUONG": drug["ham_luong"],
+                    "DUONG_DUNG": drug["duong_dung"],
+                    "DANG_BAO_CHE": drug["dang_bao_che"],
+                    "LIEU_DUNG": f"{per_day} {drug['don_vi_tinh'].lower()}/lần * 1 lần/ngày"
+                    f" * {max(days, 1)} ngày",
+                    "CACH_DUNG": self.rng.choice(
+                        ("Uống sau ăn", "Uống trước ăn", "Uống sáng - chiều", "Theo chỉ định của bác sĩ")
+                    ),
+                    "SO_DANG_KY": drug["so_dang_ky"],
+                    "TT_THAU": drug["tt_thau"],
+                    "PHAM_VI": "1",
+                    "TYLE_TT_BH": "100",
+                    "SO_LUONG": fmt_dec(qty),
+                    "DON_GIA": drug["don_gia"],
+                    "MA_KHOA": dept,
+                    "MA_BAC_SI": doctor,
+                    "NGAY_YL": ts(yl),
+                    "NGAY_TH_YL": ts(yl + timedelta(minutes=15)),
+                    "MA_PTTT": "1",
+                    "NGUON_CTRA": "1",
+                    "_bv": money(qty * Decimal(drug["don_gia"])),
+                    "_tyle": Decimal(100),
+                }
+            )
         return rows
 
-    def _service_line(self, svc: dict[str, str], qty: Decimal, when: datetime, dept: str, doctor: str,
-                      performer: str | None = None, bed: str = "") -> dict[str, str]:
+    def _service_line(
+        self,
+        svc: dict[str, str],
+        qty: Decimal,
+        when: datetime,
+        dept: str,
+        doctor: str,
+        performer: str | None = None,
+        bed: str = "",
+    ) -> dict[str, str]:
         group = svc["ma_nhom"]
         row = {
-            "MA_DICH_VU": svc["ma_dich_vu"], "MA_NHOM": group, "TEN_DICH_VU": svc["ten_dich_vu"],
-            "DON_VI_TINH": svc["don_vi_tinh"], "PHAM_VI": "1", "SO_LUONG": fmt_dec(qty),
-            "DON_GIA_BV": svc["don_gia"], "DON_GIA_BH": svc["don_gia"], "TYLE_TT_DV": "100", "TYLE_TT_BH": "100",
-            "MA_KHOA": dept, "MA_GIUONG": bed, "MA_BAC_SI": doctor, "NGAY_YL": ts(when), "MA_PTTT": "1",
-            "_bv": money(qty * Decimal(svc["don_gia"])), "_tyle": Decimal(100),
+            "MA_DICH_VU": svc["ma_dich_vu"],
+            "MA_NHOM": group,
+            "TEN_DICH_VU": svc["ten_dich_vu"],
+            "DON_VI_TINH": svc["don_vi_tinh"],
+            "PHAM_VI": "1",
+            "SO_LUONG": fmt_dec(qty),
+            "DON_GIA_BV": svc["don_gia"],
+            "DON_GIA_BH": svc["don_gia"],
+            "TYLE_TT_DV": "100",
+            "TYLE_TT_BH": "100",
+            "MA_KHOA": dept,
+            "MA_GIUONG": bed,
+            "MA_BAC_SI": doctor,
+            "NGAY_YL": ts(when),
+            "MA_PTTT": "1",
+            "_bv": money(qty * Decimal(svc["don_gia"])),
+            "_tyle": Decimal(100),
         }
         if group in ("1", "2", "3", "8", "18"):
             row["NGUOI_THUC_HIEN"] = performer or self.rng.choice(self.nurses)
@@ -189,15 +227,29 @@ class EpisodeBuilder:
             row["PP_VO_CAM"] = self.rng.choice(("1", "2"))
         return row
 
-    def _supply_line(self, sup: dict[str, str], when: datetime, dept: str, doctor: str, svc_code: str) -> dict:
+    def _supply_line(
+        self, sup: dict[str, str], when: datetime, dept: str, doctor: str, svc_code: str
+    ) -> dict:
         qty = Decimal(self.rng.choice((1, 1, 2, 3)))
         return {
-            "MA_DICH_VU": svc_code, "MA_VAT_TU": sup["ma_vat_tu"], "MA_NHOM": sup["ma_nhom"],
-            "TEN_VAT_TU": sup["ten_vat_tu"], "DON_VI_TINH": sup["don_vi_tinh"], "PHAM_VI": "1",
-            "SO_LUONG": fmt_dec(qty), "DON_GIA_BV": sup["don_gia"], "DON_GIA_BH": sup["don_gia"],
-            "TT_THAU": sup["tt_thau"], "TYLE_TT_DV": "100", "TYLE_TT_BH": "100", "MA_KHOA": dept,
-            "MA_BAC_SI": doctor, "NGAY_YL": ts(when), "MA_PTTT": "1",
-            "_bv": money(qty * Decimal(sup["don_gia"])), "_tyle": Decimal(100),
+            "MA_DICH_VU": svc_code,
+            "MA_VAT_TU": sup["ma_vat_tu"],
+            "MA_NHOM": sup["ma_nhom"],
+            "TEN_VAT_TU": sup["ten_vat_tu"],
+            "DON_VI_TINH": sup["don_vi_tinh"],
+            "PHAM_VI": "1",
+            "SO_LUONG": fmt_dec(qty),
+            "DON_GIA_BV": sup["don_gia"],
+            "DON_GIA_BH": sup["don_gia"],
+            "TT_THAU": sup["tt_thau"],
+            "TYLE_TT_DV": "100",
+            "TYLE_TT_BH": "100",
+            "MA_KHOA": dept,
+            "MA_BAC_SI": doctor,
+            "NGAY_YL": ts(when),
+            "MA_PTTT": "1",
+            "_bv": money(qty * Decimal(sup["don_gia"])),
+            "_tyle": Decimal(100),
         }
 
     # -- episode --------------------------------------------------------------------------------------
@@ -209,30 +261,44 @@ class EpisodeBuilder:
         dept = DEPARTMENTS[setting]
         if setting == "out":
             start = datetime.combine(discharge_day, datetime.min.time()) + timedelta(
-                hours=rng.randint(7, 15), minutes=rng.randrange(60))
+                hours=rng.randint(7, 15), minutes=rng.randrange(60)
+            )
             end = start + timedelta(minutes=rng.randint(40, 240))
             days, ma_loai_kcb = 1, "01"
         else:
             days = rng.randint(2, 9) if setting == "in" else rng.randint(5, 20)
             end = datetime.combine(discharge_day, datetime.min.time()) + timedelta(
-                hours=rng.randint(8, 16), minutes=rng.randrange(60))
+                hours=rng.randint(8, 16), minutes=rng.randrange(60)
+            )
             start = end - timedelta(days=days - 1, hours=rng.randint(1, 5), minutes=rng.randrange(60))
             ma_loai_kcb = "03" if setting == "in" else "02"
         # lines
-        xml2 = self._drug_lines(rng.randint(1, 4) if setting == "out" else rng.randint(3, 7),
-                                days if setting != "out" else rng.choice((5, 7, 10)), start, dept, doctor)
+        xml2 = self._drug_lines(
+            rng.randint(1, 4) if setting == "out" else rng.randint(3, 7),
+            days if setting != "out" else rng.choice((5, 7, 10)),
+            start,
+            dept,
+            doctor,
+        )
         xml3: list[dict] = [self._service_line(rng.choice(self.exams), Decimal(1), start, "K01", doctor)]
         paraclinical = []
         for svc in rng.sample(self.labs, min(profile.labs, len(self.labs))):
-            paraclinical.append(self._service_line(svc, Decimal(1), start + timedelta(minutes=10), dept, doctor))
+            paraclinical.append(
+                self._service_line(svc, Decimal(1), start + timedelta(minutes=10), dept, doctor)
+            )
         for svc in rng.sample(self.imaging, min(profile.imaging, len(self.imaging))):
-            paraclinical.append(self._service_line(svc, Decimal(1), start + timedelta(minutes=25), dept, doctor))
+            paraclinical.append(
+                self._service_line(svc, Decimal(1), start + timedelta(minutes=25), dept, doctor)
+            )
         xml3 += paraclinical
         if setting == "in":
             bed = rng.choice(self.beds)
             bed_code = f"H{rng.randint(101, 499)}"
-            xml3.append(self._service_line(bed, Decimal(days - 1 or 1), start + timedelta(hours=1), dept, doctor,
-                                           bed=bed_code))
+            xml3.append(
+                self._service_line(
+                    bed, Decimal(days - 1 or 1), start + timedelta(hours=1), dept, doctor, bed=bed_code
+                )
+            )
         if profile.surgery and self.surgery:
             op = rng.choice(self.surgery)
             when = start + timedelta(hours=rng.randint(2, 6))
@@ -249,8 +315,9 @@ class EpisodeBuilder:
         for stt_line, row in enumerate(xml3, 1):
             self._finish_line(row, ma_lk, stt_line, muc_huong)
         ep = Episode(ma_lk=ma_lk)
-        ep.tables["XML1"] = [self._xml1(ma_lk, stt, person, profile, start, end, days, ma_loai_kcb, dept,
-                                        xml2, xml3, doctor)]
+        ep.tables["XML1"] = [
+            self._xml1(ma_lk, stt, person, profile, start, end, days, ma_loai_kcb, dept, xml2, xml3, doctor)
+        ]
         ep.tables["XML2"] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in xml2]
         ep.tables["XML3"] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in xml3]
         if paraclinical:
@@ -270,16 +337,43 @@ class EpisodeBuilder:
         bv = row["_bv"]
         bh = money(bv * row["_tyle"] / 100)
         bntt, bncct, bhtt = _line_split(bv, bh, muc_huong)
-        row.update({
-            "MA_LK": ma_lk, "STT": str(stt), "THANH_TIEN_BV": fmt_money(bv), "THANH_TIEN_BH": fmt_money(bh),
-            "T_NGUONKHAC_NSNN": "0", "T_NGUONKHAC_VTNN": "0", "T_NGUONKHAC_VTTN": "0", "T_NGUONKHAC_CL": "0",
-            "T_NGUONKHAC": "0", "MUC_HUONG": str(muc_huong), "T_BNTT": fmt_money(bntt),
-            "T_BNCCT": fmt_money(bncct), "T_BHTT": fmt_money(bhtt),
-            "_bh": bh, "_bntt": bntt, "_bncct": bncct, "_bhtt": bhtt,
-        })
+        row.update(
+            {
+                "MA_LK": ma_lk,
+                "STT": str(stt),
+                "THANH_TIEN_BV": fmt_money(bv),
+                "THANH_TIEN_BH": fmt_money(bh),
+                "T_NGUONKHAC_NSNN": "0",
+                "T_NGUONKHAC_VTNN": "0",
+                "T_NGUONKHAC_VTTN": "0",
+                "T_NGUONKHAC_CL": "0",
+                "T_NGUONKHAC": "0",
+                "MUC_HUONG": str(muc_huong),
+                "T_BNTT": fmt_money(bntt),
+                "T_BNCCT": fmt_money(bncct),
+                "T_BHTT": fmt_money(bhtt),
+                "_bh": bh,
+                "_bntt": bntt,
+                "_bncct": bncct,
+                "_bhtt": bhtt,
+            }
+        )
 
-    def _xml1(self, ma_lk: str, stt: int, p: Person, profile: Profile, start: datetime, end: datetime,
-              days: int, ma_loai_kcb: str, dept: str, xml2: list[dict], xml3: list[dict], doctor: str) -> dict:
+    def _xml1(
+        self,
+        ma_lk: str,
+        stt: int,
+        p: Person,
+        profile: Profile,
+        start: datetime,
+        end: datetime,
+        days: int,
+        ma_loai_kcb: str,
+        dept: str,
+        xml2: list[dict],
+        xml3: list[dict],
+        doctor: str,
+    ) -> dict:
         rng = self.rng
         lines = xml2 + xml3
         s = lambda key: sum((r[key] for r in lines), Decimal(0))  # noqa: E731
@@ -301,35 +395,66 @@ class EpisodeBuilder:
         so_ngay = {"01": 0, "03": (end.date() - start.date()).days + 1, "02": days}[ma_loai_kcb]
         ket_qua = "1" if profile.setting == "out" else rng.choice(("1", "1", "2", "2", "3"))
         return {
-            "MA_LK": ma_lk, "STT": str(stt), "MA_BN": p.ma_bn, "HO_TEN": p.ho_ten, "SO_CCCD": p.so_cccd,
-            "NGAY_SINH": ngay_sinh_field(p), "GIOI_TINH": p.gioi_tinh, "MA_QUOCTICH": "000", "MA_DANTOC": "01",
-            "MA_NGHE_NGHIEP": p.ma_nghe_nghiep, "DIA_CHI": f"{p.dia_chi}, {self.cat.provinces.get(p.matinh, '')}",
-            "MATINH_CU_TRU": p.matinh, "MAHUYEN_CU_TRU": f"{rng.randint(1, 999):03d}",
-            "MAXA_CU_TRU": f"{rng.randint(1, 32000):05d}", "DIEN_THOAI": p.dien_thoai,
-            "MA_THE_BHYT": p.card.number, "MA_DKBD": p.card.registered_facility,
-            "GT_THE_TU": d8(p.card.valid_from), "GT_THE_DEN": d8(p.card.valid_to),
-            "LY_DO_VV": rng.choice(("Đau bụng", "Sốt, ho", "Mệt mỏi, chóng mặt", "Khám định kỳ", "Đau đầu",
-                                    "Khó thở")),
+            "MA_LK": ma_lk,
+            "STT": str(stt),
+            "MA_BN": p.ma_bn,
+            "HO_TEN": p.ho_ten,
+            "SO_CCCD": p.so_cccd,
+            "NGAY_SINH": ngay_sinh_field(p),
+            "GIOI_TINH": p.gioi_tinh,
+            "MA_QUOCTICH": "000",
+            "MA_DANTOC": "01",
+            "MA_NGHE_NGHIEP": p.ma_nghe_nghiep,
+            "DIA_CHI": f"{p.dia_chi}, {self.cat.provinces.get(p.matinh, '')}",
+            "MATINH_CU_TRU": p.matinh,
+            "MAHUYEN_CU_TRU": f"{rng.randint(1, 999):03d}",
+            "MAXA_CU_TRU": f"{rng.randint(1, 32000):05d}",
+            "DIEN_THOAI": p.dien_thoai,
+            "MA_THE_BHYT": p.card.number,
+            "MA_DKBD": p.card.registered_facility,
+            "GT_THE_TU": d8(p.card.valid_from),
+            "GT_THE_DEN": d8(p.card.valid_to),
+            "LY_DO_VV": rng.choice(
+                ("Đau bụng", "Sốt, ho", "Mệt mỏi, chóng mặt", "Khám định kỳ", "Đau đầu", "Khó thở")
+            ),
             "LY_DO_VNT": "Điều trị nội trú theo chỉ định" if profile.setting == "in" else "",
-            "CHAN_DOAN_VAO": profile.name_vi, "CHAN_DOAN_RV": profile.name_vi,
-            "MA_BENH_CHINH": profile.icd, "MA_BENH_KT": ";".join(secondary),
+            "CHAN_DOAN_VAO": profile.name_vi,
+            "CHAN_DOAN_RV": profile.name_vi,
+            "MA_BENH_CHINH": profile.icd,
+            "MA_BENH_KT": ";".join(secondary),
             "MA_DOITUONG_KCB": doituong,
             "MA_NOI_DI": rng.choice(("79010", "79025", "01013")) if doituong == "1.3" else "",
-            "MA_NOI_DEN": "", "NGAY_VAO": ts(start),
+            "MA_NOI_DEN": "",
+            "NGAY_VAO": ts(start),
             "NGAY_VAO_NOI_TRU": ts(start + timedelta(minutes=45)) if profile.setting != "out" else "",
-            "NGAY_RA": ts(end), "GIAY_CHUYEN_TUYEN": f"{rng.randint(1, 9999)}/GCT" if doituong == "1.3" else "",
+            "NGAY_RA": ts(end),
+            "GIAY_CHUYEN_TUYEN": f"{rng.randint(1, 9999)}/GCT" if doituong == "1.3" else "",
             "SO_NGAY_DTRI": str(so_ngay),
             "PP_DIEU_TRI": "Điều trị nội khoa" if not profile.surgery else "Phẫu thuật, điều trị nội khoa",
-            "KET_QUA_DTRI": ket_qua, "MA_LOAI_RV": ma_loai_rv,
+            "KET_QUA_DTRI": ket_qua,
+            "MA_LOAI_RV": ma_loai_rv,
             "GHI_CHU": "Tái khám theo hẹn, uống thuốc đúng giờ" if tai_kham else "",
             "NGAY_TTOAN": ts(end + timedelta(minutes=rng.randint(5, 50))),
-            "T_THUOC": fmt_money(t_thuoc), "T_VTYT": fmt_money(t_vtyt), "T_TONGCHI_BV": fmt_money(t_bv),
-            "T_TONGCHI_BH": fmt_money(t_bh), "T_BNTT": fmt_money(t_bntt), "T_BNCCT": fmt_money(t_bncct),
-            "T_BHTT": fmt_money(t_bhtt), "T_NGUONKHAC": "0", "T_BHTT_GDV": fmt_money(gdv),
-            "NAM_QT": str(end.year), "THANG_QT": f"{end.month:02d}", "MA_LOAI_KCB": ma_loai_kcb,
-            "MA_KHOA": dept, "MA_CSKCB": self.fac.macskcb, "MA_KHUVUC": "",
-            "CAN_NANG": f"{rng.uniform(45, 80):.2f}" if p.age_on(end.date()) >= 16 else f"{rng.uniform(8, 40):.2f}",
-            "NGAY_TAI_KHAM": tai_kham, "MA_HSBA": f"{end.year % 100}{rng.randrange(10**7):07d}",
+            "T_THUOC": fmt_money(t_thuoc),
+            "T_VTYT": fmt_money(t_vtyt),
+            "T_TONGCHI_BV": fmt_money(t_bv),
+            "T_TONGCHI_BH": fmt_money(t_bh),
+            "T_BNTT": fmt_money(t_bntt),
+            "T_BNCCT": fmt_money(t_bncct),
+            "T_BHTT": fmt_money(t_bhtt),
+            "T_NGUONKHAC": "0",
+            "T_BHTT_GDV": fmt_money(gdv),
+            "NAM_QT": str(end.year),
+            "THANG_QT": f"{end.month:02d}",
+            "MA_LOAI_KCB": ma_loai_kcb,
+            "MA_KHOA": dept,
+            "MA_CSKCB": self.fac.macskcb,
+            "MA_KHUVUC": "",
+            "CAN_NANG": f"{rng.uniform(45, 80):.2f}"
+            if p.age_on(end.date()) >= 16
+            else f"{rng.uniform(8, 40):.2f}",
+            "NGAY_TAI_KHAM": tai_kham,
+            "MA_HSBA": f"{end.year % 100}{rng.randrange(10**7):07d}",
             "MA_TTDV": self.fac.head_ma_ttdv,
             "_doctor": doctor,
         }
@@ -339,15 +464,28 @@ class EpisodeBuilder:
         for line in lines:
             if line["MA_NHOM"] == "1":
                 value = f"{self.rng.uniform(3.5, 9.9):.1f}"
-                rows.append({"MA_DICH_VU": line["MA_DICH_VU"], "MA_CHI_SO": line["MA_DICH_VU"][:50],
-                             "TEN_CHI_SO": line["TEN_DICH_VU"][:255], "GIA_TRI": value,
-                             "DON_VI_DO": self.rng.choice(("mmol/L", "g/L", "G/L", "µmol/L")),
-                             "NGAY_KQ": line["NGAY_KQ"], "MA_BS_DOC_KQ": doctor})
+                rows.append(
+                    {
+                        "MA_DICH_VU": line["MA_DICH_VU"],
+                        "MA_CHI_SO": line["MA_DICH_VU"][:50],
+                        "TEN_CHI_SO": line["TEN_DICH_VU"][:255],
+                        "GIA_TRI": value,
+                        "DON_VI_DO": self.rng.choice(("mmol/L", "g/L", "G/L", "µmol/L")),
+                        "NGAY_KQ": line["NGAY_KQ"],
+                        "MA_BS_DOC_KQ": doctor,
+                    }
+                )
             else:
-                rows.append({"MA_DICH_VU": line["MA_DICH_VU"], "TEN_CHI_SO": line["TEN_DICH_VU"][:255],
-                             "MO_TA": "Hình ảnh trong giới hạn bình thường, không thấy tổn thương khu trú.",
-                             "KET_LUAN": "Chưa phát hiện bất thường", "NGAY_KQ": line["NGAY_KQ"],
-                             "MA_BS_DOC_KQ": doctor})
+                rows.append(
+                    {
+                        "MA_DICH_VU": line["MA_DICH_VU"],
+                        "TEN_CHI_SO": line["TEN_DICH_VU"][:255],
+                        "MO_TA": "Hình ảnh trong giới hạn bình thường, không thấy tổn thương khu trú.",
+                        "KET_LUAN": "Chưa phát hiện bất thường",
+                        "NGAY_KQ": line["NGAY_KQ"],
+                        "MA_BS_DOC_KQ": doctor,
+                    }
+                )
         for i, r in enumerate(rows, 1):
             r.update({"MA_LK": ma_lk, "STT": str(i)})
         return rows
@@ -355,34 +493,51 @@ class EpisodeBuilder:
     def _progress(self, ma_lk: str, start: datetime, end: datetime, profile: Profile) -> list[dict[str, str]]:
         rows, day, i = [], start, 1
         while day <= end and i <= 30:
-            rows.append({
-                "MA_LK": ma_lk, "STT": str(i),
-                "DIEN_BIEN_LS": f"Bệnh nhân tỉnh, tiếp xúc tốt. CSST<M:{self.rng.randint(70, 95)};"
-                                f"T:{self.rng.uniform(36.5, 38.2):.1f};HA:{self.rng.randint(100, 140)}/"
-                                f"{self.rng.randint(60, 90)}>. {profile.name_vi}, đáp ứng điều trị.",
-                "THOI_DIEM_DBLS": ts(day), "NGUOI_THUC_HIEN": self.rng.choice(self.doctors),
-            })
+            rows.append(
+                {
+                    "MA_LK": ma_lk,
+                    "STT": str(i),
+                    "DIEN_BIEN_LS": f"Bệnh nhân tỉnh, tiếp xúc tốt. CSST<M:{self.rng.randint(70, 95)};"
+                    f"T:{self.rng.uniform(36.5, 38.2):.1f};HA:{self.rng.randint(100, 140)}/"
+                    f"{self.rng.randint(60, 90)}>. {profile.name_vi}, đáp ứng điều trị.",
+                    "THOI_DIEM_DBLS": ts(day),
+                    "NGUOI_THUC_HIEN": self.rng.choice(self.doctors),
+                }
+            )
             day += timedelta(days=1)
             i += 1
         return rows
 
     def _discharge_paper(self, x1: dict, profile: Profile, doctor: str) -> dict[str, str]:
         return {
-            "MA_LK": x1["MA_LK"], "SO_LUU_TRU": f"LT{x1['MA_HSBA']}", "MA_YTE": x1["MA_BN"],
-            "MA_KHOA_RV": x1["MA_KHOA"], "NGAY_VAO": x1["NGAY_VAO"], "NGAY_RA": x1["NGAY_RA"],
-            "CHAN_DOAN_RV": profile.name_vi, "PP_DIEUTRI": x1["PP_DIEU_TRI"],
+            "MA_LK": x1["MA_LK"],
+            "SO_LUU_TRU": f"LT{x1['MA_HSBA']}",
+            "MA_YTE": x1["MA_BN"],
+            "MA_KHOA_RV": x1["MA_KHOA"],
+            "NGAY_VAO": x1["NGAY_VAO"],
+            "NGAY_RA": x1["NGAY_RA"],
+            "CHAN_DOAN_RV": profile.name_vi,
+            "PP_DIEUTRI": x1["PP_DIEU_TRI"],
             "GHI_CHU": "Nghỉ ngơi, ăn uống đầy đủ, tái khám khi có dấu hiệu bất thường",
-            "MA_TTDV": x1["MA_TTDV"], "MA_BS": doctor, "TEN_BS": "Bác sĩ điều trị",
+            "MA_TTDV": x1["MA_TTDV"],
+            "MA_BS": doctor,
+            "TEN_BS": "Bác sĩ điều trị",
             "NGAY_CT": x1["NGAY_RA"][:8],
         }
 
     def _summary(self, x1: dict, profile: Profile) -> dict[str, str]:
         return {
-            "MA_LK": x1["MA_LK"], "MA_LOAI_KCB": x1["MA_LOAI_KCB"], "NGAY_VAO": x1["NGAY_VAO"],
-            "NGAY_RA": x1["NGAY_RA"], "CHAN_DOAN_VAO": x1["CHAN_DOAN_VAO"], "CHAN_DOAN_RV": profile.name_vi,
+            "MA_LK": x1["MA_LK"],
+            "MA_LOAI_KCB": x1["MA_LOAI_KCB"],
+            "NGAY_VAO": x1["NGAY_VAO"],
+            "NGAY_RA": x1["NGAY_RA"],
+            "CHAN_DOAN_VAO": x1["CHAN_DOAN_VAO"],
+            "CHAN_DOAN_RV": profile.name_vi,
             "QT_BENHLY": f"Vào viện vì {x1['LY_DO_VV'].lower()}, chẩn đoán {profile.name_vi.lower()}.",
             "TOMTAT_KQ": "Các xét nghiệm và chẩn đoán hình ảnh phù hợp chẩn đoán.",
-            "PP_DIEUTRI": x1["PP_DIEU_TRI"], "KET_QUA_DTRI": x1["KET_QUA_DTRI"], "MA_TTDV": x1["MA_TTDV"],
+            "PP_DIEUTRI": x1["PP_DIEU_TRI"],
+            "KET_QUA_DTRI": x1["KET_QUA_DTRI"],
+            "MA_TTDV": x1["MA_TTDV"],
             "NGAY_CT": x1["NGAY_RA"][:8],
         }
 
@@ -390,31 +545,65 @@ class EpisodeBuilder:
         dest = self.rng.choice(("79010", "01013", "48001"))
         x1["MA_NOI_DEN"] = dest
         return {
-            "MA_LK": x1["MA_LK"], "SO_HOSO": f"HS{x1['MA_HSBA']}", "SO_CHUYENTUYEN": str(self.rng.randint(1, 9999)),
-            "GIAY_CHUYEN_TUYEN": f"{self.rng.randint(1, 9999)}/GCT", "MA_CSKCB": self.fac.macskcb,
-            "MA_NOI_DI": self.fac.macskcb, "MA_NOI_DEN": dest, "MA_CSKCB_DI": self.fac.macskcb,
-            "MA_CSKCB_DEN": dest, "HO_TEN": p.ho_ten, "NGAY_SINH": x1["NGAY_SINH"], "GIOI_TINH": p.gioi_tinh,
-            "MA_QUOCTICH": "000", "MA_DANTOC": "01", "MA_NGHE_NGHIEP": p.ma_nghe_nghiep, "DIA_CHI": x1["DIA_CHI"],
-            "MA_THE_BHYT": p.card.number, "GT_THE_DEN": x1["GT_THE_DEN"], "NGAY_VAO": x1["NGAY_VAO"],
-            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"], "NGAY_RA": x1["NGAY_RA"],
+            "MA_LK": x1["MA_LK"],
+            "SO_HOSO": f"HS{x1['MA_HSBA']}",
+            "SO_CHUYENTUYEN": str(self.rng.randint(1, 9999)),
+            "GIAY_CHUYEN_TUYEN": f"{self.rng.randint(1, 9999)}/GCT",
+            "MA_CSKCB": self.fac.macskcb,
+            "MA_NOI_DI": self.fac.macskcb,
+            "MA_NOI_DEN": dest,
+            "MA_CSKCB_DI": self.fac.macskcb,
+            "MA_CSKCB_DEN": dest,
+            "HO_TEN": p.ho_ten,
+            "NGAY_SINH": x1["NGAY_SINH"],
+            "GIOI_TINH": p.gioi_tinh,
+            "MA_QUOCTICH": "000",
+            "MA_DANTOC": "01",
+            "MA_NGHE_NGHIEP": p.ma_nghe_nghiep,
+            "DIA_CHI": x1["DIA_CHI"],
+            "MA_THE_BHYT": p.card.number,
+            "GT_THE_DEN": x1["GT_THE_DEN"],
+            "NGAY_VAO": x1["NGAY_VAO"],
+            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"],
+            "NGAY_RA": x1["NGAY_RA"],
             "DAU_HIEU_LS": "Mạch, huyết áp ổn định; cần điều trị chuyên sâu",
-            "CHAN_DOAN_RV": profile.name_vi, "QT_BENHLY": "Diễn biến không thuận lợi dù đã điều trị",
-            "TOMTAT_KQ": "Xem kết quả cận lâm sàng kèm theo", "PP_DIEUTRI": x1["PP_DIEU_TRI"],
-            "MA_BENH_CHINH": x1["MA_BENH_CHINH"], "MA_BENH_KT": x1["MA_BENH_KT"],
-            "TINH_TRANG_CT": "Người bệnh tỉnh, dấu hiệu sinh tồn ổn định", "MA_LOAI_RV": "2", "MA_LYDO_CT": "2",
-            "HUONG_DIEU_TRI": "Tiếp tục điều trị tại tuyến trên", "PHUONGTIEN_VC": "Xe cứu thương",
-            "HOTEN_NGUOI_HT": "Điều dưỡng trực", "CHUCDANH_NGUOI_HT": "Điều dưỡng", "MA_BAC_SI": doctor,
+            "CHAN_DOAN_RV": profile.name_vi,
+            "QT_BENHLY": "Diễn biến không thuận lợi dù đã điều trị",
+            "TOMTAT_KQ": "Xem kết quả cận lâm sàng kèm theo",
+            "PP_DIEUTRI": x1["PP_DIEU_TRI"],
+            "MA_BENH_CHINH": x1["MA_BENH_CHINH"],
+            "MA_BENH_KT": x1["MA_BENH_KT"],
+            "TINH_TRANG_CT": "Người bệnh tỉnh, dấu hiệu sinh tồn ổn định",
+            "MA_LOAI_RV": "2",
+            "MA_LYDO_CT": "2",
+            "HUONG_DIEU_TRI": "Tiếp tục điều trị tại tuyến trên",
+            "PHUONGTIEN_VC": "Xe cứu thương",
+            "HOTEN_NGUOI_HT": "Điều dưỡng trực",
+            "CHUCDANH_NGUOI_HT": "Điều dưỡng",
+            "MA_BAC_SI": doctor,
             "MA_TTDV": x1["MA_TTDV"],
         }
 
     def _appointment(self, x1: dict, p: Person, doctor: str) -> dict[str, str]:
         return {
-            "MA_LK": x1["MA_LK"], "SO_GIAYHEN_KL": f"GH{x1['MA_HSBA']}", "MA_CSKCB": self.fac.macskcb,
-            "HO_TEN": p.ho_ten, "NGAY_SINH": x1["NGAY_SINH"], "GIOI_TINH": p.gioi_tinh, "DIA_CHI": x1["DIA_CHI"],
-            "MA_THE_BHYT": p.card.number, "GT_THE_DEN": x1["GT_THE_DEN"], "NGAY_VAO": x1["NGAY_VAO"],
-            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"], "NGAY_RA": x1["NGAY_RA"],
-            "NGAY_HEN_KL": x1["NGAY_TAI_KHAM"] + "0800", "CHAN_DOAN_RV": x1["CHAN_DOAN_RV"],
-            "MA_BENH_CHINH": x1["MA_BENH_CHINH"], "MA_BENH_KT": x1["MA_BENH_KT"],
-            "MA_DOITUONG_KCB": x1["MA_DOITUONG_KCB"], "MA_BAC_SI": doctor, "MA_TTDV": x1["MA_TTDV"],
+            "MA_LK": x1["MA_LK"],
+            "SO_GIAYHEN_KL": f"GH{x1['MA_HSBA']}",
+            "MA_CSKCB": self.fac.macskcb,
+            "HO_TEN": p.ho_ten,
+            "NGAY_SINH": x1["NGAY_SINH"],
+            "GIOI_TINH": p.gioi_tinh,
+            "DIA_CHI": x1["DIA_CHI"],
+            "MA_THE_BHYT": p.card.number,
+            "GT_THE_DEN": x1["GT_THE_DEN"],
+            "NGAY_VAO": x1["NGAY_VAO"],
+            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"],
+            "NGAY_RA": x1["NGAY_RA"],
+            "NGAY_HEN_KL": x1["NGAY_TAI_KHAM"] + "0800",
+            "CHAN_DOAN_RV": x1["CHAN_DOAN_RV"],
+            "MA_BENH_CHINH": x1["MA_BENH_CHINH"],
+            "MA_BENH_KT": x1["MA_BENH_KT"],
+            "MA_DOITUONG_KCB": x1["MA_DOITUONG_KCB"],
+            "MA_BAC_SI": doctor,
+            "MA_TTDV": x1["MA_TTDV"],
             "NGAY_CT": x1["NGAY_RA"][:8],
         }

@@ -40,7 +40,9 @@ def field_order(spec: TableSpec, style: str) -> list[str]:
     return tags
 
 
-def _fields_xml(spec: TableSpec, row: dict[str, str], tags: Sequence[str], style: str, out: list[str]) -> None:
+def _fields_xml(
+    spec: TableSpec, row: dict[str, str], tags: Sequence[str], style: str, out: list[str]
+) -> None:
     empty = "<{} />" if style == "inventec" else "<{}/>"
     for tag in tags:
         value = row.get(tag, "")
@@ -87,12 +89,15 @@ def envelope(
     """
     hoso = [list(h) for h in hoso]
     count = len(hoso) if soluonghoso is None else soluonghoso
-    nl, i1, i2, i3, i4, i5 = ("\n", "  ", "    ", "      ", "        ", "          ") if style == "inventec" \
-        else ("",) * 6
+    nl, i1, i2, i3, i4, i5 = (
+        ("\n", "  ", "    ", "      ", "        ", "          ") if style == "inventec" else ("",) * 6
+    )
     parts = [
-        XML_DECL, "\n",
+        XML_DECL,
+        "\n",
         '<GIAMDINHHS xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">', nl,
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">',
+        nl,
         f"{i1}<THONGTINDONVI>{nl}{i2}<MACSKCB>{macskcb}</MACSKCB>{nl}{i1}</THONGTINDONVI>{nl}",
         f"{i1}<THONGTINHOSO>{nl}{i2}<NGAYLAP>{ngaylap}</NGAYLAP>{nl}{i2}<SOLUONGHOSO>{count}</SOLUONGHOSO>{nl}",
         f"{i2}<DANHSACHHOSO>{nl}",
@@ -100,9 +105,14 @@ def envelope(
     for files in hoso:
         parts.append(f"{i3}<HOSO>{nl}")
         for loaihoso, content in files:
-            parts.append(f"{i4}<FILEHOSO>{nl}{i5}<LOAIHOSO>{loaihoso}</LOAIHOSO>{nl}"
-                         f"{i5}<NOIDUNGFILE>{content}</NOIDUNGFILE>{nl}{i4}</FILEHOSO>{nl}")
+            parts.append(
+                f"{i4}<FILEHOSO>{nl}{i5}<LOAIHOSO>{loaihoso}</LOAIHOSO>{nl}"
+                f"{i5}<NOIDUNGFILE>{content}</NOIDUNGFILE>{nl}{i4}</FILEHOSO>{nl}"
+            )
         parts.append(f"{i3}</HOSO>{nl}")
-    parts += [f"{i2}</DANHSACHHOSO>{nl}{i1}</THONGTINHOSO>{nl}", f"{i1}<CHUKYDONVI></CHUKYDONVI>{nl}",
-              "</GIAMDINHHS>"]
+    parts += [
+        f"{i2}</DANHSACHHOSO>{nl}{i1}</THONGTINHOSO>{nl}",
+        f"{i1}<CHUKYDONVI></CHUKYDONVI>{nl}",
+        "</GIAMDINHHS>",
+    ]
     return "".join(parts).encode("utf-8")

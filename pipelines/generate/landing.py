@@ -28,8 +28,11 @@ from pipelines.standard import Registry, load_registry
 
 DEFAULT_PERIOD = "2026-10"
 FACILITY_KINDS = (
-    ("Bệnh viện Đa khoa", "tỉnh"), ("Trung tâm Y tế", "huyện"), ("Bệnh viện", "Quận"),
-    ("Phòng khám Đa khoa", "khu vực"), ("Bệnh viện Y học cổ truyền", "tỉnh"),
+    ("Bệnh viện Đa khoa", "tỉnh"),
+    ("Trung tâm Y tế", "huyện"),
+    ("Bệnh viện", "Quận"),
+    ("Phòng khám Đa khoa", "khu vực"),
+    ("Bệnh viện Y học cổ truyền", "tỉnh"),
 )
 TOWNS = ("Tân Phú", "Bình Thạnh", "Hòa Bình", "An Nhơn", "Phú Mỹ", "Long Thành", "Thanh Sơn", "Đông Hà")
 PROVINCE_ORDER = ("79", "01", "48", "31", "92", "75", "56", "46", "38", "26")
@@ -67,7 +70,9 @@ class Manifest:
     @staticmethod
     def read(path: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        files = [ManifestEntry(**{**f, "claims": [ExpectedClaim(**c) for c in f["claims"]]}) for f in raw["files"]]
+        files = [
+            ManifestEntry(**{**f, "claims": [ExpectedClaim(**c) for c in f["claims"]]}) for f in raw["files"]
+        ]
         return Manifest(seed=raw["seed"], period=raw["period"], facilities=raw["facilities"], files=files)
 
 
@@ -78,11 +83,18 @@ def make_facilities(n: int, rng: random.Random, catalogs: Catalogs) -> list[Faci
         kind, level = FACILITY_KINDS[i % len(FACILITY_KINDS)]
         pname = catalogs.provinces.get(province, province)
         name = f"{kind} {level} {rng.choice(TOWNS)}" if level not in ("tỉnh",) else f"{kind} {level} {pname}"
-        out.append(Facility(
-            macskcb=f"{province}{rng.randint(1, 299):03d}" if i >= len(PROVINCE_ORDER) else f"{province}{101 + i:03d}",
-            name=name, tax_code=f"{rng.randrange(10**9, 10**10)}", province=province, province_name=pname,
-            head_ma_ttdv=f"{province}{rng.randrange(10**8):08d}",
-        ))
+        out.append(
+            Facility(
+                macskcb=f"{province}{rng.randint(1, 299):03d}"
+                if i >= len(PROVINCE_ORDER)
+                else f"{province}{101 + i:03d}",
+                name=name,
+                tax_code=f"{rng.randrange(10**9, 10**10)}",
+                province=province,
+                province_name=pname,
+                head_ma_ttdv=f"{province}{rng.randrange(10**8):08d}",
+            )
+        )
     seen: set[str] = set()
     for f in out:  # keep MACSKCB unique
         assert f.macskcb not in seen, "facility codes collide; change the seed"
@@ -102,8 +114,10 @@ class LandingWriter:
         self.pki = TestPKI.build(
             [FacilityIdentity(f.macskcb, f.name, f.tax_code, f.province_name) for f in self.facilities], seed
         )
-        self.builders = {f.macskcb: EpisodeBuilder(self.catalogs, f, random.Random(f"{seed}/{f.macskcb}"))
-                         for f in self.facilities}
+        self.builders = {
+            f.macskcb: EpisodeBuilder(self.catalogs, f, random.Random(f"{seed}/{f.macskcb}"))
+            for f in self.facilities
+        }
         self.entries: list[ManifestEntry] = []
         self.people: list[Person] = []
         self._ma_bn: dict[tuple[str, int], str] = {}
@@ -111,17 +125,27 @@ class LandingWriter:
         self._file_no = 0
         year, month = (int(x) for x in period.split("-"))
         self.first_day = date(year, month, 1)
-        self.days_in_month = ((self.first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - self.first_day).days
+        self.days_in_month = (
+            (self.first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - self.first_day
+        ).days
 
     # -- people and episodes ----------------------------------------------------------------------------
     def _patient_pool(self, n: int) -> None:
-        for i in range(n):
+        for _ in range(n):
             home = self.rng.choice(self.facilities)
-            registered = home.macskcb if self.rng.random() < 0.6 else f"{home.province}{self.rng.randint(1, 99):03d}"
-            self.people.append(make_person(
-                self.rng, ma_bn="", province=home.province, registered_facility=registered,
-                card_groups=self.catalogs.card_groups, on=self.first_day,
-            ))
+            registered = (
+                home.macskcb if self.rng.random() < 0.6 else f"{home.province}{self.rng.randint(1, 99):03d}"
+            )
+            self.people.append(
+                make_person(
+                    self.rng,
+                    ma_bn="",
+                    province=home.province,
+                    registered_facility=registered,
+                    card_groups=self.catalogs.card_groups,
+                    on=self.first_day,
+                )
+            )
 
     def _ma_bn_for(self, fac: Facility, person_index: int) -> str:
         key = (fac.macskcb, person_index)
@@ -145,8 +169,9 @@ class LandingWriter:
         d = datetime.strptime(last, "%Y%m%d").date() + timedelta(days=self.rng.randint(0, 3))
         return d.strftime("%Y%m%d")
 
-    def hoso_files(self, ep: Episode, ngaylap: str, style: str,
-                   mutate: Callable[[str, bytes], bytes] | None = None) -> list[tuple[str, str]]:
+    def hoso_files(
+        self, ep: Episode, ngaylap: str, style: str, mutate: Callable[[str, bytes], bytes] | None = None
+    ) -> list[tuple[str, str]]:
         file_date = datetime.strptime(ngaylap, "%Y%m%d").date()
         files = []
         for loaihoso, rows in ep.tables.items():
@@ -168,12 +193,21 @@ class LandingWriter:
         (inbox / name).write_bytes(data)
         return f"{fac_folder}/inbox/{name}"
 
-    def claim_file(self, fac: Facility, episodes: list[Episode], *, signer: Issued | None = None,
-                   shape: str | None = None, style: str | None = None, soluonghoso: int | None = None,
-                   mutate: Callable[[str, bytes], bytes] | None = None,
-                   hoso_override: list[list[tuple[str, str]]] | None = None, sha1: bool = False,
-                   macskcb: str | None = None,
-                   edit_unsigned: Callable[[bytes], bytes] | None = None) -> tuple[bytes, str, str]:
+    def claim_file(
+        self,
+        fac: Facility,
+        episodes: list[Episode],
+        *,
+        signer: Issued | None = None,
+        shape: str | None = None,
+        style: str | None = None,
+        soluonghoso: int | None = None,
+        mutate: Callable[[str, bytes], bytes] | None = None,
+        hoso_override: list[list[tuple[str, str]]] | None = None,
+        sha1: bool = False,
+        macskcb: str | None = None,
+        edit_unsigned: Callable[[bytes], bytes] | None = None,
+    ) -> tuple[bytes, str, str]:
         self._file_no += 1
         shape = shape or ("dotnet" if self._file_no % 2 else "signxml")
         style = style or ("inventec" if shape == "dotnet" else self.rng.choice(STYLES[1:]))
@@ -195,20 +229,36 @@ class LandingWriter:
             eps = [self.episode(fac) for _ in range(n)]
             data, name, shape = self.claim_file(fac, eps)
             path = self.write(fac.macskcb, name, data)
-            self.entries.append(ManifestEntry(
-                path=path, macskcb=fac.macskcb, kind="claim", expected_status="accepted",
-                signature_shape=shape, claims=[ExpectedClaim(e.ma_lk, "accepted") for e in eps],
-            ))
+            self.entries.append(
+                ManifestEntry(
+                    path=path,
+                    macskcb=fac.macskcb,
+                    kind="claim",
+                    expected_status="accepted",
+                    signature_shape=shape,
+                    claims=[ExpectedClaim(e.ma_lk, "accepted") for e in eps],
+                )
+            )
             remaining -= n
 
 
-def generate_landing(landing: Path, trust: Path, *, facilities: int = 3, claims: int = 30, seed: int = 1,
-                     defects: bool = False, period: str = DEFAULT_PERIOD) -> Manifest:
+def generate_landing(
+    landing: Path,
+    trust: Path,
+    *,
+    facilities: int = 3,
+    claims: int = 30,
+    seed: int = 1,
+    defects: bool = False,
+    period: str = DEFAULT_PERIOD,
+) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest."""
     if facilities < 1 or claims < 0:
         raise ValueError("need at least one facility and a non-negative number of claims")
     if defects and facilities < 2:
-        raise ValueError("--defects needs at least two facilities (binding and folder defects use a second one)")
+        raise ValueError(
+            "--defects needs at least two facilities (binding and folder defects use a second one)"
+        )
     landing.mkdir(parents=True, exist_ok=True)
     writer = LandingWriter(landing, trust, facilities, seed, period)
     writer.pki.write_trust_dir(trust)
@@ -219,8 +269,11 @@ def generate_landing(landing: Path, trust: Path, *, facilities: int = 3, claims:
 
         write_defects(writer)
     manifest = Manifest(
-        seed=seed, period=period,
-        facilities=[{"macskcb": f.macskcb, "name": f.name, "tax_code": f.tax_code} for f in writer.facilities],
+        seed=seed,
+        period=period,
+        facilities=[
+            {"macskcb": f.macskcb, "name": f.name, "tax_code": f.tax_code} for f in writer.facilities
+        ],
         files=writer.entries,
     )
     manifest.write(landing / "manifest.json")
@@ -230,12 +283,14 @@ def generate_landing(landing: Path, trust: Path, *, facilities: int = 3, claims:
 # helpers shared with the defects module ---------------------------------------------------------------
 def replace_first_payload(data: bytes, loaihoso: str, edit: Callable[[bytes], bytes]) -> bytes:
     """Decode the first NOIDUNGFILE of ``loaihoso`` in ``data``, edit it, and put it back (after signing)."""
-    pattern = re.compile(rb"(<LOAIHOSO>" + loaihoso.encode() + rb"</LOAIHOSO>\s*<NOIDUNGFILE>)([^<]*)(</NOIDUNGFILE>)")
+    pattern = re.compile(
+        rb"(<LOAIHOSO>" + loaihoso.encode() + rb"</LOAIHOSO>\s*<NOIDUNGFILE>)([^<]*)(</NOIDUNGFILE>)"
+    )
     m = pattern.search(data)
     if not m:
         raise ValueError(f"no {loaihoso} payload")
     new = base64.b64encode(edit(base64.b64decode(m.group(2)))).decode("ascii").encode()
-    return data[: m.start(2)] + new + data[m.end(2):]
+    return data[: m.start(2)] + new + data[m.end(2) :]
 
 
 def reindent(data: bytes) -> bytes:

@@ -11,23 +11,153 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-          "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Tạ", "Cao", "Lưu", "Châu")
-FAMILY_WEIGHTS = (38, 11, 9.5, 7, 5, 5, 4.5, 3.9, 3.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5, 0.5, 0.5, 0.4, 0.4, 0.3,
-                  0.3, 0.3, 0.3)
+FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lâm",
+    "Mai",
+    "Tạ",
+    "Cao",
+    "Lưu",
+    "Châu",
+)
+FAMILY_WEIGHTS = (
+    38,
+    11,
+    9.5,
+    7,
+    5,
+    5,
+    4.5,
+    3.9,
+    3.5,
+    2.1,
+    2,
+    1.4,
+    1.3,
+    1.3,
+    1,
+    0.5,
+    0.5,
+    0.5,
+    0.4,
+    0.4,
+    0.3,
+    0.3,
+    0.3,
+    0.3,
+)
 MIDDLE_M = ("Văn", "Hữu", "Đức", "Minh", "Quốc", "Công", "Thanh", "Xuân", "Ngọc", "Gia")
 MIDDLE_F = ("Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Hồng", "Mỹ", "Phương", "Bảo")
-GIVEN_M = ("An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Khoa",
-           "Long", "Nam", "Nghĩa", "Phúc", "Quang", "Sơn", "Tài", "Thắng", "Thịnh", "Toàn", "Trung", "Tuấn",
-           "Việt", "Vinh", "Bảo", "Đông", "Lộc", "Phát")
-GIVEN_F = ("Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Linh",
-           "Loan", "Mai", "My", "Nga", "Ngân", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Trang",
-           "Tuyết", "Uyên", "Vân", "Vy", "Yến", "Xuân")
-STREETS = ("Lê Lợi", "Trần Hưng Đạo", "Nguyễn Huệ", "Hai Bà Trưng", "Lý Thường Kiệt", "Phan Đình Phùng",
-           "Quang Trung", "Nguyễn Trãi", "Điện Biên Phủ", "Hùng Vương", "Lê Duẩn", "Võ Thị Sáu",
-           "Nguyễn Văn Cừ", "Cách Mạng Tháng Tám", "Bạch Đằng")
-WARDS = ("Phường 1", "Phường 3", "Phường Bến Thành", "Phường Tân Định", "Xã Tân Phú", "Xã An Bình",
-         "Phường Hòa Cường", "Phường Đông Hải", "Xã Phước Lộc", "Phường Trung Hòa")
+GIVEN_M = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Hoàng",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Nghĩa",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Bảo",
+    "Đông",
+    "Lộc",
+    "Phát",
+)
+GIVEN_F = (
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuyết",
+    "Uyên",
+    "Vân",
+    "Vy",
+    "Yến",
+    "Xuân",
+)
+STREETS = (
+    "Lê Lợi",
+    "Trần Hưng Đạo",
+    "Nguyễn Huệ",
+    "Hai Bà Trưng",
+    "Lý Thường Kiệt",
+    "Phan Đình Phùng",
+    "Quang Trung",
+    "Nguyễn Trãi",
+    "Điện Biên Phủ",
+    "Hùng Vương",
+    "Lê Duẩn",
+    "Võ Thị Sáu",
+    "Nguyễn Văn Cừ",
+    "Cách Mạng Tháng Tám",
+    "Bạch Đằng",
+)
+WARDS = (
+    "Phường 1",
+    "Phường 3",
+    "Phường Bến Thành",
+    "Phường Tân Định",
+    "Xã Tân Phú",
+    "Xã An Bình",
+    "Phường Hòa Cường",
+    "Phường Đông Hải",
+    "Xã Phước Lộc",
+    "Phường Trung Hòa",
+)
 ETHNIC_KINH = "01"
 
 
@@ -62,7 +192,11 @@ class Person:
     card: Card
 
     def age_on(self, day: date) -> int:
-        return day.year - self.ngay_sinh.year - ((day.month, day.day) < (self.ngay_sinh.month, self.ngay_sinh.day))
+        return (
+            day.year
+            - self.ngay_sinh.year
+            - ((day.month, day.day) < (self.ngay_sinh.month, self.ngay_sinh.day))
+        )
 
 
 def vietnamese_name(rng: random.Random, female: bool) -> str:
@@ -125,4 +259,6 @@ def make_person(
 
 def ngay_sinh_field(person: Person) -> str:
     """NGAY_SINH as the standard writes it: yyyyMMddHHmm with HHmm = 0000 unless a newborn."""
-    return datetime(person.ngay_sinh.year, person.ngay_sinh.month, person.ngay_sinh.day).strftime("%Y%m%d%H%M")
+    return datetime(person.ngay_sinh.year, person.ngay_sinh.month, person.ngay_sinh.day).strftime(
+        "%Y%m%d%H%M"
+    )

@@ -52,8 +52,22 @@ LINEAGE_FIELDS: tuple[pa.Field, ...] = (
 )
 
 #: LOAIHOSO values carried inside GIAMDINHHS (XML0 and XML12 are separate messages).
-ENVELOPE_TABLES = ("XML1", "XML2", "XML3", "XML4", "XML5", "XML6", "XML7", "XML8", "XML9", "XML10", "XML11",
-                   "XML13", "XML14", "XML15")
+ENVELOPE_TABLES = (
+    "XML1",
+    "XML2",
+    "XML3",
+    "XML4",
+    "XML5",
+    "XML6",
+    "XML7",
+    "XML8",
+    "XML9",
+    "XML10",
+    "XML11",
+    "XML13",
+    "XML14",
+    "XML15",
+)
 
 
 @dataclass(frozen=True)

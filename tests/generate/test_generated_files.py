@@ -37,8 +37,23 @@ class Section6Verifier(XMLVerifier):
 
 def generate(out: Path, *extra: str) -> tuple[Path, Path, dict]:
     landing, trust = out / "landing", out / "trust"
-    cmd = [sys.executable, "-m", "pipelines.cli", "generate", "--landing", str(landing), "--trust", str(trust),
-           "--facilities", "3", "--claims", "24", "--seed", "11", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "generate",
+        "--landing",
+        str(landing),
+        "--trust",
+        str(trust),
+        "--facilities",
+        "3",
+        "--claims",
+        "24",
+        "--seed",
+        "11",
+        *extra,
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
     return landing, trust, json.loads((landing / "manifest.json").read_text(encoding="utf-8"))
 
@@ -53,7 +68,8 @@ def test_both_signature_shapes_verify_with_signxml_as_section_6_configures_it(ge
     ca = trust / "ca-for-test.pem"
     ca.write_bytes((trust / "roots.pem").read_bytes() + (trust / "intermediates.pem").read_bytes())
     config = SignatureConfiguration(
-        location="./CHUKYDONVI/", expect_references=1,
+        location="./CHUKYDONVI/",
+        expect_references=1,
         signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
         verification_time=datetime(2026, 11, 20, tzinfo=UTC),
@@ -71,8 +87,9 @@ def test_both_signature_shapes_verify_with_signxml_as_section_6_configures_it(ge
             assert signature.find(f"{DS}KeyInfo/{DS}X509Data/{DS}X509SubjectName") is not None
         else:
             assert signature.prefix == "ds"
-        result = Section6Verifier().verify(raw, ca_pem_file=str(ca), expect_config=config,
-                                           parser=etree.XMLParser(**PARSER))
+        result = Section6Verifier().verify(
+            raw, ca_pem_file=str(ca), expect_config=config, parser=etree.XMLParser(**PARSER)
+        )
         assert result.signed_xml.findtext("THONGTINDONVI/MACSKCB") == entry["macskcb"]
         shapes[entry["signature_shape"]] += 1
     assert shapes["dotnet"] > 0 and shapes["signxml"] > 0
@@ -86,8 +103,10 @@ def test_files_look_like_real_exports(generated):
     assert raw.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
     root = etree.fromstring(raw, etree.XMLParser(**PARSER))
     assert [c.tag for c in root] == ["THONGTINDONVI", "THONGTINHOSO", "CHUKYDONVI"]
-    assert root.nsmap == {"xsi": "http://www.w3.org/2001/XMLSchema-instance",
-                          "xsd": "http://www.w3.org/2001/XMLSchema"}
+    assert root.nsmap == {
+        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        "xsd": "http://www.w3.org/2001/XMLSchema",
+    }
     xml1 = base64.b64decode(root.findtext("THONGTINHOSO/DANHSACHHOSO/HOSO/FILEHOSO/NOIDUNGFILE"))
     assert xml1.startswith(b'<?xml version="1.0" encoding="utf-8"?><TONG_HOP>')
     assert b"<HO_TEN><![CDATA[" in xml1  # free text in CDATA, with diacritics
@@ -95,7 +114,11 @@ def test_files_look_like_real_exports(generated):
     assert any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
     # trust directory of the contract
     assert sorted(p.name for p in trust.iterdir() if p.name != "ca-for-test.pem") == [
-        "crl", "facilities.csv", "intermediates.pem", "roots.pem"]
+        "crl",
+        "facilities.csv",
+        "intermediates.pem",
+        "roots.pem",
+    ]
     with (trust / "facilities.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["macskcb"] for r in rows} == {f["macskcb"] for f in manifest["facilities"]}
@@ -123,7 +146,24 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     b, tb, _ = generate(tmp_path / "b")
     assert digest(a) == digest(b) and digest(ta) == digest(tb)
     c = tmp_path / "c"
-    subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--landing", str(c / "landing"), "--trust",
-                    str(c / "trust"), "--facilities", "3", "--claims", "24", "--seed", "12"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "generate",
+            "--landing",
+            str(c / "landing"),
+            "--trust",
+            str(c / "trust"),
+            "--facilities",
+            "3",
+            "--claims",
+            "24",
+            "--seed",
+            "12",
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert digest(c / "landing") != digest(a)
