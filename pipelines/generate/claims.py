@@ -81,7 +81,7 @@ PROFILES: tuple[Profile, ...] = (
     Profile("K80.2", "Sỏi túi mật không có viêm túi mật", "in", 3, 1, surgery=True, age=(25, 80)),
     Profile("O80", "Đẻ thường một thai", "in", 3, 1, sex="2", age=(18, 42)),
     Profile("S72.0", "Gãy cổ xương đùi", "in", 3, 2, surgery=True, age=(55, 90)),
-    Profile("A91", "Sốt xuất huyết Dengue", "in", 4, 0, age=(5, 70)),
+    Profile("A97.1", "Sốt xuất huyết Dengue có dấu hiệu cảnh báo", "in", 4, 0, age=(5, 70)),
     Profile("I50.9", "Suy tim, không đặc hiệu", "in", 4, 2, age=(50, 90)),
     Profile("N40", "Tăng sản tuyến tiền liệt", "out", 2, 1, sex="1", age=(50, 90)),
 )

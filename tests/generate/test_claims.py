@@ -95,3 +95,16 @@ def test_tables_present_follow_the_type_of_care(episodes):
         assert ("XML14" in present) == bool(ep.xml1["NGAY_TAI_KHAM"])
         assert ep.xml1["NGAY_VAO"] <= ep.xml1["NGAY_RA"]
     assert {"01", "02", "03"} <= kinds
+
+
+def test_diagnoses_come_from_the_icd10_list_and_fit_the_patient(episodes):
+    from pipelines.generate.catalogs import load_catalogs
+    from pipelines.generate.claims import PROFILES, SECONDARY
+
+    icd = load_catalogs().icd10
+    for code in {p.icd for p in PROFILES} | set(SECONDARY):
+        assert code in icd, f"{code} is not in data/catalogs/icd10.csv"
+    for ep in episodes:
+        code = ep.xml1["MA_BENH_CHINH"]
+        restriction = icd[code]["sex_restriction"]
+        assert not restriction or restriction == {"1": "M", "2": "F"}[ep.xml1["GIOI_TINH"]]
