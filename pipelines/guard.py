@@ -14,8 +14,12 @@ from lxml import etree
 from pipelines.errors import Problem
 
 
-def hardened_parser() -> etree.XMLParser:
-    """A new hardened parser. lxml parsers are not thread-safe: make one per process or thread."""
+def hardened_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
+    """A new hardened parser. lxml parsers are not thread-safe: make one per process or thread.
+
+    ``remove_blank_text`` is only for the signature stage's diagnostic second pass (a file re-indented
+    after signing); everything else keeps whitespace, which is signed.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -24,7 +28,7 @@ def hardened_parser() -> etree.XMLParser:
         attribute_defaults=False,
         huge_tree=False,
         collect_ids=False,
-        remove_blank_text=False,
+        remove_blank_text=remove_blank_text,
         remove_comments=False,
         remove_pis=False,
     )

@@ -459,18 +459,7 @@ def _signxml_verify(
 
 def _blank_stripping_parser() -> etree.XMLParser:
     """The hardened parser's settings plus remove_blank_text (diagnostic second pass only)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        collect_ids=False,
-        remove_blank_text=True,
-        remove_comments=False,
-        remove_pis=False,
-    )
+    return hardened_parser(remove_blank_text=True)
 
 
 def _chain_ok_at(

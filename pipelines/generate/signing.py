@@ -32,13 +32,15 @@ from pipelines.guard import hardened_parser
 
 __all__ = ["dotnet_guid", "dotnet_subject_name", "sign_dotnet", "sign_signxml"]
 
-DS_NS = "http://www.w3.org/2000/09/xmldsig#"
-C14N10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-ENVELOPED = DS_NS + "enveloped-signature"
-RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-RSA_SHA1 = DS_NS + "rsa-sha1"
-DIGEST_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
-DIGEST_SHA1 = DS_NS + "sha1"
+from pipelines.signature import (  # noqa: E402 - the algorithm URIs the verifier accepts are the ones we sign with
+    C14N10,
+    DIGEST_SHA1,
+    DIGEST_SHA256,
+    DS_NS,
+    ENVELOPED,
+    RSA_SHA1,
+    RSA_SHA256,
+)
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 _DECL_RE = re.compile(rb"^\s*<\?xml[^>]*\?>(\s*)")
