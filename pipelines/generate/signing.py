@@ -29,10 +29,7 @@ from signxml.algorithms import SignatureConstructionMethod
 
 from pipelines.generate.pki import Issued
 from pipelines.guard import hardened_parser
-
-__all__ = ["dotnet_guid", "dotnet_subject_name", "sign_dotnet", "sign_signxml"]
-
-from pipelines.signature import (  # noqa: E402 - the algorithm URIs the verifier accepts are the ones we sign with
+from pipelines.signature import (
     C14N10,
     DIGEST_SHA1,
     DIGEST_SHA256,
@@ -40,7 +37,9 @@ from pipelines.signature import (  # noqa: E402 - the algorithm URIs the verifie
     ENVELOPED,
     RSA_SHA1,
     RSA_SHA256,
-)
+)  # the URIs the verifier accepts
+
+__all__ = ["dotnet_guid", "dotnet_subject_name", "sign_dotnet", "sign_signxml"]
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 _DECL_RE = re.compile(rb"^\s*<\?xml[^>]*\?>(\s*)")
