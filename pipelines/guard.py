@@ -14,11 +14,12 @@ from lxml import etree
 from pipelines.errors import Problem
 
 
-def hardened_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
+def hardened_parser(*, remove_blank_text: bool = False, remove_comments: bool = False) -> etree.XMLParser:
     """A new hardened parser. lxml parsers are not thread-safe: make one per process or thread.
 
     ``remove_blank_text`` is only for the signature stage's diagnostic second pass (a file re-indented
-    after signing); everything else keeps whitespace, which is signed.
+    after signing); everything else keeps whitespace, which is signed. ``remove_comments`` is for the
+    inner table documents (not signed on their own): a comment inside a value must not cut it short.
     """
     return etree.XMLParser(
         resolve_entities=False,
@@ -29,7 +30,7 @@ def hardened_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
         huge_tree=False,
         collect_ids=False,
         remove_blank_text=remove_blank_text,
-        remove_comments=False,
+        remove_comments=remove_comments,
         remove_pis=False,
     )
 

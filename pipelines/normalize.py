@@ -84,11 +84,10 @@ def type_rows(
                 typed[f.column] = conv(text)
             except (ValueError, OverflowError):
                 path = f"/{spec.root_tag}" + ("" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]")
-                shown = f" {text!r}" if f.xsd_type in ("Date", "DateTime") else ""
                 problems.append(
                     Problem(
                         "XSD.VALUE",
-                        detail=f"{f.tag}:{shown} is not a real {f.xsd_type.lower()}",
+                        detail=f"{f.tag} is not a real {f.xsd_type.lower()}",
                         loaihoso=spec.loaihoso,
                         ma_lk=ma_lk,
                         path=f"{path}/{f.tag}",

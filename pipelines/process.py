@@ -38,6 +38,7 @@ class Context:
     trust: TrustStore
     settings: Settings
     parser: etree.XMLParser = field(default_factory=hardened_parser)
+    inner_parser: etree.XMLParser = field(default_factory=lambda: hardened_parser(remove_comments=True))
 
     @classmethod
     def create(cls, trust_dir: Path, settings: Settings | None = None) -> Context:
@@ -135,9 +136,12 @@ DS_SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 
 
 def _signature_slots(root: etree._Element) -> Problem | None:
-    """A second CHUKYDONVI or an extra Signature is a signature-structure problem, not a schema one."""
+    """Signature slots are the signature stage's business, not the schema's: no CHUKYDONVI is unsigned,
+    a second CHUKYDONVI or an extra Signature is a structure problem."""
     slots = root.findall("CHUKYDONVI")
     signatures = list(root.iter(DS_SIGNATURE))
+    if not slots and not signatures:
+        return Problem("SIG.UNSIGNED", detail="no CHUKYDONVI element")
     if len(slots) > 1 or len(signatures) > 1:
         return Problem(
             "SIG.STRUCTURE",
@@ -205,7 +209,7 @@ def _process(
     envelope, problems = unpack(
         outcome.signed_root,
         folder_macskcb=folder,
-        parser=ctx.parser,
+        parser=ctx.inner_parser,
         max_payload_bytes=ctx.settings.max_payload_bytes,
     )
     if problems:

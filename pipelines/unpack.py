@@ -65,11 +65,11 @@ def decode_payload(text: str | None, max_bytes: int) -> tuple[bytes | None, Prob
         return None, Problem("ENV.BASE64", detail=f"not base64: {exc}")
 
 
-def _ngaylap(text: str) -> date:
+def _ngaylap(text: str) -> date | None:
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except (ValueError, TypeError):
-        return date.today()
+        return None
 
 
 def unpack(
@@ -158,4 +158,10 @@ def unpack(
     if problems:
         return None, problems
     ngaylap = _ngaylap((signed_root.findtext("THONGTINHOSO/NGAYLAP") or "").strip())
+    if ngaylap is None:  # the pattern passed (month and day in range) but there is no such day
+        return None, [
+            Problem(
+                "ENV.SCHEMA", detail="NGAYLAP is not a real date", path="/GIAMDINHHS/THONGTINHOSO/NGAYLAP"
+            )
+        ]
     return Envelope(macskcb=macskcb, ngaylap=ngaylap, claims=claims, warnings=warnings), []
