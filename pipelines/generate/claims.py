@@ -88,6 +88,24 @@ PROFILES: tuple[Profile, ...] = (
 SECONDARY = ("E11.9", "I10", "E78.5", "K21.9", "M17.9", "J45.9", "E03.9")
 DEPARTMENTS = {"out": "K01", "day": "K03", "in": "K19"}  # khoa khám bệnh, nội tổng hợp / ngoại tổng hợp
 SURGERY_DEPT = "K26"
+#: Fields XML13 and XML14 fill "Sử dụng thông tin tại trường ... trong Bảng 1": the same values as XML1.
+COPIED_FROM_XML1 = (
+    "MA_LK",
+    "HO_TEN",
+    "NGAY_SINH",
+    "GIOI_TINH",
+    "DIA_CHI",
+    "MA_THE_BHYT",
+    "GT_THE_DEN",
+    "NGAY_VAO",
+    "NGAY_VAO_NOI_TRU",
+    "NGAY_RA",
+    "CHAN_DOAN_RV",
+    "MA_BENH_CHINH",
+    "MA_BENH_KT",
+    "MA_TTDV",
+)
+COPIED_FROM_XML1_XML13 = ("MA_QUOCTICH", "MA_DANTOC", "MA_NGHE_NGHIEP")
 
 
 @dataclass
@@ -328,9 +346,9 @@ class EpisodeBuilder:
             ep.tables["XML7"] = [self._discharge_paper(ep.xml1, profile, doctor)]
             ep.tables["XML8"] = [self._summary(ep.xml1, profile)]
         if ep.xml1["MA_LOAI_RV"] == "2":
-            ep.tables["XML13"] = [self._referral(ep.xml1, person, profile, doctor)]
+            ep.tables["XML13"] = [self._referral(ep.xml1, doctor)]
         if ep.xml1["NGAY_TAI_KHAM"]:
-            ep.tables["XML14"] = [self._appointment(ep.xml1, person, doctor)]
+            ep.tables["XML14"] = [self._appointment(ep.xml1, doctor)]
         return ep
 
     def _finish_line(self, row: dict, ma_lk: str, stt: int, muc_huong: int) -> None:
@@ -541,11 +559,11 @@ class EpisodeBuilder:
             "NGAY_CT": x1["NGAY_RA"][:8],
         }
 
-    def _referral(self, x1: dict, p: Person, profile: Profile, doctor: str) -> dict[str, str]:
+    def _referral(self, x1: dict, doctor: str) -> dict[str, str]:
         dest = self.rng.choice(("79010", "01013", "48001"))
         x1["MA_NOI_DEN"] = dest
         return {
-            "MA_LK": x1["MA_LK"],
+            **{tag: x1[tag] for tag in COPIED_FROM_XML1 + COPIED_FROM_XML1_XML13},
             "SO_HOSO": f"HS{x1['MA_HSBA']}",
             "SO_CHUYENTUYEN": str(self.rng.randint(1, 9999)),
             "GIAY_CHUYEN_TUYEN": f"{self.rng.randint(1, 9999)}/GCT",
@@ -554,25 +572,10 @@ class EpisodeBuilder:
             "MA_NOI_DEN": dest,
             "MA_CSKCB_DI": self.fac.macskcb,
             "MA_CSKCB_DEN": dest,
-            "HO_TEN": p.ho_ten,
-            "NGAY_SINH": x1["NGAY_SINH"],
-            "GIOI_TINH": p.gioi_tinh,
-            "MA_QUOCTICH": "000",
-            "MA_DANTOC": "01",
-            "MA_NGHE_NGHIEP": p.ma_nghe_nghiep,
-            "DIA_CHI": x1["DIA_CHI"],
-            "MA_THE_BHYT": p.card.number,
-            "GT_THE_DEN": x1["GT_THE_DEN"],
-            "NGAY_VAO": x1["NGAY_VAO"],
-            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"],
-            "NGAY_RA": x1["NGAY_RA"],
             "DAU_HIEU_LS": "Mạch, huyết áp ổn định; cần điều trị chuyên sâu",
-            "CHAN_DOAN_RV": profile.name_vi,
             "QT_BENHLY": "Diễn biến không thuận lợi dù đã điều trị",
             "TOMTAT_KQ": "Xem kết quả cận lâm sàng kèm theo",
             "PP_DIEUTRI": x1["PP_DIEU_TRI"],
-            "MA_BENH_CHINH": x1["MA_BENH_CHINH"],
-            "MA_BENH_KT": x1["MA_BENH_KT"],
             "TINH_TRANG_CT": "Người bệnh tỉnh, dấu hiệu sinh tồn ổn định",
             "MA_LOAI_RV": "2",
             "MA_LYDO_CT": "2",
@@ -581,29 +584,14 @@ class EpisodeBuilder:
             "HOTEN_NGUOI_HT": "Điều dưỡng trực",
             "CHUCDANH_NGUOI_HT": "Điều dưỡng",
             "MA_BAC_SI": doctor,
-            "MA_TTDV": x1["MA_TTDV"],
         }
 
-    def _appointment(self, x1: dict, p: Person, doctor: str) -> dict[str, str]:
+    def _appointment(self, x1: dict, doctor: str) -> dict[str, str]:
         return {
-            "MA_LK": x1["MA_LK"],
+            **{tag: x1[tag] for tag in COPIED_FROM_XML1 + ("MA_DOITUONG_KCB",)},
             "SO_GIAYHEN_KL": f"GH{x1['MA_HSBA']}",
             "MA_CSKCB": self.fac.macskcb,
-            "HO_TEN": p.ho_ten,
-            "NGAY_SINH": x1["NGAY_SINH"],
-            "GIOI_TINH": p.gioi_tinh,
-            "DIA_CHI": x1["DIA_CHI"],
-            "MA_THE_BHYT": p.card.number,
-            "GT_THE_DEN": x1["GT_THE_DEN"],
-            "NGAY_VAO": x1["NGAY_VAO"],
-            "NGAY_VAO_NOI_TRU": x1["NGAY_VAO_NOI_TRU"],
-            "NGAY_RA": x1["NGAY_RA"],
             "NGAY_HEN_KL": x1["NGAY_TAI_KHAM"] + "0800",
-            "CHAN_DOAN_RV": x1["CHAN_DOAN_RV"],
-            "MA_BENH_CHINH": x1["MA_BENH_CHINH"],
-            "MA_BENH_KT": x1["MA_BENH_KT"],
-            "MA_DOITUONG_KCB": x1["MA_DOITUONG_KCB"],
             "MA_BAC_SI": doctor,
-            "MA_TTDV": x1["MA_TTDV"],
             "NGAY_CT": x1["NGAY_RA"][:8],
         }
