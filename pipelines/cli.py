@@ -57,6 +57,87 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.status in ("accepted", "partially_accepted") else 1
 
 
+def quiet_prefect(verbose: bool = False) -> None:
+    """Prefect's own console chatter off (task states, temporary server notices) unless asked for; our
+    progress lines go through the ``pipelines`` logger (a deployment ships it to the run's logs with
+    ``PREFECT_LOGGING_EXTRA_LOGGERS=pipelines``, see prefect.yaml)."""
+    import logging
+    import os
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault(
+        "PREFECT_SERVER_ANALYTICS_ENABLED", "false"
+    )  # no telemetry: nothing leaves the machine
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("pipelines")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False  # Prefect's console handler on the root logger would print each line twice
+
+
+def print_summary(summary: dict, warehouse: str) -> None:
+    files, claims = summary["files"], summary["claims"]
+    print(
+        f"run {summary['run_id']}: {files['received']} files: {files['accepted']} accepted, "
+        f"{files['partially_accepted']} partly accepted, {files['rejected']} rejected, "
+        f"{files['duplicate']} duplicate; claims {claims.get('accepted', 0)} accepted, "
+        f"{claims.get('rejected', 0)} rejected"
+    )
+    if summary["left_in_flight"]:
+        print(f"{summary['left_in_flight']} files still uploading were left for the next run")
+    for note in summary["notes"]:
+        print(note)
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary["seconds"].items())
+    print(f"warehouse {warehouse} ready ({steps})")
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from pipelines.settings import load_settings
+
+    settings = load_settings(
+        Path(args.config) if args.config else None,
+        landing=args.landing,
+        lake=args.lake,
+        warehouse=args.warehouse,
+        trust=args.trust,
+        workers=args.workers,
+        settle_seconds=args.settle_seconds,
+    )
+    missing = [n for n in ("landing", "lake", "warehouse", "trust") if getattr(settings, n) is None]
+    if missing:
+        print(
+            "bhyt-etl ingest: missing "
+            + ", ".join(f"--{n}" for n in missing)
+            + " (or BHYT_* / settings file)",
+            file=sys.stderr,
+        )
+        return 2
+    from pipelines.night import RunLock
+
+    Path(settings.lake).mkdir(parents=True, exist_ok=True, mode=0o750)
+    lock = RunLock(Path(settings.lake))
+    lock.acquire()  # refuse before starting anything when another run holds the lake
+    quiet_prefect(args.verbose)
+    from pipelines.flows.nightly import nightly
+
+    try:
+        summary = nightly(
+            landing=str(settings.landing),
+            lake=str(settings.lake),
+            warehouse=str(settings.warehouse),
+            trust=str(settings.trust),
+            workers=settings.workers,
+            settle_seconds=settings.settle_seconds,
+            config=args.config,
+        )
+    finally:
+        lock.release()
+    print_summary(summary, str(settings.warehouse))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Until the nightly flow lands: generate a landing tree with defects, then verify every file."""
     from collections import Counter
@@ -132,6 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--defects", action="store_true", help="add a labelled set of broken files")
     g.add_argument("--period", default="2026-10", help="settlement month YYYY-MM of the claims")
     g.set_defaults(func=_cmd_generate)
+    i = sub.add_parser("ingest", help="one nightly run: inboxes → lake → warehouse, receipts to outboxes")
+    i.add_argument("--landing", help="landing root: a folder, or sftp://user@host:port/path")
+    i.add_argument("--lake", help="lake folder (raw zone, Parquet tables, ledger)")
+    i.add_argument("--warehouse", help="DuckDB file to (re)build and swap in")
+    i.add_argument("--trust", help="trust directory (roots.pem, facilities.csv, ...)")
+    i.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    i.add_argument(
+        "--settle-seconds", type=float, help="wait this long to see uploads still growing (default 2)"
+    )
+    i.add_argument("--config", help="settings TOML file")
+    i.add_argument("--verbose", action="store_true", help="show Prefect's own task and state messages")
+    i.set_defaults(func=_cmd_ingest)
     v = sub.add_parser("verify", help="one file: the receipt ingest would give it, as JSON on stdout")
     v.add_argument("file")
     v.add_argument("--trust", required=True)
@@ -151,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except PipelineError as exc:
         print(f"bhyt-etl: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
     except (ValueError, OSError) as exc:
         print(f"bhyt-etl {args.command}: {exc}", file=sys.stderr)
         return 2

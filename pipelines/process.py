@@ -151,6 +151,23 @@ def _signature_slots(root: etree._Element) -> Problem | None:
     return None
 
 
+def duplicate_receipt(
+    file_name: str, sha256: str, macskcb: str, received_at: str, original: dict[str, Any]
+) -> dict[str, Any]:
+    """The receipt of bytes received before: no new data; ``duplicate_of`` says which file they repeat."""
+    return {
+        "file": file_name,
+        "sha256": sha256,
+        "macskcb": macskcb,
+        "received_at": received_at,
+        "status": "duplicate",
+        "signature": _signature_block(None),
+        "claims": [],
+        "errors": [],
+        "duplicate_of": {k: original.get(k) for k in ("file", "received_at", "status")},
+    }
+
+
 def process_file(
     raw: bytes, *, file_name: str, folder_macskcb: str, received_at: datetime, ctx: Context
 ) -> FileResult:

@@ -26,11 +26,19 @@ class Settings:
     landing: str | None = None
     lake: Path | None = None
     warehouse: Path | None = None
-    workers: int = 0  # 0: one per core
+    workers: int = 0  # worker processes for the decide step; 0: one per core
+    batch_size: int = 256  # files per Prefect task
+    settle_seconds: float = 2.0  # an inbox file whose size or mtime changes within this window is left alone
+    sftp_known_hosts: Path | None = None  # for sftp:// landing roots; default ~/.ssh/known_hosts
+    sftp_key: Path | None = None  # private key for sftp:// landing roots; default: agent and ~/.ssh keys
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def resolved_workers(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
     @property
     def max_payload_bytes(self) -> int:

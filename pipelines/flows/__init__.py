@@ -1,0 +1,1 @@
+"""Prefect flows: they compose the stage modules and own nothing else."""

@@ -1,0 +1,245 @@
+"""Intake stage: the facilities' inboxes behind one small interface, and the raw zone.
+
+The landing tree (contract in ARCHITECTURE.md)::
+
+    <landing>/<MACSKCB>/inbox/     uploads; *.part, *.tmp, *.filepart and dot-files are in flight
+    <landing>/<MACSKCB>/outbox/    <name>.receipt.json for every processed file
+    <landing>/<MACSKCB>/archive/   accepted, partly accepted or duplicate originals
+    <landing>/<MACSKCB>/rejected/  rejected originals
+
+``<landing>`` is a local folder (:class:`LocalInbox`, the pipeline runs on the SFTP host) or an
+``sftp://user@host:port/path`` URL (:class:`pipelines.inbox_sftp.SftpInbox`). Both implement :class:`Inbox`;
+everything above this module is the same for both. A file whose size or modification time changes during
+the settle window is still being uploaded and is left for the next run.
+
+The raw zone keeps every received byte under its SHA-256 (``<lake>/raw/ab/abcd….xml``), written once,
+before anything else happens, and never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pipelines.errors import TerminalError, TransientError
+
+IN_FLIGHT_SUFFIXES = (".part", ".tmp", ".filepart")
+MACSKCB_FOLDER = re.compile(r"^[0-9A-Za-z]{5}$")
+DESTINATIONS = ("archive", "rejected")
+
+
+def in_flight(name: str) -> bool:
+    """An upload still in progress, by the contract's naming convention."""
+    return name.startswith(".") or name.lower().endswith(IN_FLIGHT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One file waiting in a facility's inbox."""
+
+    macskcb: str
+    name: str
+    size: int
+    mtime: float  # seconds since the epoch, as the file system reports it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.macskcb, self.name)
+
+
+class Inbox(Protocol):
+    """The facilities' folders. Implementations raise TransientError for I/O that may succeed on retry."""
+
+    description: str  # where the landing tree is, for logs (no credentials)
+
+    def facilities(self) -> list[str]:
+        """MACSKCB folder names that have an ``inbox/``, sorted."""
+        ...
+
+    def list(self, macskcb: str) -> list[InboxEntry]:
+        """Regular files in ``<macskcb>/inbox/`` that are not in flight by name, sorted by name."""
+        ...
+
+    def read(self, entry: InboxEntry) -> bytes: ...
+
+    def sha256(self, macskcb: str, name: str) -> str | None:
+        """SHA-256 of ``<macskcb>/inbox/<name>``, or None when it is not there."""
+        ...
+
+    def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
+        """Write ``<macskcb>/outbox/<name>`` atomically (temporary name, then rename over)."""
+        ...
+
+    def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
+        """Move ``inbox/<name>`` to ``<destination>/<name>``, or to ``<destination>/<alternative>`` when that
+        name is taken: nothing is overwritten. Returns the name used."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalInbox:
+    """The landing tree on a local file system (the pipeline runs on the SFTP host)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.description = str(self.root)
+        if not self.root.is_dir():
+            raise TerminalError(
+                f"landing folder {self.root} does not exist; create it or point --landing at the SFTP root",
+                stage="intake",
+            )
+
+    def facilities(self) -> list[str]:
+        return sorted(
+            p.name for p in self.root.iterdir() if MACSKCB_FOLDER.match(p.name) and (p / "inbox").is_dir()
+        )
+
+    def list(self, macskcb: str) -> list[InboxEntry]:
+        out = []
+        try:
+            with os.scandir(self.root / macskcb / "inbox") as it:
+                for e in it:
+                    if in_flight(e.name) or not e.is_file(follow_symlinks=False):
+                        continue
+                    st = e.stat(follow_symlinks=False)
+                    out.append(InboxEntry(macskcb, e.name, st.st_size, st.st_mtime))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise TransientError(
+                f"cannot list {macskcb}/inbox: {exc}", facility=macskcb, stage="intake"
+            ) from exc
+        return sorted(out, key=lambda e: e.name)
+
+    def read(self, entry: InboxEntry) -> bytes:
+        path = self.root / entry.macskcb / "inbox" / entry.name
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                return fh.read()
+        except OSError as exc:
+            raise TransientError(
+                f"cannot read the upload: {exc.strerror}",
+                facility=entry.macskcb,
+                file=entry.name,
+                stage="intake",
+            ) from exc
+
+    def sha256(self, macskcb: str, name: str) -> str | None:
+        path = self.root / macskcb / "inbox" / name
+        if not path.is_file() or path.is_symlink():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
+        folder = self.root / macskcb / "outbox"
+        folder.mkdir(exist_ok=True)
+        atomic_write(folder / name, data)
+
+    def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
+        if destination not in DESTINATIONS:
+            raise ValueError(destination)
+        folder = self.root / macskcb / destination
+        folder.mkdir(exist_ok=True)
+        source = self.root / macskcb / "inbox" / name
+        for target in (name, alternative):
+            try:
+                # link + unlink never overwrites an existing target, unlike rename
+                os.link(source, folder / target, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            os.unlink(source)
+            return target
+        raise TerminalError(
+            f"both {destination}/{name} and {destination}/{alternative} exist",
+            facility=macskcb,
+            file=name,
+            stage="answer",
+        )
+
+    def close(self) -> None:
+        pass
+
+
+def open_inbox(
+    landing: str | Path, *, known_hosts: Path | None = None, key_file: Path | None = None
+) -> Inbox:
+    """The inbox for a landing root: a local path, or ``sftp://user@host:port/path``."""
+    text = str(landing)
+    if text.startswith("sftp://"):
+        from pipelines.inbox_sftp import SftpInbox
+
+        return SftpInbox.connect(text, known_hosts=known_hosts, key_file=key_file)
+    return LocalInbox(Path(text))
+
+
+def settled(inbox: Inbox, settle_seconds: float) -> tuple[list[InboxEntry], int]:
+    """Files ready to take: listed twice, ``settle_seconds`` apart, with the same size and mtime.
+
+    Returns the ready files (by facility, then name) and how many were left because they were still changing.
+    """
+    first = {e.key: e for mac in inbox.facilities() for e in inbox.list(mac)}
+    if settle_seconds > 0 and first:
+        time.sleep(settle_seconds)
+        second = {e.key: e for mac in inbox.facilities() for e in inbox.list(mac)}
+    else:
+        second = first
+    ready = [
+        e for k, e in second.items() if k in first and (first[k].size, first[k].mtime) == (e.size, e.mtime)
+    ]
+    return sorted(ready, key=lambda e: e.key), len(second) - len(ready)
+
+
+def raw_path(raw_zone: Path, sha256: str) -> Path:
+    return raw_zone / sha256[:2] / f"{sha256}.xml"
+
+
+def keep_raw(raw_zone: Path, data: bytes) -> str:
+    """Store the bytes under their SHA-256 (once; an existing copy is left untouched). Returns the SHA-256."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = raw_path(raw_zone, sha)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+        atomic_write(path, data, mode=0o440)
+    return sha
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o640) -> None:
+    """Write to a temporary name in the same folder, fsync, then rename over ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def chunks(items: Iterable, size: int) -> Iterable[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,246 @@
+"""Warehouse stage: a new DuckDB file per run, checked, then swapped in atomically.
+
+The warehouse holds no copy of the claim rows: ``lake.xml1`` … ``lake.xml15`` are views over exactly the
+Parquet files the ledger lists as committed (so a file a dead run left is never visible), and
+``core.xml1`` … ``core.xml15`` keep the current version of each claim. Building therefore costs time in
+proportion to the number of lake files and claim versions, not to the detail rows of the whole history.
+
+The new file is built next to the old one under a temporary name, checked (every view answers, row counts
+equal the ledger's), made owner/group-only, and renamed over the old one. Analysts with a read-only
+connection open keep reading the file they opened (the old inode) until they reconnect; nobody ever sees
+a half-built database, and the build never waits for them.
+
+Objects (contract: ARCHITECTURE.md "Warehouse"):
+
+``ops.files``            [file that arrived]   status, error codes, signature, claims accepted/rejected
+``ops.runs``             [run]                 state, times, counts
+``core.claim_versions``  [claim version]       every accepted version of every claim (macskcb, ma_lk, version)
+``core.claim_current``   [claim]               the current (latest received) version of every claim
+``core.xmlN``            [as the table: XML1 claim, XML2 drug line, …]  current version's rows + ``version``
+``lake.xmlN``            [as the table]        every accepted version's rows
+``review.*``, ``payment.*``                    review findings and payment marts (pipelines.review, .payment)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.errors import TerminalError
+from pipelines.failpoints import failpoint
+from pipelines.intake import fsync_dir
+from pipelines.ledger import Ledger
+from pipelines.standard import load_registry
+from pipelines.standard.registry import ENVELOPE_TABLES
+
+SCHEMAS = ("ops", "core", "lake", "review", "payment")
+
+FILES_SCHEMA = pa.schema(
+    [
+        ("arrival_id", pa.int64()),
+        ("sha256", pa.string()),
+        ("macskcb", pa.string()),
+        ("file_name", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("received_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("error_codes", pa.list_(pa.string())),
+        ("errors", pa.int32()),
+        ("warnings", pa.int32()),
+        ("signature_status", pa.string()),
+        ("signer_sha256", pa.string()),
+        ("claims_accepted", pa.int32()),
+        ("claims_rejected", pa.int32()),
+        ("duplicate_of_file", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+CLAIM_VERSIONS_SCHEMA = pa.schema(
+    [
+        ("macskcb", pa.string()),
+        ("ma_lk", pa.string()),
+        ("version", pa.int32()),
+        ("source_sha256", pa.string()),
+        ("file_name", pa.string()),
+        ("received_at", pa.timestamp("us", tz="UTC")),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+def files_table(rows: Iterable[tuple], run_id: str) -> pa.Table:
+    """ops.files rows of one run from the ledger's arrivals (receipts are summarised, not copied)."""
+    cols: dict[str, list] = {f.name: [] for f in FILES_SCHEMA}
+    for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt_json in rows:
+        receipt = json.loads(receipt_json)
+        errors = receipt.get("errors", [])
+        claims = receipt.get("claims", [])
+        cols["arrival_id"].append(arrival_id)
+        cols["sha256"].append(sha)
+        cols["macskcb"].append(macskcb)
+        cols["file_name"].append(file_name)
+        cols["size_bytes"].append(size)
+        cols["received_at"].append(datetime.fromisoformat(received_at))
+        cols["status"].append(status)
+        cols["error_codes"].append(sorted({e["code"] for e in errors}))
+        cols["errors"].append(sum(e["severity"] == "error" for e in errors))
+        cols["warnings"].append(sum(e["severity"] == "warning" for e in errors))
+        cols["signature_status"].append(receipt["signature"]["status"])
+        cols["signer_sha256"].append(receipt["signature"].get("signer_sha256"))
+        cols["claims_accepted"].append(sum(c["status"] == "accepted" for c in claims))
+        cols["claims_rejected"].append(sum(c["status"] == "rejected" for c in claims))
+        cols["duplicate_of_file"].append((receipt.get("duplicate_of") or {}).get("file"))
+        cols["run_id"].append(run_id)
+    return pa.Table.from_pydict(cols, schema=FILES_SCHEMA)
+
+
+def claim_versions_table(rows: Iterable[tuple]) -> pa.Table:
+    cols: dict[str, list] = {f.name: [] for f in CLAIM_VERSIONS_SCHEMA}
+    for macskcb, ma_lk, version, sha, file_name, received_at, run_id in rows:
+        for name, value in zip(
+            CLAIM_VERSIONS_SCHEMA.names,
+            (macskcb, ma_lk, version, sha, file_name, datetime.fromisoformat(received_at), run_id),
+            strict=True,
+        ):
+            cols[name].append(value)
+    return pa.Table.from_pydict(cols, schema=CLAIM_VERSIONS_SCHEMA)
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _relation(
+    con: duckdb.DuckDBPyConnection, name: str, paths: list[Path], empty: pa.Schema, *, hive: bool = False
+) -> None:
+    """A view over the listed Parquet files, or an empty table of the right shape when there are none."""
+    if paths:
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, "
+            f"hive_partitioning = {str(hive).lower()}, union_by_name = true)"
+        )
+    else:
+        if hive:
+            empty = empty.append(pa.field("nam_qt", pa.int64())).append(pa.field("thang_qt", pa.int64()))
+        con.register("_empty", empty.empty_table())
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+        con.unregister("_empty")
+
+
+def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) -> dict[str, Any]:
+    """Build, check and swap in the warehouse for the ledger's committed state."""
+    started = time.perf_counter()
+    registry = load_registry()
+    lake = lake.resolve()
+    target = Path(target).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.building*"):  # left by a run killed while building
+        stale.unlink(missing_ok=True)
+    building = target.with_name(f".{target.name}.{run_id}.building")
+    expected_rows: dict[str, int] = {}
+    con = duckdb.connect(str(building))
+    try:
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        parts = ledger.parts()
+        by_table: dict[str, list[Path]] = {}
+        for rel, table, rows in parts:
+            by_table.setdefault(table, []).append(lake / rel)
+            expected_rows[table] = expected_rows.get(table, 0) + rows
+        for lh in ENVELOPE_TABLES:
+            name = lh.lower()
+            _relation(con, f"lake.{name}", by_table.get(lh, []), registry.table_schema(lh), hive=lh != "XML1")
+        _relation(con, "core.claim_versions", by_table.get("core.claim_versions", []), CLAIM_VERSIONS_SCHEMA)
+        _relation(con, "ops.files", by_table.get("ops.files", []), FILES_SCHEMA)
+        con.execute(
+            "CREATE TABLE core.claim_current AS SELECT * FROM core.claim_versions "
+            "QUALIFY row_number() OVER (PARTITION BY macskcb, ma_lk ORDER BY version DESC) = 1 "
+            "ORDER BY macskcb, ma_lk"
+        )
+        for lh in ENVELOPE_TABLES:
+            name = lh.lower()
+            con.execute(
+                f"CREATE VIEW core.{name} AS SELECT t.*, c.version FROM lake.{name} t "
+                "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
+                "AND t.source_sha256 = c.source_sha256"
+            )
+        runs = ledger.runs()
+        runs_table = pa.Table.from_pylist(
+            [
+                {
+                    "run_id": r["run_id"],
+                    "started_at": r["started_at"],
+                    "finished_at": r["finished_at"],
+                    "state": r["state"],
+                    "landing": r["landing"],
+                    "summary": r["summary"],
+                }
+                for r in runs
+            ],
+            schema=pa.schema(
+                [
+                    (n, pa.string())
+                    for n in ("run_id", "started_at", "finished_at", "state", "landing", "summary")
+                ]
+            ),
+        )
+        con.register("_runs", runs_table)
+        con.execute(
+            "CREATE TABLE ops.runs AS SELECT run_id, started_at::TIMESTAMPTZ AS started_at, "
+            "finished_at::TIMESTAMPTZ AS finished_at, state, landing, summary::JSON AS summary FROM _runs"
+        )
+        con.unregister("_runs")
+        extend = _extensions()
+        for build in extend:
+            build(con)
+        check(con, expected_rows)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    failpoint("serve:built")
+    os.chmod(building, 0o640)
+    os.replace(building, target)
+    fsync_dir(target.parent)
+    return {"path": str(target), "seconds": round(time.perf_counter() - started, 3), "rows": expected_rows}
+
+
+def _extensions() -> list:
+    """Later stages that add to the warehouse (review findings, payment marts) when present."""
+    return []
+
+
+def check(con: duckdb.DuckDBPyConnection, expected_rows: dict[str, int]) -> None:
+    """Refuse to swap in a warehouse whose views fail or whose row counts differ from the ledger's."""
+    problems = []
+    for lh in ENVELOPE_TABLES:
+        name = lh.lower()
+        (n,) = con.execute(f"SELECT count(*) FROM lake.{name}").fetchone()
+        if n != expected_rows.get(lh, 0):
+            problems.append(f"lake.{name} has {n} rows, the ledger lists {expected_rows.get(lh, 0)}")
+        con.execute(f"SELECT * FROM core.{name} LIMIT 0")
+    (claims,) = con.execute("SELECT count(*) FROM core.claim_current").fetchone()
+    (xml1,) = con.execute("SELECT count(*) FROM core.xml1").fetchone()
+    if claims != xml1:
+        problems.append(f"core.claim_current has {claims} claims but core.xml1 {xml1} rows")
+    for table, label in (("ops.files", "ops.files"), ("core.claim_versions", "core.claim_versions")):
+        (n,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        if n != expected_rows.get(label, 0):
+            problems.append(f"{table} has {n} rows, the ledger lists {expected_rows.get(label, 0)}")
+    if problems:
+        raise TerminalError(
+            "the new warehouse failed its checks and was not swapped in (the previous one stays): "
+            + "; ".join(problems),
+            stage="serve",
+        )

@@ -1,0 +1,227 @@
+"""The nightly flow end to end: real Prefect engine, real DuckDB files, generated signed files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.failpoints import POINTS
+from pipelines.generate.landing import Manifest
+from pipelines.standard.registry import ENVELOPE_TABLES
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def ingest_cli(root: Path, api_url: str, *, failpoint: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_API_URL": api_url, "BHYT_SETTLE_SECONDS": "0"}
+    env.pop("BHYT_FAILPOINT", None)
+    if failpoint:
+        env["BHYT_FAILPOINT"] = failpoint
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "ingest",
+            "--landing",
+            str(root / "landing"),
+            "--lake",
+            str(root / "lake"),
+            "--warehouse",
+            str(root / "warehouse.duckdb"),
+            "--trust",
+            str(root / "trust"),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def snapshot(warehouse: Path) -> dict[str, list]:
+    """Everything an analyst can see, minus the instants that depend on when a run happened."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        out = {}
+        for lh in ENVELOPE_TABLES:
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'core' "
+                    f"AND table_name = '{lh.lower()}' AND column_name <> 'received_at' "
+                    "ORDER BY ordinal_position"
+                ).fetchall()
+            ]
+            out[lh] = sorted(
+                map(repr, con.execute(f"SELECT {', '.join(cols)} FROM core.{lh.lower()}").fetchall())
+            )
+        out["claim_versions"] = con.execute(
+            "SELECT macskcb, ma_lk, version, source_sha256, file_name FROM core.claim_versions ORDER BY ALL"
+        ).fetchall()
+        out["files"] = con.execute(
+            "SELECT macskcb, file_name, sha256, status, error_codes, claims_accepted, claims_rejected "
+            "FROM ops.files ORDER BY ALL"
+        ).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def landing_state(landing: Path) -> dict[str, list]:
+    """Per facility: what is left in the inbox, what was archived or rejected, and the receipts' statuses."""
+    state = {}
+    for fac in sorted(p for p in landing.iterdir() if p.is_dir()):
+        receipts = (
+            sorted(
+                (r.name, json.loads(r.read_text())["status"]) for r in (fac / "outbox").glob("*.receipt.json")
+            )
+            if (fac / "outbox").exists()
+            else []
+        )
+        state[fac.name] = {
+            "inbox": sorted(p.name for p in (fac / "inbox").iterdir()),
+            "archive": sorted(p.name for p in (fac / "archive").iterdir())
+            if (fac / "archive").exists()
+            else [],
+            "rejected": sorted(p.name for p in (fac / "rejected").iterdir())
+            if (fac / "rejected").exists()
+            else [],
+            "receipts": receipts,
+        }
+    return state
+
+
+def test_night_one_answers_every_file_as_the_generator_expects(prefect_api, night_one, tmp_path):
+    from pipelines.flows.nightly import nightly
+
+    root = copy_tree(night_one, tmp_path / "n1")
+    manifest = Manifest.read(root / "landing" / "manifest.json")
+    summary = nightly(
+        landing=str(root / "landing"),
+        lake=str(root / "lake"),
+        warehouse=str(root / "warehouse.duckdb"),
+        trust=str(root / "trust"),
+        workers=2,
+        settle_seconds=0,
+    )
+    assert summary["files"]["received"] == len(manifest.files)
+    for entry in manifest.files:
+        fac = root / "landing" / entry.macskcb
+        name = Path(entry.path).name
+        receipt = json.loads((fac / "outbox" / f"{name}.receipt.json").read_text())
+        assert receipt["status"] == entry.expected_status, (name, receipt["errors"])
+        assert set(entry.expected_codes) <= {e["code"] for e in receipt["errors"]}
+        where = "rejected" if entry.expected_status == "rejected" else "archive"
+        assert (fac / where / name).exists()
+        assert not (fac / "inbox" / name).exists()
+        accepted = (
+            {c.ma_lk for c in entry.claims if c.status == "accepted"}
+            if entry.expected_status in ("accepted", "partially_accepted")
+            else set()
+        )
+        assert {c["ma_lk"] for c in receipt["claims"] if c["status"] == "accepted"} == accepted
+        assert all(c["version"] == 1 for c in receipt["claims"] if c["status"] == "accepted")
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    accepted_claims = {
+        (e.macskcb, c.ma_lk)
+        for e in manifest.files
+        for c in e.claims
+        if c.status == "accepted" and e.expected_status in ("accepted", "partially_accepted")
+    }
+    assert set(con.execute("SELECT macskcb, ma_lk FROM core.xml1").fetchall()) == accepted_claims
+    assert con.execute("SELECT count(*) FROM ops.files").fetchone()[0] == len(manifest.files)
+    assert con.execute("SELECT state FROM ops.runs").fetchall() == [("committed",)]
+    assert {s for (s,) in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()} >= {
+        "ops",
+        "core",
+        "review",
+        "payment",
+    }
+    # every detail row belongs to a current claim, and money stays exact decimal
+    assert (
+        con.execute(
+            "SELECT count(*) FROM core.xml2 x LEFT JOIN core.xml1 h USING (macskcb, ma_lk) "
+            "WHERE h.ma_lk IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    assert str(con.execute("SELECT typeof(t_bhtt) FROM core.xml1 LIMIT 1").fetchone()[0]) == "DECIMAL(18,2)"
+    # Parquet is partitioned by settlement month and is not one file per claim
+    parts = list((root / "lake" / "tables" / "xml2").rglob("*.parquet"))
+    assert parts and all("nam_qt=" in str(p) and "thang_qt=" in str(p) for p in parts)
+    assert len(parts) < len(accepted_claims)
+    con.close()
+
+
+def test_a_second_run_while_one_holds_the_lake_refuses_cleanly(night_one, tmp_path):
+    from pipelines.night import RunLock
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    holder = RunLock(lake)
+    holder.acquire()
+    try:
+        root = copy_tree(night_one, tmp_path / "n")
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipelines.cli",
+                "ingest",
+                "--landing",
+                str(root / "landing"),
+                "--lake",
+                str(lake),
+                "--warehouse",
+                str(tmp_path / "w.duckdb"),
+                "--trust",
+                str(root / "trust"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 3, proc.stderr
+        assert "another run is in progress" in proc.stderr and "Traceback" not in proc.stderr
+        assert not (tmp_path / "w.duckdb").exists()
+        assert len(list((root / "landing").glob("*/inbox/*.xml"))) > 0
+    finally:
+        holder.release()
+
+
+@pytest.fixture(scope="module")
+def clean_run(prefect_api, night_one, tmp_path_factory):
+    root = copy_tree(night_one, tmp_path_factory.mktemp("clean") / "root")
+    proc = ingest_cli(root, prefect_api)
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_run_killed_part_way_is_repaired_by_running_again(
+    point, prefect_api, night_one, clean_run, tmp_path
+):
+    root = copy_tree(night_one, tmp_path / "root")
+    killed = ingest_cli(root, prefect_api, failpoint=point)
+    assert killed.returncode == -signal.SIGKILL, (killed.returncode, killed.stderr[-2000:])
+    again = ingest_cli(root, prefect_api)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(root / "warehouse.duckdb") == snapshot(clean_run / "warehouse.duckdb")
+    assert landing_state(root / "landing") == landing_state(clean_run / "landing")
+    assert not list((root / "lake").glob("_staging/*"))
+    assert not list(root.glob(".warehouse.duckdb.*"))
