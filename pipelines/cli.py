@@ -139,60 +139,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    """Until the nightly flow lands: generate a landing tree with defects, then verify every file."""
-    from collections import Counter
+    from pipelines.demo import run_demo
 
-    from pipelines.generate.landing import generate_landing
-    from pipelines.process import Context, process_file
-
-    work = Path(args.workdir)
-    landing, trust = work / "landing", work / "trust"
-    marker = work / ".bhyt-demo"
-    if work.exists() and any(work.iterdir()) and not marker.exists():
-        print(
-            f"bhyt-etl demo: {work} is not empty and was not made by a demo; choose another --workdir",
-            file=sys.stderr,
-        )
-        return 2
-    import shutil
-
-    for old in (landing, trust):
-        shutil.rmtree(old, ignore_errors=True)
-    work.mkdir(parents=True, exist_ok=True)
-    marker.write_text("made by bhyt-etl demo; the next demo run replaces this folder's contents\n")
-    started = time.perf_counter()
-    manifest = generate_landing(landing, trust, facilities=3, claims=40, seed=args.seed, defects=True)
-    print(
-        f"generated {len(manifest.files)} files for {len(manifest.facilities)} facilities in "
-        f"{time.perf_counter() - started:.1f} s  ({landing})"
-    )
-    ctx = Context.create(trust)
-    now = datetime.now(UTC)
-    seen: set[str] = set()
-    statuses: Counter[str] = Counter()
-    mismatches = 0
-    print(f"\n{'file':<58} {'status':<19} codes")
-    for entry in sorted(manifest.files, key=lambda e: e.path):
-        raw = (landing / entry.path).read_bytes()
-        result = process_file(
-            raw, file_name=Path(entry.path).name, folder_macskcb=entry.macskcb, received_at=now, ctx=ctx
-        )
-        status = result.status
-        if result.receipt["sha256"] in seen:
-            status = "duplicate"
-        seen.add(result.receipt["sha256"])
-        statuses[status] += 1
-        codes = sorted({e["code"] for e in result.receipt["errors"]})
-        ok = status == entry.expected_status and set(entry.expected_codes) <= set(codes)
-        mismatches += not ok
-        if entry.kind == "defect" or not ok:
-            print(
-                f"{entry.path:<58} {status:<19} {', '.join(codes)}"
-                + ("" if ok else f"   <-- expected {entry.expected_status}")
-            )
-    print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) + f"; {mismatches} unexpected")
-    print(f"\nTry one file yourself:\n  bhyt-etl verify {landing}/<MACSKCB>/inbox/<file>.xml --trust {trust}")
-    return 1 if mismatches else 0
+    return run_demo(Path(args.workdir), seed=args.seed)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,6 @@
+-- title: The error codes facilities most need to fix
+-- grain: one row per error code
+SELECT code, count(*) AS files, count(DISTINCT macskcb) AS facilities
+FROM ops.files, unnest(error_codes) AS t(code)
+GROUP BY code
+ORDER BY files DESC, code;
