@@ -196,6 +196,13 @@ class Night:
 
     # -- helpers -----------------------------------------------------------------------------------------
     @property
+    def analytics_path(self) -> Path:
+        if self.settings.analytics_warehouse:
+            return Path(self.settings.analytics_warehouse)
+        suffix = self.warehouse.suffix or ".duckdb"
+        return self.warehouse.with_name(f"{self.warehouse.stem}-analytics{suffix}")
+
+    @property
     def raw_zone(self) -> Path:
         return self.lake / "raw"
 
@@ -383,12 +390,22 @@ class Night:
 
     # -- serve -------------------------------------------------------------------------------------------
     def serve(self) -> dict[str, Any]:
-        from pipelines.warehouse import build_warehouse
+        from pipelines.analytics import build_analytics, pseudonym_key
+        from pipelines.warehouse import build_warehouse, derived_builders
 
         started = time.perf_counter()
         self.finish("committed")
         info = build_warehouse(self.lake, self.ledger, self.warehouse, run_id=self.run_id)
         self._timed("serve", started)
+        started = time.perf_counter()
+        info["analytics"] = build_analytics(
+            self.warehouse,
+            self.analytics_path,
+            key=pseudonym_key(self.settings.pseudonym_key, self.lake),
+            run_id=self.run_id,
+            derived=derived_builders(),
+        )
+        self._timed("analytics", started)
         self.finish("committed")
         return info
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -199,8 +199,7 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
             "finished_at::TIMESTAMPTZ AS finished_at, state, landing, summary::JSON AS summary FROM _runs"
         )
         con.unregister("_runs")
-        extend = _extensions()
-        for build in extend:
+        for build in derived_builders():
             build(con)
         check(con, expected_rows)
         con.execute("CHECKPOINT")
@@ -216,8 +215,9 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
     return {"path": str(target), "seconds": round(time.perf_counter() - started, 3), "rows": expected_rows}
 
 
-def _extensions() -> list:
-    """Later stages that add to the warehouse (review findings, payment marts) when present."""
+def derived_builders() -> list[Callable[[duckdb.DuckDBPyConnection], Any]]:
+    """What is built on top of the core objects, in order, the same way in the full warehouse and in the
+    analytics copy (review queue, payment reports, patient timelines)."""
     return []
 
 

@@ -1,0 +1,135 @@
+"""The analytics copy: the warehouse for analysts without clearance for patient identities.
+
+Built after the full warehouse, from it, as its own DuckDB file swapped in the same atomic way. What
+``identity.toml`` lists is treated on the way: names, addresses and phone numbers are gone (NULL, so every
+query and report written for the full warehouse still runs), CCCD, card, BHXH and record numbers become a
+keyed hash (SHA-256 over the settings' ``pseudonym_key`` and the value; the same person links across
+facilities and nights, and without the key nobody goes back to the number), birth dates keep only the year.
+The key is passed to DuckDB as a query parameter and is stored in neither file.
+
+Derived objects (review queue, payment reports, patient timelines) are built again on the copy by the same
+functions that build them on the full warehouse, so both answer the same questions.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.errors import ConfigurationError
+from pipelines.intake import fsync_dir
+from pipelines.standard import load_registry
+from pipelines.standard.registry import ENVELOPE_TABLES
+
+IDENTITY_FILE = Path(__file__).with_name("identity.toml")
+TREATMENTS = ("drop", "pseudo", "year")
+SEPARATOR = "\x1f"
+
+
+@functools.cache
+def identity_policy() -> dict[str, dict[str, str]]:
+    """LOAIHOSO → {TAG: treatment}."""
+    data = tomllib.loads(IDENTITY_FILE.read_text(encoding="utf-8"))
+    for table, fields in data.items():
+        for tag, treatment in fields.items():
+            if treatment not in TREATMENTS:
+                raise ConfigurationError(
+                    f"{IDENTITY_FILE.name}: {table}.{tag} = {treatment!r}; use {TREATMENTS}"
+                )
+    return data
+
+
+def pseudonym_key(configured: str | None, lake: Path) -> str:
+    """The key of the keyed hash: from the settings, else one generated once and kept in the lake (0600)."""
+    if configured:
+        return configured
+    path = lake / ".pseudonym_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    return path.read_text().strip()
+
+
+def keyed_hash_sql(expr: str) -> str:
+    """SQL for the keyed hash of ``expr`` (NULL and '' stay NULL); the key is the query parameter $key."""
+    value = f"nullif(trim({expr}), '')"
+    return f"CASE WHEN {value} IS NULL THEN NULL ELSE sha256($key || chr(31) || {value}) END"
+
+
+def treated_select(loaihoso: str, columns: list[tuple[str, str]]) -> str:
+    """The SELECT list of one core table with its identity treatments applied. ``columns``: (name, type)."""
+    policy = {tag.lower(): t for tag, t in identity_policy().get(loaihoso, {}).items()}
+    out = []
+    for name, kind in columns:
+        treatment = policy.get(name)
+        if treatment == "drop":
+            out.append(f"CAST(NULL AS {kind}) AS {name}")
+        elif treatment == "pseudo":
+            out.append(f"{keyed_hash_sql(name)} AS {name}")
+        elif treatment == "year":
+            if kind.upper() in ("VARCHAR", "TEXT"):
+                out.append(f"left({name}, 4) AS {name}")
+            else:
+                out.append(f"CAST(date_trunc('year', {name}) AS {kind}) AS {name}")
+        else:
+            out.append(name)
+    return ", ".join(out)
+
+
+def build_analytics(
+    full: Path,
+    target: Path,
+    *,
+    key: str,
+    run_id: str,
+    derived: list[Callable[[duckdb.DuckDBPyConnection], Any]] | None = None,
+    copied: list[str] | None = None,
+) -> dict[str, Any]:
+    """Build the analytics copy of the ``full`` warehouse at ``target`` and swap it in."""
+    import time
+
+    started = time.perf_counter()
+    load_registry()
+    target = Path(target).resolve()
+    for stale in target.parent.glob(f".{target.name}.*.building*"):
+        stale.unlink(missing_ok=True)
+    building = target.with_name(f".{target.name}.{run_id}.building")
+    con = duckdb.connect(str(building))
+    try:
+        con.execute(f"ATTACH '{str(Path(full).resolve())}' AS src (READ_ONLY)")
+        for schema in ("ops", "core", "review", "payment"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for lh in ENVELOPE_TABLES:
+            name = lh.lower()
+            columns = con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'src' "
+                "AND schema_name = 'core' AND table_name = ? ORDER BY column_index",
+                [name],
+            ).fetchall()
+            con.execute(
+                f"CREATE TABLE core.{name} AS SELECT {treated_select(lh, columns)} FROM src.core.{name}",
+                {"key": key} if "$key" in treated_select(lh, columns) else None,
+            )
+        for obj in ["core.claim_versions", "core.claim_current", "ops.files", "ops.runs", *(copied or [])]:
+            con.execute(f"CREATE TABLE {obj} AS SELECT * FROM src.{obj}")
+        con.execute("DETACH src")
+        for build in derived or []:
+            build(con)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.chmod(building, 0o644)  # noqa: S103 - the copy without identities is meant for analysts to read
+    os.replace(building, target)
+    fsync_dir(target.parent)
+    return {"path": str(target), "seconds": round(time.perf_counter() - started, 3)}
