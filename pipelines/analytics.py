@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.dictionary import apply_comments
 from pipelines.errors import ConfigurationError
 from pipelines.intake import fsync_dir
 from pipelines.standard import load_registry
@@ -123,6 +124,7 @@ def build_analytics(
         con.execute("DETACH src")
         for build in derived or []:
             build(con)
+        apply_comments(con)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

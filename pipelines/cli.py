@@ -138,6 +138,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dictionary(args: argparse.Namespace) -> int:
+    from pipelines.dictionary import render_markdown
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_markdown(), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.demo import run_demo
 
@@ -174,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--config", help="settings TOML file")
     i.add_argument("--verbose", action="store_true", help="show Prefect's own task and state messages")
     i.set_defaults(func=_cmd_ingest)
+    dd = sub.add_parser("dictionary", help="write the data dictionary (Markdown) of the warehouse")
+    dd.add_argument("--out", default="docs/DATA_DICTIONARY.md")
+    dd.set_defaults(func=_cmd_dictionary)
     v = sub.add_parser("verify", help="one file: the receipt ingest would give it, as JSON on stdout")
     v.add_argument("file")
     v.add_argument("--trust", required=True)

@@ -34,6 +34,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipelines.dictionary import apply_comments
 from pipelines.errors import TerminalError
 from pipelines.failpoints import failpoint
 from pipelines.intake import fsync_dir
@@ -201,6 +202,7 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
         con.unregister("_runs")
         for build in derived_builders():
             build(con)
+        apply_comments(con)
         check(con, expected_rows)
         con.execute("CHECKPOINT")
     except BaseException:
