@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -138,6 +139,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from pipelines.bench import print_bench, run_bench
+
+    result = run_bench(args.claims, args.workers, args.seed, Path(args.workdir) if args.workdir else None)
+    print_bench(result)
+    return 0
+
+
 def _cmd_dictionary(args: argparse.Namespace) -> int:
     from pipelines.dictionary import render_markdown
 
@@ -184,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--config", help="settings TOML file")
     i.add_argument("--verbose", action="store_true", help="show Prefect's own task and state messages")
     i.set_defaults(func=_cmd_ingest)
+    b = sub.add_parser("bench", help="the real nightly ingest on N generated claims, against its floor")
+    b.add_argument("--claims", type=int, default=20000)
+    b.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--workdir", help="keep the generated tree, lake and warehouse here (default: temporary)")
+    b.set_defaults(func=_cmd_bench)
     dd = sub.add_parser("dictionary", help="write the data dictionary (Markdown) of the warehouse")
     dd.add_argument("--out", default="docs/DATA_DICTIONARY.md")
     dd.set_defaults(func=_cmd_dictionary)
@@ -197,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--config", help="settings TOML file")
     v.set_defaults(func=_cmd_verify)
+    from pipelines.report import add_report_parser
+
+    add_report_parser(sub)
     return p
 
 

@@ -220,7 +220,9 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
 def derived_builders() -> list[Callable[[duckdb.DuckDBPyConnection], Any]]:
     """What is built on top of the core objects, in order, the same way in the full warehouse and in the
     analytics copy (review queue, payment reports, patient timelines)."""
-    return []
+    from pipelines.payment import create_payment_objects
+
+    return [create_payment_objects]
 
 
 def check(con: duckdb.DuckDBPyConnection, expected_rows: dict[str, int]) -> None:

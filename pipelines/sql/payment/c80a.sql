@@ -1,0 +1,47 @@
+-- object: payment.c80a
+-- grain: one row per printed line of form C80a-HD per facility and settlement month: for each section A, B, C a heading line, one line per claim and a subtotal line, then the grand-total line; row_order gives the printed order within (macskcb, nam_qt, thang_qt)
+-- description: Form C80a-HD: the inpatient (MA_LOAI_KCB 03, 04, 09) BHYT claims that the facility asks social insurance to pay for the month, grouped into the patient-origin sections A (nội tỉnh KCB ban đầu), B (nội tỉnh đến) and C (ngoại tỉnh đến), with subtotals and a grand total. It is payment.c79a_c80a for one setting; the grand total equals the sums of payment.report_7980a over its inpatient claims.
+-- source: ANCHORS.md §2.5 (C79a-HD/C80a-HD layout); section mapping in payment.claims
+-- column row_order: printed order of the line within facility, settlement month and setting
+-- column row_kind: 'section' (heading), 'claim', 'section_total' (Cộng A/B/C) or 'grand_total'
+-- column macskcb: facility code (filter column of the report)
+-- column nam_qt: settlement year (NAM_QT)
+-- column thang_qt: settlement month (THANG_QT)
+-- column phan_nhom: section A, B or C; empty on the grand-total line
+-- column stt: number of the claim within its section (claim lines only)
+-- column dien_giai: label of heading, subtotal and total lines (e.g. "Cộng A"); empty on claim lines
+-- column ma_lk: claim key (MA_LK)
+-- column ho_ten: patient name (HO_TEN)
+-- column ngay_sinh: date of birth yyyyMMdd, or yyyy when month or day is unknown (NGAY_SINH)
+-- column gioi_tinh: sex code 1 male, 2 female, 3 undetermined (GIOI_TINH)
+-- column ma_the_bhyt: first card number (MA_THE_BHYT)
+-- column ma_dkbd: first registered primary-care facility (MA_DKBD)
+-- column ma_benh_chinh: principal diagnosis ICD-10 (MA_BENH_CHINH)
+-- column ma_benh_kt: secondary diagnoses (MA_BENH_KT)
+-- column ma_lydo_vvien: route group from MA_DOITUONG_KCB: 1 đúng tuyến, 2 cấp cứu, 3 trái tuyến, ...
+-- column ma_doituong_kcb: patient category of the visit (MA_DOITUONG_KCB)
+-- column ngay_vao: admission / arrival time (NGAY_VAO)
+-- column ngay_ra: discharge / end of visit time (NGAY_RA)
+-- column so_ngay_dtri: treatment days (SO_NGAY_DTRI)
+-- column ma_khoa: department code(s) (MA_KHOA)
+-- column so_luot: number of claims on the line (1 on claim lines, the count on subtotal and total lines)
+-- column t_tongchi_bh: total cost within the insurance scope (T_TONGCHI_BH)
+-- column t_xn: laboratory tests, MA_NHOM 1
+-- column t_cdha: imaging and functional exploration, MA_NHOM 2, 3
+-- column t_thuoc: drugs, MA_NHOM 4
+-- column t_mau: blood and blood products, MA_NHOM 7, 17
+-- column t_pttt: surgery and procedures, MA_NHOM 8, 18
+-- column t_vtyt: medical supplies, MA_NHOM 10
+-- column t_dvkt_tyle: technical services paid at a ratio, MA_NHOM 9
+-- column t_thuoc_tyle: drugs paid at a ratio, MA_NHOM 5, 6
+-- column t_vtyt_tyle: supplies paid at a ratio, MA_NHOM 11
+-- column t_kham: examinations, MA_NHOM 13
+-- column t_giuong: bed-days, MA_NHOM 14, 15, 16
+-- column t_vchuyen: transport, MA_NHOM 12
+-- column t_khac: other costs, MA_NHOM 19 and unknown codes
+-- column t_nguoibenh: paid by the patient (T_BNTT + T_BNCCT)
+-- column t_bhtt: amount claimed from social insurance (T_BHTT)
+-- column t_bhtt_gdv: insurance amount outside capitation/DRG (T_BHTT_GDV, the form's "ngoài định suất")
+-- column t_nguonkhac: paid by other sources (T_NGUONKHAC)
+CREATE OR REPLACE VIEW payment.c80a AS
+SELECT * EXCLUDE (noi_tru) FROM payment.c79a_c80a WHERE noi_tru

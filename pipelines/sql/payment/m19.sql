@@ -1,0 +1,68 @@
+-- object: payment.m19
+-- grain: one row per medical-supply item per facility and settlement month: XML3 lines with a MA_VAT_TU of the claims in payment.claims grouped by (ma_nhom, ma_vat_tu, ten_vat_tu, don_vi_tinh, don_gia_bv, don_gia_bh, tyle_tt_dv)
+-- description: Form 19/BHYT, the medical supplies (VTYT) paid by BHYT: every XML3 line that names a supply (MA_VAT_TU not empty; such a line may also carry the MA_DICH_VU of the service that used it), quantities split outpatient / inpatient (payment.claims.noi_tru) and every amount of the lines summed. Names, units and prices are those the facility claimed. Lines of withdrawn (MA_DOITUONG_KCB 8) and rejected claims are not counted.
+-- source: ANCHORS.md §2.5 (forms 19/20/21; the exact official column list is unconfirmed); STANDARD.md §3.3 (XML3 note: a supply line puts the supply in MA_VAT_TU), §5.1 (line amounts)
+-- column stt: row number within facility and settlement month, by MA_NHOM then supply code
+-- column ma_nhom: cost group (MA_NHOM: 10 supply, legacy 11 supply paid at a ratio)
+-- column ma_vat_tu: supply code (MA_VAT_TU)
+-- column ten_vat_tu: supply trade name as claimed (TEN_VAT_TU)
+-- column don_vi_tinh: unit (DON_VI_TINH)
+-- column don_gia_bv: unit price at the hospital tariff (DON_GIA_BV)
+-- column don_gia_bh: unit price payable by insurance (DON_GIA_BH)
+-- column tyle_tt_dv: special payment ratio % of the line (TYLE_TT_DV: 2nd exam, shared bed, 2nd operation...); lines at different ratios are listed apart so quantity x price x ratio = amount
+-- column so_luong_ngoaitru: quantity used for outpatients (C79a claims)
+-- column so_luong_noitru: quantity used for inpatients (C80a claims)
+-- column so_luong: total quantity (SO_LUONG)
+-- column thanh_tien_bv: amount at hospital price (THANH_TIEN_BV)
+-- column thanh_tien_bh: amount within the insurance scope (THANH_TIEN_BH)
+-- column t_nguonkhac: paid by other sources (T_NGUONKHAC)
+-- column t_bntt: patient self-pay outside the insurance scope (T_BNTT)
+-- column t_bncct: patient co-payment (T_BNCCT)
+-- column t_bhtt: amount claimed from social insurance (T_BHTT)
+-- column macskcb: facility code (filter column of the report)
+-- column nam_qt: settlement year (NAM_QT of the claim)
+-- column thang_qt: settlement month (THANG_QT of the claim)
+CREATE OR REPLACE VIEW payment.m19 AS
+SELECT
+    row_number() OVER (
+        PARTITION BY c.macskcb, c.nam_qt, c.thang_qt
+        ORDER BY try_cast(l.ma_nhom AS INTEGER), l.ma_nhom, l.ma_vat_tu, l.ten_vat_tu, l.don_vi_tinh,
+            l.don_gia_bv, l.don_gia_bh, l.tyle_tt_dv
+    )::INTEGER AS stt,
+    l.ma_nhom,
+    l.ma_vat_tu,
+    l.ten_vat_tu,
+    l.don_vi_tinh,
+    l.don_gia_bv,
+    l.don_gia_bh,
+    l.tyle_tt_dv,
+    coalesce(sum(l.so_luong) FILTER (WHERE NOT c.noi_tru), 0)::DECIMAL(18, 3) AS so_luong_ngoaitru,
+    coalesce(sum(l.so_luong) FILTER (WHERE c.noi_tru), 0)::DECIMAL(18, 3) AS so_luong_noitru,
+    coalesce(sum(l.so_luong), 0)::DECIMAL(18, 3) AS so_luong,
+    coalesce(sum(l.thanh_tien_bv), 0)::DECIMAL(18, 2) AS thanh_tien_bv,
+    coalesce(sum(l.thanh_tien_bh), 0)::DECIMAL(18, 2) AS thanh_tien_bh,
+    coalesce(sum(l.t_nguonkhac), 0)::DECIMAL(18, 2) AS t_nguonkhac,
+    coalesce(sum(l.t_bntt), 0)::DECIMAL(18, 2) AS t_bntt,
+    coalesce(sum(l.t_bncct), 0)::DECIMAL(18, 2) AS t_bncct,
+    coalesce(sum(l.t_bhtt), 0)::DECIMAL(18, 2) AS t_bhtt,
+    c.macskcb,
+    c.nam_qt,
+    c.thang_qt
+FROM (
+    SELECT
+        * REPLACE (
+            trim(ma_nhom) AS ma_nhom,
+            nullif(trim(ma_dich_vu), '') AS ma_dich_vu,
+            nullif(trim(ma_vat_tu), '') AS ma_vat_tu,
+            trim(ten_dich_vu) AS ten_dich_vu,
+            trim(ten_vat_tu) AS ten_vat_tu,
+            trim(don_vi_tinh) AS don_vi_tinh
+        )
+    FROM core.xml3
+) AS l
+JOIN payment.claims AS c
+    ON c.macskcb = l.macskcb AND c.ma_lk = l.ma_lk AND c.source_sha256 = l.source_sha256
+WHERE l.ma_vat_tu IS NOT NULL
+GROUP BY
+    c.macskcb, c.nam_qt, c.thang_qt, l.ma_nhom, l.ma_vat_tu, l.ten_vat_tu, l.don_vi_tinh, l.don_gia_bv,
+    l.don_gia_bh, l.tyle_tt_dv

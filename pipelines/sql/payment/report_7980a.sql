@@ -1,0 +1,146 @@
+-- object: payment.report_7980a
+-- grain: one row per claim in payment.claims (current accepted version, not withdrawn)
+-- description: The "Hồ sơ 79a/80a" (7980a) list, the XML-era successor of C79a-HD/C80a-HD: the 43 columns of ANCHORS §2.5 in their order, named with the QĐ 130/4750 tag where the 7980a column is a standard field under its older QĐ 4210 name (the 7980a name is given in brackets), then a few extra columns. Cost buckets are sums of THANH_TIEN_BH (the in-scope amount) of the claim's XML2 and XML3 lines by MA_NHOM, mapped so that every line falls in exactly one bucket and the buckets add up to the lines' total in scope (t_tongchi_bh when XML1 reconciles with its lines, STANDARD §5.2 H4): t_xn 1 | t_cdha 2, 3 | t_thuoc 4 | t_mau 7, 17 | t_pttt 8, 18 | t_vtyt 10 | t_dvkt_tyle 9 | t_thuoc_tyle 5, 6 | t_vtyt_tyle 11 | t_kham 13 | t_giuong 14, 15, 16 | t_vchuyen 12 | t_khac 19 and any code outside 1..18. Differences from qlbv_public's export: blood (7, 17) and drugs are summed from XML2 lines in scope instead of taking XML1 T_THUOC (hospital price, includes blood); group 3 (thăm dò chức năng) is counted with imaging as the C79a column "CĐHA, TDCN" does; the legacy ratio groups (5, 6, 9, 11; STANDARD §4.4) fill the *_tyle columns that qlbv leaves empty.
+-- source: ANCHORS.md §2.5 (7980a columns, bucket table, T_BNTT = T_BNTT + T_BNCCT, first value of ';' card lists, MA_NOI_CHUYEN = MA_NOI_DI); STANDARD.md §4.4 (MA_NHOM meanings), §3.3 (XML1 fields)
+-- column stt: row number within facility and settlement month, by discharge time then ma_lk (STT)
+-- column ma_lk: claim key (MA_LK)
+-- column ma_bn: patient ID at the facility (MA_BN)
+-- column ho_ten: patient name (HO_TEN)
+-- column ngay_sinh: date of birth yyyyMMdd, or only yyyy when month or day is unknown (NGAY_SINH)
+-- column gioi_tinh: sex code 1 male, 2 female, 3 undetermined (GIOI_TINH)
+-- column dia_chi: address (DIA_CHI)
+-- column ma_the_bhyt: first card number of the ';' list [7980a MA_THE]
+-- column ma_dkbd: first registered primary-care facility of the ';' list (MA_DKBD)
+-- column gt_the_tu: first card valid-from date yyyyMMdd (GT_THE_TU)
+-- column gt_the_den: first card valid-to date yyyyMMdd (GT_THE_DEN)
+-- column ma_benh_chinh: principal diagnosis ICD-10 [7980a MA_BENH]
+-- column ma_benh_kt: secondary diagnoses ICD-10, ';'-separated [7980a MA_BENHKHAC]
+-- column ma_lydo_vvien: route group from MA_DOITUONG_KCB (see payment.claims) (MA_LYDO_VVIEN)
+-- column ma_noi_di: referring facility [7980a MA_NOI_CHUYEN]
+-- column ngay_vao: admission / arrival time (NGAY_VAO)
+-- column ngay_ra: discharge / end of visit time (NGAY_RA)
+-- column so_ngay_dtri: treatment days (SO_NGAY_DTRI)
+-- column ket_qua_dtri: treatment outcome code 1..8 (KET_QUA_DTRI)
+-- column ma_loai_rv: discharge type code 1..5 [7980a TINH_TRANG_RV]
+-- column t_tongchi_bh: total cost within the insurance scope, XML1 T_TONGCHI_BH [7980a T_TONGCHI]
+-- column t_xn: laboratory tests, MA_NHOM 1 (T_XN)
+-- column t_cdha: imaging and functional exploration, MA_NHOM 2, 3 (T_CDHA)
+-- column t_thuoc: drugs in the BHYT list, MA_NHOM 4 (T_THUOC)
+-- column t_mau: blood and blood products, MA_NHOM 7, 17 (T_MAU)
+-- column t_pttt: surgery and procedures, MA_NHOM 8, 18 (T_PTTT)
+-- column t_vtyt: medical supplies in the BHYT list, MA_NHOM 10 (T_VTYT)
+-- column t_dvkt_tyle: technical services paid at a ratio, legacy MA_NHOM 9 (T_DVKT_TYLE)
+-- column t_thuoc_tyle: drugs paid at a ratio or outside the list (cancer, anti-rejection), legacy MA_NHOM 5, 6 (T_THUOC_TYLE)
+-- column t_vtyt_tyle: supplies paid at a ratio, legacy MA_NHOM 11 (T_VTYT_TYLE)
+-- column t_kham: examinations, MA_NHOM 13 (T_KHAM)
+-- column t_giuong: bed-days (day bed, inpatient, observation), MA_NHOM 14, 15, 16 (T_GIUONG)
+-- column t_vchuyen: patient transport, MA_NHOM 12 (T_VCHUYEN)
+-- column t_nguoibenh: paid by the patient = XML1 T_BNTT + T_BNCCT [7980a T_BNTT]
+-- column t_bhtt: amount claimed from social insurance, XML1 T_BHTT (T_BHTT)
+-- column t_bhtt_gdv: insurance amount outside capitation/DRG, XML1 T_BHTT_GDV [7980a T_NGOAIDS]
+-- column ma_khoa: department code(s) (MA_KHOA)
+-- column nam_qt: settlement year (NAM_QT)
+-- column thang_qt: settlement month (THANG_QT)
+-- column ma_khuvuc: living area on the card K1/K2/K3 (MA_KHUVUC)
+-- column ma_loai_kcb: type of care, two digits [7980a MA_LOAIKCB]
+-- column ma_cskcb: facility code written in XML1 (MA_CSKCB)
+-- column t_nguonkhac: paid by other sources, XML1 T_NGUONKHAC (T_NGUONKHAC)
+-- column t_khac: extra: other costs, MA_NHOM 19 and any code outside 1..18 (not a 7980a column)
+-- column t_tongchi_bv: extra: total cost at hospital prices, XML1 T_TONGCHI_BV
+-- column t_bntt: extra: patient self-pay outside the insurance scope, XML1 T_BNTT
+-- column t_bncct: extra: patient co-payment within the insurance scope, XML1 T_BNCCT
+-- column macskcb: extra: facility of the envelope (filter column of the report)
+-- column ma_doituong_kcb: extra: patient category of the visit, as sent
+-- column noi_tru: extra: true for inpatient care (belongs to C80a), false for outpatient (C79a)
+-- column phan_nhom: extra: C79a/C80a patient-origin section A, B or C (see payment.claims)
+CREATE OR REPLACE VIEW payment.report_7980a AS
+WITH lines AS (
+    SELECT macskcb, ma_lk, source_sha256, try_cast(trim(ma_nhom) AS INTEGER) AS nhom, thanh_tien_bh
+    FROM core.xml2
+    UNION ALL
+    SELECT macskcb, ma_lk, source_sha256, try_cast(trim(ma_nhom) AS INTEGER) AS nhom, thanh_tien_bh
+    FROM core.xml3
+),
+buckets AS (
+    SELECT
+        macskcb,
+        ma_lk,
+        source_sha256,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 1) AS t_xn,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IN (2, 3)) AS t_cdha,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 4) AS t_thuoc,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IN (7, 17)) AS t_mau,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IN (8, 18)) AS t_pttt,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 10) AS t_vtyt,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 9) AS t_dvkt_tyle,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IN (5, 6)) AS t_thuoc_tyle,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 11) AS t_vtyt_tyle,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 13) AS t_kham,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IN (14, 15, 16)) AS t_giuong,
+        sum(thanh_tien_bh) FILTER (WHERE nhom = 12) AS t_vchuyen,
+        sum(thanh_tien_bh) FILTER (WHERE nhom IS NULL OR nhom NOT BETWEEN 1 AND 18) AS t_khac
+    FROM lines
+    GROUP BY macskcb, ma_lk, source_sha256
+)
+SELECT
+    row_number() OVER (
+        PARTITION BY c.macskcb, c.nam_qt, c.thang_qt ORDER BY x.ngay_ra, x.ma_lk
+    )::INTEGER AS stt,
+    x.ma_lk,
+    x.ma_bn,
+    x.ho_ten,
+    CASE
+        WHEN substr(x.ngay_sinh, 5, 2) <> '00' AND substr(x.ngay_sinh, 7, 2) <> '00' THEN left(x.ngay_sinh, 8)
+        ELSE left(x.ngay_sinh, 4)
+    END AS ngay_sinh,
+    x.gioi_tinh,
+    x.dia_chi,
+    split_part(x.ma_the_bhyt, ';', 1) AS ma_the_bhyt,
+    split_part(x.ma_dkbd, ';', 1) AS ma_dkbd,
+    split_part(x.gt_the_tu, ';', 1) AS gt_the_tu,
+    split_part(x.gt_the_den, ';', 1) AS gt_the_den,
+    x.ma_benh_chinh,
+    x.ma_benh_kt,
+    c.ma_lydo_vvien,
+    x.ma_noi_di,
+    x.ngay_vao,
+    x.ngay_ra,
+    x.so_ngay_dtri,
+    x.ket_qua_dtri,
+    x.ma_loai_rv,
+    coalesce(x.t_tongchi_bh, 0)::DECIMAL(18, 2) AS t_tongchi_bh,
+    coalesce(b.t_xn, 0)::DECIMAL(18, 2) AS t_xn,
+    coalesce(b.t_cdha, 0)::DECIMAL(18, 2) AS t_cdha,
+    coalesce(b.t_thuoc, 0)::DECIMAL(18, 2) AS t_thuoc,
+    coalesce(b.t_mau, 0)::DECIMAL(18, 2) AS t_mau,
+    coalesce(b.t_pttt, 0)::DECIMAL(18, 2) AS t_pttt,
+    coalesce(b.t_vtyt, 0)::DECIMAL(18, 2) AS t_vtyt,
+    coalesce(b.t_dvkt_tyle, 0)::DECIMAL(18, 2) AS t_dvkt_tyle,
+    coalesce(b.t_thuoc_tyle, 0)::DECIMAL(18, 2) AS t_thuoc_tyle,
+    coalesce(b.t_vtyt_tyle, 0)::DECIMAL(18, 2) AS t_vtyt_tyle,
+    coalesce(b.t_kham, 0)::DECIMAL(18, 2) AS t_kham,
+    coalesce(b.t_giuong, 0)::DECIMAL(18, 2) AS t_giuong,
+    coalesce(b.t_vchuyen, 0)::DECIMAL(18, 2) AS t_vchuyen,
+    (coalesce(x.t_bntt, 0) + coalesce(x.t_bncct, 0))::DECIMAL(18, 2) AS t_nguoibenh,
+    coalesce(x.t_bhtt, 0)::DECIMAL(18, 2) AS t_bhtt,
+    coalesce(x.t_bhtt_gdv, 0)::DECIMAL(18, 2) AS t_bhtt_gdv,
+    x.ma_khoa,
+    c.nam_qt,
+    c.thang_qt,
+    x.ma_khuvuc,
+    c.ma_loai_kcb,
+    x.ma_cskcb,
+    coalesce(x.t_nguonkhac, 0)::DECIMAL(18, 2) AS t_nguonkhac,
+    coalesce(b.t_khac, 0)::DECIMAL(18, 2) AS t_khac,
+    coalesce(x.t_tongchi_bv, 0)::DECIMAL(18, 2) AS t_tongchi_bv,
+    coalesce(x.t_bntt, 0)::DECIMAL(18, 2) AS t_bntt,
+    coalesce(x.t_bncct, 0)::DECIMAL(18, 2) AS t_bncct,
+    c.macskcb,
+    c.ma_doituong_kcb,
+    c.noi_tru,
+    c.phan_nhom
+FROM payment.claims AS c
+JOIN core.xml1 AS x
+    ON x.macskcb = c.macskcb AND x.ma_lk = c.ma_lk AND x.source_sha256 = c.source_sha256
+LEFT JOIN buckets AS b
+    ON b.macskcb = c.macskcb AND b.ma_lk = c.ma_lk AND b.source_sha256 = c.source_sha256
