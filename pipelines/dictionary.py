@@ -202,18 +202,19 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
             "SELECT schema_name, table_name, column_name FROM duckdb_columns()"
         ).fetchall()
     }
-    n = 0
+    statements = []
     for doc in all_docs():
         kind = kinds.get(doc.name)
         if kind is None:
             continue
-        con.execute(f"COMMENT ON {kind} {doc.name} IS {_quote(f'{doc.description} Grain: {doc.grain}.')}")
-        n += 1
+        text = f"{doc.description} Grain: {doc.grain}."
+        statements.append(f"COMMENT ON {kind} {doc.name} IS {_quote(text)}")
         for column, meaning in doc.columns.items():
             if (doc.name, column) in existing:
-                con.execute(f"COMMENT ON COLUMN {doc.name}.{column} IS {_quote(meaning)}")
-                n += 1
-    return n
+                statements.append(f"COMMENT ON COLUMN {doc.name}.{column} IS {_quote(meaning)}")
+    if statements:
+        con.execute(";\n".join(statements))
+    return len(statements)
 
 
 def render_markdown() -> str:

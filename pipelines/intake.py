@@ -19,8 +19,10 @@ before anything else happens, and never modified.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,14 +31,28 @@ from typing import Protocol
 
 from pipelines.errors import TerminalError, TransientError
 
+log = logging.getLogger(__name__)
+
 IN_FLIGHT_SUFFIXES = (".part", ".tmp", ".filepart")
 MACSKCB_FOLDER = re.compile(r"^[0-9A-Za-z]{5}$")
 DESTINATIONS = ("archive", "rejected")
+#: Longest file name (UTF-8 bytes) the pipeline can answer: file systems stop at 255 bytes, and answering
+#: adds up to ~35 (``<name>.<arrival id>.receipt.json`` for a resent name, ``<arrival id>-<name>``).
+MAX_NAME_BYTES = 220
 
 
 def in_flight(name: str) -> bool:
     """An upload still in progress, by the contract's naming convention."""
     return name.startswith(".") or name.lower().endswith(IN_FLIGHT_SUFFIXES)
+
+
+def answerable(name: str) -> bool:
+    """A name the pipeline can record (UTF-8, for the ledger and the receipt) and answer (the receipt's name
+    must fit the file system). Other files are left in the inbox, never read, and reported in the log."""
+    try:
+        return len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (os.scandir gives them as surrogate escapes)
+        return False
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,7 @@ class LocalInbox:
             with os.scandir(self.root / macskcb / "inbox") as it:
                 for e in it:
                     if in_flight(e.name) or not e.is_file(follow_symlinks=False):
-                        continue
+                        continue  # symbolic links, folders, sockets: never followed, read nor moved
                     st = e.stat(follow_symlinks=False)
                     out.append(InboxEntry(macskcb, e.name, st.st_size, st.st_mtime))
         except FileNotFoundError:
@@ -138,16 +154,24 @@ class LocalInbox:
             return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
-        folder = self.root / macskcb / "outbox"
+    def _answer_folder(self, macskcb: str, name: str) -> Path:
+        """``<macskcb>/<name>/``, made a real directory: a symbolic link planted there is removed, not
+        followed (receipts and originals never leave the facility's folder)."""
+        folder = self.root / macskcb / name
+        if folder.is_symlink():
+            log.warning("facility %s: %s/ was a symbolic link; replaced by a folder", macskcb, name)
+            folder.unlink()
         folder.mkdir(exist_ok=True)
-        atomic_write(folder / name, data)
+        return folder
+
+    def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
+        folder = self._answer_folder(macskcb, "outbox")
+        atomic_write(folder / name, data, durable=False)  # the answer step syncs a whole batch at once
 
     def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
         if destination not in DESTINATIONS:
             raise ValueError(destination)
-        folder = self.root / macskcb / destination
-        folder.mkdir(exist_ok=True)
+        folder = self._answer_folder(macskcb, destination)
         source = self.root / macskcb / "inbox" / name
         for target in (name, alternative):
             try:
@@ -180,15 +204,33 @@ def open_inbox(
     return LocalInbox(Path(text))
 
 
+def _answerable_entries(inbox: Inbox) -> dict[tuple[str, str], InboxEntry]:
+    out = {}
+    for mac in inbox.facilities():
+        entries = inbox.list(mac)
+        out.update((e.key, e) for e in entries if answerable(e.name))
+        left = sum(not answerable(e.name) for e in entries)
+        if left:
+            log.error(
+                "facility %s: %d file(s) in inbox/ left alone, never read: the name is not UTF-8 or "
+                "longer than %d bytes; ask the facility to rename them",
+                mac,
+                left,
+                MAX_NAME_BYTES,
+            )
+    return out
+
+
 def settled(inbox: Inbox, settle_seconds: float) -> tuple[list[InboxEntry], int]:
     """Files ready to take: listed twice, ``settle_seconds`` apart, with the same size and mtime.
 
     Returns the ready files (by facility, then name) and how many were left because they were still changing.
+    Files whose name cannot be answered (:func:`answerable`) are left alone and reported in the log.
     """
-    first = {e.key: e for mac in inbox.facilities() for e in inbox.list(mac)}
+    first = _answerable_entries(inbox)
     if settle_seconds > 0 and first:
         time.sleep(settle_seconds)
-        second = {e.key: e for mac in inbox.facilities() for e in inbox.list(mac)}
+        second = _answerable_entries(inbox)
     else:
         second = first
     ready = [
@@ -202,24 +244,30 @@ def raw_path(raw_zone: Path, sha256: str) -> Path:
 
 
 def keep_raw(raw_zone: Path, data: bytes) -> str:
-    """Store the bytes under their SHA-256 (once; an existing copy is left untouched). Returns the SHA-256."""
+    """Store the bytes under their SHA-256 (once; an existing copy is left untouched). Returns the SHA-256.
+
+    Not fsync'd one by one: the caller makes a batch durable with :func:`os.sync` before the ledger records
+    it (until then the original is still in the inbox, so a crash loses nothing)."""
     sha = hashlib.sha256(data).hexdigest()
     path = raw_path(raw_zone, sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-        atomic_write(path, data, mode=0o440)
+        atomic_write(path, data, mode=0o440, durable=False)
     return sha
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o640) -> None:
-    """Write to a temporary name in the same folder, fsync, then rename over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o640, durable: bool = True) -> None:
+    """Write to a temporary name in the same folder (fsync'd when ``durable``), then rename over ``path``."""
+    # short (a long target name must not overflow the file system's limit), unpredictable, and created
+    # exclusively: a name planted in the folder is never written through
+    tmp = path.with_name(f".{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

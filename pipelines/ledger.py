@@ -209,11 +209,13 @@ class Ledger:
             "UPDATE arrivals SET receipt_name = ? WHERE arrival_id = ?", (receipt_name, arrival_id)
         )
 
-    def mark_answered(self, arrival_id: int, receipt_name: str, moved_to: str | None) -> None:
-        self.db.execute(
-            "UPDATE arrivals SET state = 'answered', receipt_name = ?, moved_to = ? WHERE arrival_id = ?",
-            (receipt_name, moved_to, arrival_id),
-        )
+    def mark_answered_many(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
+        """(arrival_id, receipt name, where the original went) of delivered receipts, in one transaction."""
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE arrivals SET state = 'answered', receipt_name = ?, moved_to = ? WHERE arrival_id = ?",
+                ((name, moved, aid) for aid, name, moved in rows),
+            )
 
     # -- versions ----------------------------------------------------------------------------------------
     def latest_versions(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:

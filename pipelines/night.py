@@ -149,14 +149,20 @@ class WorkerPool:
                 initializer=worker.init_worker,
                 initargs=(str(trust), settings),
             )
+            # start the workers now (spawn + registry + trust store take a second or two) so that they
+            # are ready by the time intake has finished
+            for _ in range(workers):
+                self.executor.submit(os.getpid)
         else:
             worker.init_worker(str(trust), settings)
 
-    def map(self, jobs: list[worker.Job]) -> Iterator[worker.Decision]:
+    def map(self, jobs: list[worker.Job], chunk_files: int = 32) -> Iterator[worker.Chunk]:
+        """Chunks of files, decided in order (so versions are numbered in upload order)."""
+        size = max(1, min(chunk_files, -(-len(jobs) // max(1, self.workers))))
+        chunks_ = [jobs[i : i + size] for i in range(0, len(jobs), size)]
         if self.executor is None:
-            return map(worker.decide, jobs)
-        chunksize = max(1, min(16, len(jobs) // (self.workers * 4) or 1))
-        return self.executor.map(worker.decide, jobs, chunksize=chunksize)
+            return map(worker.decide_chunk, chunks_)
+        return self.executor.map(worker.decide_chunk, chunks_)
 
     def close(self) -> None:
         if self.executor is not None:
@@ -193,6 +199,7 @@ class Night:
     _versions: list[tuple] = field(default_factory=list)
     left_in_flight: int = 0
     committed: bool = False
+    _t0: float = field(default_factory=time.perf_counter)
 
     # -- helpers -----------------------------------------------------------------------------------------
     @property
@@ -268,9 +275,11 @@ class Night:
                 (entry.macskcb, entry.name, entry.size, entry.mtime, sha, datetime.now(UTC).isoformat())
             )
             if len(new_rows) >= 500 or (len(new_rows) >= 5 and os.environ.get("BHYT_FAILPOINT")):
+                os.sync()  # the raw copies are on disk before the ledger says so
                 self.ledger.add_arrivals(new_rows)
                 new_rows = []
                 failpoint("intake:stored")
+        os.sync()
         self.ledger.add_arrivals(new_rows)
         self._timed("intake", started)
         return len(self.ledger.undecided())
@@ -307,16 +316,17 @@ class Night:
             )
         by_id = {a.arrival_id: a for a in batch}
         counts: Counter = Counter()
-        for d in pool.map(jobs):
-            a = by_id[d.arrival_id]
-            self._seen[a.sha256]["status"] = d.receipt["status"]
-            self._number_versions(a, d)
-            for lh, partition, rows in d.parts:
+        for chunk in pool.map(jobs):
+            for d in chunk.decisions:
+                a = by_id[d.arrival_id]
+                self._seen[a.sha256]["status"] = d.receipt["status"]
+                self._number_versions(a, d)
+                self.tally.add(a.macskcb, d.receipt)
+                self.tally.worker_seconds += d.seconds
+                decided.append((a.arrival_id, d.receipt["status"], d.receipt))
+            for lh, partition, rows in chunk.parts:
                 self.writer.add(lh, partition, rows)
                 self.tally.rows[lh] += rows.num_rows
-            self.tally.add(a.macskcb, d.receipt)
-            self.tally.worker_seconds += d.seconds
-            decided.append((a.arrival_id, d.receipt["status"], d.receipt))
         for _, status, _ in decided:
             counts[status] += 1
         self.ledger.record_decisions(self.run_id, decided)
@@ -368,6 +378,7 @@ class Night:
         started = time.perf_counter()
         inbox = self.inbox()
         n = 0
+        done: list[tuple[int, str, str | None]] = []
         for arrival_id, macskcb, name, sha, status, receipt_json in self.ledger.to_answer():
             contract_name = f"{name}.receipt.json"
             for earlier_id, earlier_receipt in self.ledger.earlier_answered(macskcb, name, arrival_id):
@@ -381,12 +392,22 @@ class Night:
                 destination = "rejected" if status == "rejected" else "archive"
                 used = inbox.move(macskcb, name, destination, alternative=f"{arrival_id}-{name}")
                 moved = f"{destination}/{used}"
-            self.ledger.mark_answered(arrival_id, contract_name, moved)
+            done.append((arrival_id, contract_name, moved))
             n += 1
-            if n == 3:
+            if len(done) >= 200 or (n == 3 and os.environ.get("BHYT_FAILPOINT")):
+                self._answered(done)
+                done = []
                 failpoint("answer:some")
+        self._answered(done)
         self._timed("answer", started)
         return n
+
+    def _answered(self, done: list[tuple[int, str, str | None]]) -> None:
+        """Receipts and moves of a batch are on disk (one sync), then the ledger records them (one commit).
+        A crash before the commit delivers the batch again: the same receipts, nothing left to move."""
+        if done:
+            os.sync()
+            self.ledger.mark_answered_many(done)
 
     # -- serve -------------------------------------------------------------------------------------------
     def serve(self) -> dict[str, Any]:
@@ -420,6 +441,7 @@ class Night:
             "bytes": self.tally.bytes_in,
             "left_in_flight": self.left_in_flight,
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "elapsed": round(time.perf_counter() - self._t0, 3),
             "notes": self.notes,
         }
 
@@ -457,8 +479,8 @@ def run_steps(
     try:
         step("open", night.open)
         step("answer-left", night.answer)
-        step("intake", night.intake)
         with WorkerPool(night.trust, night.settings, night.settings.resolved_workers) as pool:
+            step("intake", night.intake)
             for batch in night.batches(batch_size):
                 step("decide", lambda b=batch: night.decide(b, pool))
         step("publish", night.publish)

@@ -20,7 +20,7 @@ from lxml import etree
 
 from pipelines.errors import Problem
 from pipelines.guard import check_size, hardened_parser, parse_document
-from pipelines.normalize import table_rows, to_batch, type_rows
+from pipelines.normalize import Lineage, table_rows, to_batch_many, type_rows
 from pipelines.settings import Settings
 from pipelines.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
 from pipelines.standard import Registry, load_registry
@@ -54,11 +54,23 @@ class Context:
 @dataclass
 class FileResult:
     receipt: dict[str, Any]
-    batches: dict[str, pa.RecordBatch] = field(default_factory=dict)  # accepted claims' rows per LOAIHOSO
+    #: accepted claims' typed rows per LOAIHOSO, each with the table version it was read with
+    rows: dict[str, list[tuple[dict[str, Any], str]]] = field(default_factory=dict)
+    lineage: Lineage | None = None
+    registry: Registry | None = field(default=None, repr=False)
 
     @property
     def status(self) -> str:
         return self.receipt["status"]
+
+    @property
+    def batches(self) -> dict[str, pa.RecordBatch]:
+        """This file's rows as one record batch per table (the nightly run batches many files at once)."""
+        if not self.rows:
+            return {}
+        return {
+            lh: to_batch_many(self.registry, lh, [(rows, self.lineage)]) for lh, rows in self.rows.items()
+        }
 
 
 def _signature_block(outcome: SignatureOutcome | None) -> dict[str, Any]:
@@ -137,8 +149,9 @@ DS_SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 
 def _signature_slots(root: etree._Element) -> Problem | None:
     """Signature slots are the signature stage's business, not the schema's: no CHUKYDONVI is unsigned,
-    a second CHUKYDONVI or an extra Signature is a structure problem."""
-    slots = root.findall("CHUKYDONVI")
+    a second CHUKYDONVI or an extra Signature anywhere in the document, or a CHUKYDONVI that is not a child
+    of the root, is a structure problem (as the signature stage's own pre-check says)."""
+    slots = list(root.iter("CHUKYDONVI"))
     signatures = list(root.iter(DS_SIGNATURE))
     if not slots and not signatures:
         return Problem("SIG.UNSIGNED", detail="no CHUKYDONVI element")
@@ -148,6 +161,8 @@ def _signature_slots(root: etree._Element) -> Problem | None:
             detail=f"{len(slots)} CHUKYDONVI and {len(signatures)} Signature elements; "
             "exactly one of each is allowed",
         )
+    if slots and slots[0].getparent() is not root:
+        return Problem("SIG.STRUCTURE", detail="CHUKYDONVI is not a child of GIAMDINHHS")
     return None
 
 
@@ -228,6 +243,7 @@ def _process(
         folder_macskcb=folder,
         parser=ctx.inner_parser,
         max_payload_bytes=ctx.settings.max_payload_bytes,
+        max_hoso=ctx.settings.max_hoso_per_file,
     )
     if problems:
         return reject(problems, outcome)
@@ -246,10 +262,6 @@ def _process(
             accepted.setdefault(loaihoso, []).extend(rows)
     n_ok = sum(c["status"] == "accepted" for c in claims_out)
     status = "accepted" if n_ok == len(claims_out) else ("partially_accepted" if n_ok else "rejected")
-    batches = {
-        lh: to_batch(ctx.registry, lh, rows, source_sha256=sha256, macskcb=folder, received_at=received_at)
-        for lh, rows in accepted.items()
-    }
     receipt = _receipt(
         file_name,
         sha256,
@@ -260,4 +272,4 @@ def _process(
         claims_out,
         claim_problems + warnings,
     )
-    return FileResult(receipt, batches)
+    return FileResult(receipt, accepted, Lineage(sha256, folder, received_at), ctx.registry)

@@ -27,7 +27,7 @@ class Settings:
     lake: Path | None = None
     warehouse: Path | None = None
     workers: int = 0  # worker processes for the decide step; 0: one per core
-    batch_size: int = 256  # files per Prefect task
+    batch_size: int = 1000  # files per Prefect task
     settle_seconds: float = 2.0  # an inbox file whose size or mtime changes within this window is left alone
     sftp_known_hosts: Path | None = None  # for sftp:// landing roots; default ~/.ssh/known_hosts
     analytics_warehouse: Path | None = (

@@ -8,6 +8,7 @@ the process boundary on the way in, and the receipt plus Arrow batches on the wa
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines.lake import partition_of
+from pipelines.normalize import Lineage, to_batch_many
 from pipelines.process import Context, process_file
 from pipelines.settings import Settings
 
@@ -37,8 +38,16 @@ class Job:
 class Decision:
     arrival_id: int
     receipt: dict[str, Any]
-    parts: list[tuple[str, str, pa.RecordBatch]] = field(default_factory=list)  # (LOAIHOSO, partition, rows)
     seconds: float = 0.0
+
+
+@dataclass
+class Chunk:
+    """What a worker sends back for a chunk of files: each file's receipt, and the accepted rows of all
+    of them as one record batch per (table, settlement month)."""
+
+    decisions: list[Decision]
+    parts: list[tuple[str, str, pa.RecordBatch]] = field(default_factory=list)
     pid: int = 0
 
 
@@ -53,54 +62,41 @@ def context() -> Context:
     return _CONTEXT
 
 
-def decide(job: Job) -> Decision:
-    import time
+def decide_chunk(jobs: list[Job]) -> Chunk:
+    """Decide every file of the chunk, then build Arrow once per table and month for all of them."""
+    ctx = context()
+    decisions = []
+    grouped: dict[tuple[str, str], list[tuple[list, Lineage]]] = defaultdict(list)
+    for job in jobs:
+        started = time.perf_counter()
+        raw = Path(job.raw_path).read_bytes()
+        result = process_file(
+            raw,
+            file_name=job.file_name,
+            folder_macskcb=job.macskcb,
+            received_at=datetime.fromisoformat(job.received_at),
+            ctx=ctx,
+        )
+        if result.rows:
+            periods = claim_periods(result.rows["XML1"])
+            for lh, rows in result.rows.items():
+                by_period: dict[str, list] = defaultdict(list)
+                for row in rows:
+                    by_period[periods.get(row[0].get("ma_lk"), partition_of(None, None))].append(row)
+                for period, part in by_period.items():
+                    grouped[(lh, period)].append((part, result.lineage))
+        decisions.append(Decision(job.arrival_id, result.receipt, time.perf_counter() - started))
+    parts = [(lh, period, to_batch_many(ctx.registry, lh, files)) for (lh, period), files in grouped.items()]
+    return Chunk(decisions, parts, os.getpid())
 
-    started = time.perf_counter()
-    raw = Path(job.raw_path).read_bytes()
-    result = process_file(
-        raw,
-        file_name=job.file_name,
-        folder_macskcb=job.macskcb,
-        received_at=datetime.fromisoformat(job.received_at),
-        ctx=context(),
-    )
-    parts = split_by_period(result.batches)
-    return Decision(job.arrival_id, result.receipt, parts, time.perf_counter() - started, os.getpid())
 
-
-def claim_periods(xml1: pa.RecordBatch) -> dict[str, str]:
+def claim_periods(xml1_rows: list[tuple[dict[str, Any], str]]) -> dict[str, str]:
     """MA_LK → settlement-month partition: XML1's NAM_QT/THANG_QT, else the payment or discharge date."""
     out = {}
-    cols = {
-        name: xml1.column(name).to_pylist()
-        for name in ("ma_lk", "nam_qt", "thang_qt", "ngay_ttoan", "ngay_ra")
-    }
-    for i, ma_lk in enumerate(cols["ma_lk"]):
-        nam, thang = cols["nam_qt"][i], cols["thang_qt"][i]
+    for row, _ in xml1_rows:
+        nam, thang = row.get("nam_qt"), row.get("thang_qt")
         if not nam or not thang:
-            when = cols["ngay_ttoan"][i] or cols["ngay_ra"][i]
+            when = row.get("ngay_ttoan") or row.get("ngay_ra")
             nam, thang = (when.year, when.month) if when else (None, None)
-        out[ma_lk] = partition_of(nam, thang)
-    return out
-
-
-def split_by_period(batches: dict[str, pa.RecordBatch]) -> list[tuple[str, str, pa.RecordBatch]]:
-    if not batches:
-        return []
-    periods = claim_periods(batches["XML1"])
-    distinct = set(periods.values())
-    if len(distinct) == 1:
-        (only,) = distinct
-        return [(lh, only, b) for lh, b in batches.items()]
-    out = []
-    for lh, batch in batches.items():
-        by_period: dict[str, list[str]] = defaultdict(list)
-        for ma_lk, period in periods.items():
-            by_period[period].append(ma_lk)
-        for period, keys in by_period.items():
-            mask = pc.is_in(batch.column("ma_lk"), value_set=pa.array(keys))
-            part = batch.filter(mask)
-            if part.num_rows:
-                out.append((lh, period, part))
+        out[row.get("ma_lk")] = partition_of(nam, thang)
     return out

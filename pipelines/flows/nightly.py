@@ -154,11 +154,11 @@ def nightly(
     try:
         open_run(night)
         deliver(night)  # receipts an interrupted run committed but did not deliver
-        waiting = intake(night)
-        log.info("%d files to decide (%d still uploading, left alone)", waiting, night.left_in_flight)
-        batches = night.batches(settings.batch_size)
-        totals: Counter = Counter()
-        with WorkerPool(night.trust, settings, settings.resolved_workers) as pool:
+        with WorkerPool(night.trust, settings, settings.resolved_workers) as pool:  # warms up during intake
+            waiting = intake(night)
+            log.info("%d files to decide (%d still uploading, left alone)", waiting, night.left_in_flight)
+            batches = night.batches(settings.batch_size)
+            totals: Counter = Counter()
             for number, batch in enumerate(batches, 1):
                 totals.update(decide(night, batch, pool, number, len(batches)))
         log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")

@@ -82,7 +82,7 @@ class Field:
     doc_en: str
     doc_vi: str
 
-    @property
+    @functools.cached_property
     def column(self) -> str:
         """Warehouse column name: the standard's name in lower case (``t_bhtt``)."""
         return self.tag.lower()
@@ -137,6 +137,7 @@ class Registry:
     xsd_folder: Path
     versions: dict[str, tuple[TableSpec, ...]]  # loaihoso -> versions, oldest first
     envelope_xsd: Path
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def loaihoso(self) -> tuple[str, ...]:
         return tuple(self.versions)
@@ -155,6 +156,9 @@ class Registry:
 
     def table_columns(self, loaihoso: str) -> tuple[Field, ...]:
         """Fields of every version of a table, in order of first appearance (what a warehouse table holds)."""
+        cached = self._cache.get(("columns", loaihoso))
+        if cached is not None:
+            return cached
         seen: dict[str, Field] = {}
         for spec in reversed(self.versions[loaihoso]):
             for f in spec.fields:
@@ -164,11 +168,15 @@ class Registry:
             for f in spec.fields:
                 if f.tag not in order:
                     order.append(f.tag)
-        return tuple(seen[t] for t in order)
+        out = self._cache[("columns", loaihoso)] = tuple(seen[t] for t in order)
+        return out
 
     def table_schema(self, loaihoso: str, lineage: bool = True) -> pa.Schema:
-        cols = [pa.field(f.column, f.arrow_type) for f in self.table_columns(loaihoso)]
-        return pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
+        key = ("schema", loaihoso, lineage)
+        if key not in self._cache:
+            cols = [pa.field(f.column, f.arrow_type) for f in self.table_columns(loaihoso)]
+            self._cache[key] = pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
+        return self._cache[key]
 
     def __iter__(self) -> Iterator[TableSpec]:
         for specs in self.versions.values():
