@@ -123,8 +123,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     quiet_prefect(args.verbose)
     from pipelines.flows.nightly import nightly
 
+    flow = nightly
+    if args.executor == "dask":
+        if not args.dask_address:
+            print("bhyt-etl ingest: --executor dask needs --dask-address tcp://host:8786", file=sys.stderr)
+            return 2
+        from prefect_dask import DaskTaskRunner
+
+        flow = nightly.with_options(task_runner=DaskTaskRunner(address=args.dask_address))
     try:
-        summary = nightly(
+        summary = flow(
             landing=str(settings.landing),
             lake=str(settings.lake),
             warehouse=str(settings.warehouse),
@@ -132,6 +140,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             workers=settings.workers,
             settle_seconds=settings.settle_seconds,
             config=args.config,
+            executor=args.executor,
         )
     finally:
         lock.release()
@@ -191,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--settle-seconds", type=float, help="wait this long to see uploads still growing (default 2)"
     )
     i.add_argument("--config", help="settings TOML file")
+    i.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="decide files on this machine's process pool (default) or on a Dask cluster",
+    )
+    i.add_argument("--dask-address", help="scheduler of the Dask cluster, e.g. tcp://10.0.0.5:8786")
     i.add_argument("--verbose", action="store_true", help="show Prefect's own task and state messages")
     i.set_defaults(func=_cmd_ingest)
     b = sub.add_parser("bench", help="the real nightly ingest on N generated claims, against its floor")

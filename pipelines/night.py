@@ -24,7 +24,7 @@ import socket
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -120,6 +120,7 @@ class Tally:
     rows: Counter = field(default_factory=Counter)
     bytes_in: int = 0
     worker_seconds: float = 0.0
+    worker_pids: set[int] = field(default_factory=set)
 
     def add(self, macskcb: str, receipt: dict[str, Any]) -> None:
         self.by_facility[macskcb]["received"] += 1
@@ -289,34 +290,43 @@ class Night:
         return list(chunks(self.ledger.undecided(), size))
 
     def decide(self, batch: list[Arrival], pool: WorkerPool) -> Counter:
-        """Decide one batch: duplicates here, the rest on the pool; stage rows, record receipts."""
-        started = time.perf_counter()
-        decided: list[tuple[int, str, dict[str, Any]]] = []
+        """Decide one batch on the local process pool."""
+        jobs, duplicates = self.prepare(batch)
+        return self.absorb(batch, duplicates, pool.map(jobs))
+
+    def prepare(self, batch: list[Arrival]) -> tuple[list[worker.Job], list[tuple[int, str, dict[str, Any]]]]:
+        """Split a batch into work for the workers and duplicates, which are decided here at no cost."""
+        duplicates: list[tuple[int, str, dict[str, Any]]] = []
         jobs: list[worker.Job] = []
         for a in batch:
             original = self._seen.get(a.sha256) or self.ledger.first_arrival_of(a.sha256)
             if original is not None:
                 receipt = duplicate_receipt(a.file_name, a.sha256, a.macskcb, a.received_at, original)
-                decided.append((a.arrival_id, "duplicate", receipt))
-                self.tally.add(a.macskcb, receipt)
+                duplicates.append((a.arrival_id, "duplicate", receipt))
                 continue
             self._seen[a.sha256] = {
                 "arrival_id": a.arrival_id,
                 "file": a.file_name,
                 "received_at": a.received_at,
             }
-            jobs.append(
-                worker.Job(
-                    a.arrival_id,
-                    str(raw_path(self.raw_zone, a.sha256)),
-                    a.file_name,
-                    a.macskcb,
-                    a.received_at,
-                )
-            )
+            path = str(raw_path(self.raw_zone, a.sha256))
+            jobs.append(worker.Job(a.arrival_id, path, a.file_name, a.macskcb, a.received_at))
+        return jobs, duplicates
+
+    def absorb(
+        self,
+        batch: list[Arrival],
+        duplicates: list[tuple[int, str, dict[str, Any]]],
+        chunks: Iterable[worker.Chunk],
+    ) -> Counter:
+        """Take the workers' results in upload order: number versions, stage rows, record receipts."""
+        started = time.perf_counter()
         by_id = {a.arrival_id: a for a in batch}
-        counts: Counter = Counter()
-        for chunk in pool.map(jobs):
+        decided = list(duplicates)
+        for aid, _, receipt in duplicates:
+            self.tally.add(by_id[aid].macskcb, receipt)
+        for chunk in chunks:
+            self.tally.worker_pids.add(chunk.pid)
             for d in chunk.decisions:
                 a = by_id[d.arrival_id]
                 self._seen[a.sha256]["status"] = d.receipt["status"]
@@ -327,14 +337,13 @@ class Night:
             for lh, partition, rows in chunk.parts:
                 self.writer.add(lh, partition, rows)
                 self.tally.rows[lh] += rows.num_rows
-        for _, status, _ in decided:
-            counts[status] += 1
+        decided.sort(key=lambda d: d[0])
         self.ledger.record_decisions(self.run_id, decided)
         self.ledger.add_versions(self._versions)
         self._versions = []
         failpoint("decide:batch")
         self._timed("decide", started)
-        return counts
+        return Counter(status for _, status, _ in decided)
 
     def _number_versions(self, a: Arrival, d: worker.Decision) -> None:
         accepted = [c for c in d.receipt["claims"] if c["status"] == "accepted"]
@@ -440,6 +449,8 @@ class Night:
             "rows": dict(self.tally.rows),
             "bytes": self.tally.bytes_in,
             "left_in_flight": self.left_in_flight,
+            "worker_processes": len(self.tally.worker_pids),
+            "worker_seconds": round(self.tally.worker_seconds, 3),
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
             "elapsed": round(time.perf_counter() - self._t0, 3),
             "notes": self.notes,

@@ -56,6 +56,18 @@ def init_worker(trust_dir: str, settings: Settings) -> None:
     _CONTEXT = Context.create(Path(trust_dir), settings)
 
 
+def decide_chunk_on(trust_dir: str, settings: Settings, jobs: list[Job]) -> Chunk:
+    """:func:`decide_chunk` in a process that was not started by :class:`WorkerPool` (a Dask worker):
+    the context is built on first use and kept for the next chunks."""
+    if _CONTEXT is None or _CONTEXT_KEY != (trust_dir, settings):
+        init_worker(trust_dir, settings)
+        globals()["_CONTEXT_KEY"] = (trust_dir, settings)
+    return decide_chunk(jobs)
+
+
+_CONTEXT_KEY: tuple | None = None
+
+
 def context() -> Context:
     if _CONTEXT is None:
         raise RuntimeError("init_worker was not called in this process")

@@ -23,7 +23,8 @@ from prefect.tasks import Task
 from pipelines.errors import TransientError
 from pipelines.ledger import Arrival
 from pipelines.night import STATUSES, Night, WorkerPool
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, load_settings
+from pipelines.worker import Chunk, Job, decide_chunk_on
 
 log = logging.getLogger("pipelines.nightly")
 
@@ -86,6 +87,12 @@ def decide(night: Night, batch: list[Arrival], pool: WorkerPool, number: int, to
     return dict(counts)
 
 
+@task(name="decide-on-dask", cache_policy=NO_CACHE, persist_result=False)
+def decide_remote(trust: str, settings: Settings, jobs: list[Job]) -> Chunk:
+    """One batch decided on a Dask worker (the raw zone must be on storage the workers share)."""
+    return decide_chunk_on(trust, settings, jobs)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(night: Night) -> int:
     return night.publish()
@@ -145,6 +152,7 @@ def nightly(
     workers: int | None = None,
     settle_seconds: float | None = None,
     config: str | None = None,
+    executor: str = "local",
 ) -> dict[str, Any]:
     """Ingest everything waiting in the facilities' inboxes and swap in the new warehouse."""
     settings = load_settings(Path(config) if config else None, workers=workers, settle_seconds=settle_seconds)
@@ -154,13 +162,26 @@ def nightly(
     try:
         open_run(night)
         deliver(night)  # receipts an interrupted run committed but did not deliver
-        with WorkerPool(night.trust, settings, settings.resolved_workers) as pool:  # warms up during intake
+        totals: Counter = Counter()
+        if executor == "dask":  # the flow runs with a DaskTaskRunner (bhyt-etl ingest --executor dask)
             waiting = intake(night)
-            log.info("%d files to decide (%d still uploading, left alone)", waiting, night.left_in_flight)
-            batches = night.batches(settings.batch_size)
-            totals: Counter = Counter()
-            for number, batch in enumerate(batches, 1):
-                totals.update(decide(night, batch, pool, number, len(batches)))
+            log.info("%d files to decide on the Dask cluster", waiting)
+            pending = []
+            for batch in night.batches(settings.batch_size):
+                jobs, duplicates = night.prepare(batch)
+                future = decide_remote.submit(str(night.trust), settings, jobs) if jobs else None
+                pending.append((batch, duplicates, future))
+            for batch, duplicates, future in pending:  # in upload order: versions are numbered in it
+                chunks = [future.result()] if future is not None else []
+                totals.update(night.absorb(batch, duplicates, chunks))
+        else:
+            # the pool starts its workers now: they warm up while intake runs
+            with WorkerPool(night.trust, settings, settings.resolved_workers) as pool:
+                waiting = intake(night)
+                log.info("%d files to decide (%d still uploading, left alone)", waiting, night.left_in_flight)
+                batches = night.batches(settings.batch_size)
+                for number, batch in enumerate(batches, 1):
+                    totals.update(decide(night, batch, pool, number, len(batches)))
         log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")
         publish(night)
         delivered = deliver(night)

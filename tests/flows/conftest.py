@@ -30,3 +30,17 @@ def night_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("night-one")
     generate_landing(root / "landing", root / "trust", facilities=2, claims=12, seed=11, defects=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def clean_run(prefect_api, night_one, tmp_path_factory):
+    """night_one ingested once, uninterrupted, by the CLI with the local executor: the reference."""
+    import shutil
+
+    from test_nightly import ingest_cli
+
+    root = tmp_path_factory.mktemp("clean") / "root"
+    shutil.copytree(night_one, root)
+    proc = ingest_cli(root, prefect_api)
+    assert proc.returncode == 0, proc.stderr
+    return root

@@ -204,14 +204,6 @@ def test_a_second_run_while_one_holds_the_lake_refuses_cleanly(night_one, tmp_pa
         holder.release()
 
 
-@pytest.fixture(scope="module")
-def clean_run(prefect_api, night_one, tmp_path_factory):
-    root = copy_tree(night_one, tmp_path_factory.mktemp("clean") / "root")
-    proc = ingest_cli(root, prefect_api)
-    assert proc.returncode == 0, proc.stderr
-    return root
-
-
 @pytest.mark.parametrize("point", POINTS)
 def test_a_run_killed_part_way_is_repaired_by_running_again(
     point, prefect_api, night_one, clean_run, tmp_path

@@ -1,0 +1,91 @@
+"""The same night on a local Dask cluster with several workers gives the same warehouse as the local pool."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from test_nightly import landing_state, snapshot
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def test_ingest_on_a_dask_cluster_builds_the_same_warehouse_as_the_local_executor(
+    prefect_api, night_one, clean_run, dask_cluster, tmp_path
+):
+    root = tmp_path / "root"
+    shutil.copytree(night_one, root)
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "BHYT_SETTLE_SECONDS": "0", "BHYT_BATCH_SIZE": "8"}
+    env.pop("BHYT_FAILPOINT", None)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "ingest",
+            "--landing",
+            str(root / "landing"),
+            "--lake",
+            str(root / "lake"),
+            "--warehouse",
+            str(root / "warehouse.duckdb"),
+            "--trust",
+            str(root / "trust"),
+            "--executor",
+            "dask",
+            "--dask-address",
+            dask_cluster.scheduler_address,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import duckdb
+
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    (processes,) = con.execute("SELECT summary->>'worker_processes' FROM ops.runs").fetchone()
+    con.close()
+    assert int(processes) >= 2, "the batches should have been spread over several Dask workers"
+    assert snapshot(root / "warehouse.duckdb") == snapshot(clean_run / "warehouse.duckdb")
+    assert landing_state(root / "landing") == landing_state(clean_run / "landing")
+
+
+def test_dask_without_an_address_is_refused_with_a_clear_message(night_one, tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "ingest",
+            "--landing",
+            str(night_one / "landing"),
+            "--lake",
+            str(tmp_path / "lake"),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--trust",
+            str(night_one / "trust"),
+            "--executor",
+            "dask",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "--dask-address" in proc.stderr
