@@ -8,48 +8,49 @@ Every row carries its lineage: ``source_sha256``, ``macskcb``, ``received_at``, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from pipelines.errors import Problem
 from pipelines.standard import Registry, TableSpec
 
 
-class ValueProblem(ValueError):
-    pass
-
-
-def _date(text: str) -> date:
-    return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
-
-
-def _datetime(text: str) -> datetime:
-    return datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]))
-
-
-def _decimal(text: str) -> Decimal:
+@functools.lru_cache(maxsize=65536)
+def _day_exists(yyyymmdd: str) -> bool:
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(str(exc)) from exc
+        date(int(yyyymmdd[0:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return True
 
 
-CONVERTERS: dict[str, Callable[[str], Any]] = {
-    "Integer": int,
-    "Money": _decimal,
-    "UnitPrice": _decimal,
-    "Quantity": _decimal,
-    "Percent": _decimal,
-    "Measure": _decimal,
-    "Date": _date,
-    "DateTime": _datetime,
-}
+def _check_day(text: str) -> None:
+    """The XSD pattern already bounds month, day, hour and minute; only the day of the month is left."""
+    if not _day_exists(text[:8]):
+        raise ValueError(text[:8])
+
+
+#: Checks left after the XSD: everything else about a value's form is the schema's pattern, so the values
+#: stay text until :func:`to_batch_many` casts whole columns at once (Arrow, in C++).
+CHECKS: dict[str, Callable[[str], None]] = {"Date": _check_day, "DateTime": _check_day}
+
+
+def _cast(column: pa.Array, target: pa.DataType) -> pa.Array:
+    """A column of validated text to its warehouse type."""
+    if pa.types.is_string(target):
+        return column
+    if pa.types.is_timestamp(target):
+        return pc.strptime(column, format="%Y%m%d%H%M", unit=target.unit)
+    if pa.types.is_date32(target):
+        return pc.strptime(column, format="%Y%m%d", unit="s").cast(pa.date32())
+    return column.cast(target)
 
 
 def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
@@ -65,12 +66,12 @@ def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
     return out
 
 
-def _plan(spec: TableSpec) -> tuple[tuple[str, str, Callable[[str], Any] | None, str], ...]:
-    """(tag, column, converter or None, type name) per field of a table version, computed once."""
+def _plan(spec: TableSpec) -> tuple[tuple[str, str, Callable[[str], None] | None, str], ...]:
+    """(tag, column, check or None, type name) per field of a table version, computed once."""
     plan = _PLANS.get(id(spec))
     if plan is None:
         plan = _PLANS[id(spec)] = tuple(
-            (f.tag, f.column, CONVERTERS.get(f.xsd_type), f.xsd_type.lower()) for f in spec.fields
+            (f.tag, f.column, CHECKS.get(f.xsd_type), f.xsd_type.lower()) for f in spec.fields
         )
     return plan
 
@@ -81,20 +82,21 @@ _PLANS: dict[int, tuple] = {}
 def type_rows(
     rows: list[dict[str, str]], spec: TableSpec, *, ma_lk: str | None
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Typed values for the rows of one table; XSD.VALUE problems for values that have no typed meaning."""
+    """The rows of one table by column name (text, None when empty), checked: XSD.VALUE problems for values
+    that passed the schema but have no typed meaning (30 February)."""
     typed_rows, problems = [], []
     plan = _plan(spec)
     for i, row in enumerate(rows, 1):
         typed: dict[str, Any] = {}
-        for tag, column, conv, kind in plan:
+        for tag, column, check, kind in plan:
             text = row.get(tag, "")
             if text == "":
                 typed[column] = None
-            elif conv is None:
-                typed[column] = text
-            else:
+                continue
+            typed[column] = text
+            if check is not None:
                 try:
-                    typed[column] = conv(text)
+                    check(text)
                 except (ValueError, OverflowError):
                     path = f"/{spec.root_tag}" + (
                         "" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]"
@@ -152,5 +154,10 @@ def to_batch_many(
         data["standard_version"].extend(version for _, version in rows)
         for name in value_names:
             data[name].extend(row.get(name) for row, _ in rows)
-    columns = [pa.array(data[f.name], type=f.type) for f in schema]
+    columns = [
+        pa.array(data[f.name], type=f.type)
+        if f.name in lineage_names
+        else _cast(pa.array(data[f.name], type=pa.string()), f.type)
+        for f in schema
+    ]
     return pa.RecordBatch.from_arrays(columns, schema=schema)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,7 +20,7 @@ from pipelines.guard import parse_document
 from pipelines.standard.registry import ENVELOPE_TABLES
 
 IGNORED_TABLES = ("XML16", "XML17", "XML18")  # QĐ 3176 values accepted and skipped by other importers
-_WS = re.compile(rb"[ \t\r\n]+")
+_WHITESPACE = b" \t\r\n"  # base64 may be wrapped over lines (what was signed); it is not part of the data
 
 
 @dataclass
@@ -52,7 +51,7 @@ class Envelope:
 
 
 def decode_payload(text: str | None, max_bytes: int) -> tuple[bytes | None, Problem | None]:
-    raw = _WS.sub(b"", (text or "").encode("ascii", errors="replace"))
+    raw = (text or "").encode("ascii", errors="replace").translate(None, _WHITESPACE)
     if len(raw) // 4 * 3 > max_bytes:
         return None, Problem(
             "ENV.PAYLOAD_TOO_LARGE", detail=f"about {len(raw) // 4 * 3} bytes > cap {max_bytes}"
@@ -73,9 +72,18 @@ def _ngaylap(text: str) -> date | None:
 
 
 def unpack(
-    signed_root: etree._Element, *, folder_macskcb: str, parser: etree.XMLParser, max_payload_bytes: int
+    signed_root: etree._Element,
+    *,
+    folder_macskcb: str,
+    parser: etree.XMLParser,
+    max_payload_bytes: int,
+    max_hoso: int | None = None,
 ) -> tuple[Envelope | None, list[Problem]]:
-    """The claims of a verified envelope, or the file-level problems that reject it."""
+    """The claims of a verified envelope, or the file-level problems that reject it.
+
+    More than ``max_hoso`` HOSO is SEC.TOO_LARGE before any payload is decoded: each claim costs a decode,
+    parses and schema checks, so an uncapped count lets one file hold a night's worth of work.
+    """
     macskcb = (signed_root.findtext("THONGTINDONVI/MACSKCB") or "").strip()
     if macskcb != folder_macskcb:
         return None, [
@@ -86,6 +94,14 @@ def unpack(
             )
         ]
     hoso_elements = signed_root.findall("THONGTINHOSO/DANHSACHHOSO/HOSO")
+    if max_hoso is not None and len(hoso_elements) > max_hoso:
+        return None, [
+            Problem(
+                "SEC.TOO_LARGE",
+                detail=f"{len(hoso_elements)} HOSO > cap of {max_hoso} per file",
+                path="/GIAMDINHHS/THONGTINHOSO/DANHSACHHOSO",
+            )
+        ]
     declared = (signed_root.findtext("THONGTINHOSO/SOLUONGHOSO") or "").strip()
     if declared != str(len(hoso_elements)):
         return None, [

@@ -105,10 +105,12 @@ def decide_chunk(jobs: list[Job]) -> Chunk:
 def claim_periods(xml1_rows: list[tuple[dict[str, Any], str]]) -> dict[str, str]:
     """MA_LK → settlement-month partition: XML1's NAM_QT/THANG_QT, else the payment or discharge date."""
     out = {}
-    for row, _ in xml1_rows:
+    for row, _ in xml1_rows:  # validated text: NAM_QT 4 digits, THANG_QT 1-2, dates yyyyMMddHHmm
         nam, thang = row.get("nam_qt"), row.get("thang_qt")
-        if not nam or not thang:
+        if nam and thang:
+            nam, thang = int(nam), int(thang)
+        else:
             when = row.get("ngay_ttoan") or row.get("ngay_ra")
-            nam, thang = (when.year, when.month) if when else (None, None)
+            nam, thang = (int(when[:4]), int(when[4:6])) if when else (None, None)
         out[row.get("ma_lk")] = partition_of(nam, thang)
     return out
