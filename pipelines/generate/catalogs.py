@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import functools
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from pipelines.paths import catalog_dir
@@ -16,6 +18,14 @@ def read_csv(name: str, folder: Path | None = None) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+#: ``ma_doituong_kcb.csv`` has two factor columns; the second applies from this day (QĐ 3276 Phụ lục 1).
+ROUTE_FACTOR_SWITCH = date(2026, 7, 1)
+
+
+def _factor(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
 @dataclass(frozen=True)
 class Catalogs:
     icd10: dict[str, dict[str, str]]
@@ -24,6 +34,13 @@ class Catalogs:
     supplies: list[dict[str, str]]
     card_groups: list[tuple[str, int]]
     provinces: dict[str, str]
+    #: MA_DOITUONG_KCB -> (factor until 30/06/2026, factor from 01/07/2026); None where QĐ 3276 gives none
+    route_factors: dict[str, tuple[Decimal | None, Decimal | None]]
+
+    def route_factor(self, ma_doituong_kcb: str, on: date) -> Decimal | None:
+        """The QĐ 3276 factor applied to the card's benefit level for a visit ending on ``on``."""
+        before, after = self.route_factors[ma_doituong_kcb]
+        return after if on >= ROUTE_FACTOR_SWITCH else before
 
     def services_in(self, *groups: str) -> list[dict[str, str]]:
         return [s for s in self.services if s["ma_nhom"] in groups]
@@ -46,4 +63,8 @@ def load_catalogs(folder: Path | None = None) -> Catalogs:
         supplies=read_csv("supplies.csv", folder),
         card_groups=groups,
         provinces={r["province_code"]: r["name"] for r in read_csv("provinces.csv", folder)},
+        route_factors={
+            r["ma_doituong_kcb"]: (_factor(r["factor_before_20260701"]), _factor(r["factor_from_20260701"]))
+            for r in read_csv("ma_doituong_kcb.csv", folder)
+        },
     )

@@ -239,7 +239,8 @@ def make_person(
         province=province,
         bhxh_number=f"{province}{rng.randrange(10**8):08d}",
         registered_facility=registered_facility,
-        valid_from=date(on.year, 1, 1),
+        # valid from 1 January (of the previous year in January, so that a stay begun in December is covered)
+        valid_from=date(on.year if on.month > 1 else on.year - 1, 1, 1),
         valid_to=date(on.year, 12, 31),
     )
     street_no = rng.randint(1, 350)

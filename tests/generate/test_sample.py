@@ -17,9 +17,18 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 def test_sample_is_reproduced_by_the_generator(tmp_path):
-    generate_landing(tmp_path / "landing", tmp_path / "trust", facilities=3, claims=30, seed=1, defects=True)
+    generate_landing(
+        tmp_path / "landing",
+        tmp_path / "trust",
+        facilities=3,
+        claims=30,
+        seed=1,
+        defects=True,
+        reference=tmp_path / "reference",
+    )
     assert files(tmp_path / "landing") == files(SAMPLE / "landing"), "regenerate data/sample (see its README)"
     assert files(tmp_path / "trust") == files(SAMPLE / "trust")
+    assert files(tmp_path / "reference") == files(SAMPLE / "reference")
 
 
 def test_every_sample_file_gets_the_outcome_its_label_says():
