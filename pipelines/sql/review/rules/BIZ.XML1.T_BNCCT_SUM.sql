@@ -1,0 +1,27 @@
+-- code: BIZ.XML1.T_BNCCT_SUM
+-- severity: error
+-- table: XML1
+-- field: T_BNCCT
+-- message_vi: T_BNCCT (số tiền người bệnh cùng chi trả) phải bằng tổng T_BNCCT của các dòng XML2 và XML3 (sai lệch quá 2 đồng)
+-- message_en: T_BNCCT (patient co-payment) must equal the sum of T_BNCCT over the lines of XML2 and XML3 (off by more than 2 VND)
+-- grain: one row per offending claim
+-- source: STANDARD.md §5.2 H5 (QĐ 4750 Bảng 1 #49); tolerance ±2 đ as the BHXH portal (§5.1 L15)
+-- enabled: true
+WITH lines AS (
+    SELECT macskcb, ma_lk, sum(coalesce(t_bncct, 0)) AS total
+    FROM (
+        SELECT macskcb, ma_lk, t_bncct FROM chk.xml2
+        UNION ALL
+        SELECT macskcb, ma_lk, t_bncct FROM chk.xml3
+    )
+    GROUP BY macskcb, ma_lk
+)
+SELECT
+    x1.macskcb,
+    x1.ma_lk,
+    'XML1' AS loaihoso,
+    'T_BNCCT' AS field,
+    concat('T_BNCCT=', coalesce(x1.t_bncct, 0), '; sum T_BNCCT of XML2+XML3=', coalesce(l.total, 0)) AS value
+FROM chk.xml1 AS x1
+LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
+WHERE abs(coalesce(x1.t_bncct, 0) - coalesce(l.total, 0)) > 2

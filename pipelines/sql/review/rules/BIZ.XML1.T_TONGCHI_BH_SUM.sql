@@ -1,0 +1,27 @@
+-- code: BIZ.XML1.T_TONGCHI_BH_SUM
+-- severity: error
+-- table: XML1
+-- field: T_TONGCHI_BH
+-- message_vi: T_TONGCHI_BH (tổng chi phí trong phạm vi quỹ BHYT) phải bằng tổng THANH_TIEN_BH của các dòng XML2 và XML3 (sai lệch quá 2 đồng)
+-- message_en: T_TONGCHI_BH (total cost within the insurance scope) must equal the sum of THANH_TIEN_BH over the lines of XML2 and XML3 (off by more than 2 VND)
+-- grain: one row per offending claim
+-- source: STANDARD.md §5.2 H4 (QĐ 4750 Bảng 1 #47); tolerance ±2 đ as the BHXH portal (§5.1 L15)
+-- enabled: true
+WITH lines AS (
+    SELECT macskcb, ma_lk, sum(coalesce(thanh_tien_bh, 0)) AS total
+    FROM (
+        SELECT macskcb, ma_lk, thanh_tien_bh FROM chk.xml2
+        UNION ALL
+        SELECT macskcb, ma_lk, thanh_tien_bh FROM chk.xml3
+    )
+    GROUP BY macskcb, ma_lk
+)
+SELECT
+    x1.macskcb,
+    x1.ma_lk,
+    'XML1' AS loaihoso,
+    'T_TONGCHI_BH' AS field,
+    concat('T_TONGCHI_BH=', coalesce(x1.t_tongchi_bh, 0), '; sum THANH_TIEN_BH of XML2+XML3=', coalesce(l.total, 0)) AS value
+FROM chk.xml1 AS x1
+LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
+WHERE abs(coalesce(x1.t_tongchi_bh, 0) - coalesce(l.total, 0)) > 2

@@ -1,0 +1,27 @@
+-- code: BIZ.XML1.T_TONGCHI_BV_SUM
+-- severity: error
+-- table: XML1
+-- field: T_TONGCHI_BV
+-- message_vi: T_TONGCHI_BV (tổng chi phí tại cơ sở) phải bằng tổng THANH_TIEN_BV của các dòng XML2 và XML3 (sai lệch quá 2 đồng)
+-- message_en: T_TONGCHI_BV (total cost at hospital prices) must equal the sum of THANH_TIEN_BV over the lines of XML2 and XML3 (off by more than 2 VND)
+-- grain: one row per offending claim
+-- source: STANDARD.md §5.2 H3 (QĐ 4750 Bảng 1 #46); tolerance ±2 đ as the BHXH portal (§5.1 L15)
+-- enabled: true
+WITH lines AS (
+    SELECT macskcb, ma_lk, sum(coalesce(thanh_tien_bv, 0)) AS total
+    FROM (
+        SELECT macskcb, ma_lk, thanh_tien_bv FROM chk.xml2
+        UNION ALL
+        SELECT macskcb, ma_lk, thanh_tien_bv FROM chk.xml3
+    )
+    GROUP BY macskcb, ma_lk
+)
+SELECT
+    x1.macskcb,
+    x1.ma_lk,
+    'XML1' AS loaihoso,
+    'T_TONGCHI_BV' AS field,
+    concat('T_TONGCHI_BV=', coalesce(x1.t_tongchi_bv, 0), '; sum THANH_TIEN_BV of XML2+XML3=', coalesce(l.total, 0)) AS value
+FROM chk.xml1 AS x1
+LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
+WHERE abs(coalesce(x1.t_tongchi_bv, 0) - coalesce(l.total, 0)) > 2

@@ -1,0 +1,17 @@
+-- code: BIZ.XML2.MA_NHOM_LEGACY
+-- severity: warning
+-- table: XML2
+-- field: MA_NHOM
+-- message_vi: Mã nhóm chi phí (MA_NHOM) thuộc nhóm cũ (5, 6, 9, 11) không còn dùng theo QĐ 5937
+-- message_en: The cost group (MA_NHOM) is a legacy code (5, 6, 9, 11) no longer used under QĐ 5937
+-- grain: one row per offending line
+-- source: STANDARD.md §4.4 and §7 item 8 (accept 1–19, warn on 5/6/9/11)
+-- enabled: true
+SELECT
+    macskcb,
+    ma_lk,
+    'XML2' AS loaihoso,
+    'MA_NHOM' AS field,
+    concat('STT ', stt, ': MA_NHOM=', ma_nhom) AS value
+FROM chk.xml2
+WHERE ma_nhom IN (SELECT ma_nhom FROM ref.ma_nhom WHERE legacy)

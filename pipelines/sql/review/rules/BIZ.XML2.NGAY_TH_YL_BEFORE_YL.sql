@@ -1,0 +1,17 @@
+-- code: BIZ.XML2.NGAY_TH_YL_BEFORE_YL
+-- severity: error
+-- table: XML2
+-- field: NGAY_TH_YL
+-- message_vi: Thời điểm thực hiện y lệnh (NGAY_TH_YL) trước thời điểm ra y lệnh (NGAY_YL)
+-- message_en: The execution time (NGAY_TH_YL) is before the order time (NGAY_YL)
+-- grain: one row per offending line
+-- source: STANDARD.md §5.3 (NGAY_YL ≤ NGAY_TH_YL ≤ NGAY_KQ, Check_Valid QĐ 4750)
+-- enabled: true
+SELECT
+    macskcb,
+    ma_lk,
+    'XML2' AS loaihoso,
+    'NGAY_TH_YL' AS field,
+    concat('STT ', stt, ': NGAY_TH_YL=', strftime(ngay_th_yl, '%Y%m%d%H%M'), '; NGAY_YL=', strftime(ngay_yl, '%Y%m%d%H%M')) AS value
+FROM chk.xml2
+WHERE ngay_th_yl < ngay_yl

@@ -1,0 +1,17 @@
+-- code: BIZ.XML3.NGAY_TH_YL_REQUIRED
+-- severity: error
+-- table: XML3
+-- field: NGAY_TH_YL
+-- message_vi: Dịch vụ xét nghiệm, CĐHA, TDCN, phẫu thuật, thủ thuật (MA_NHOM 1, 2, 3, 8, 18) thiếu thời điểm thực hiện y lệnh (NGAY_TH_YL)
+-- message_en: A test, imaging, functional, surgical or procedure line (MA_NHOM 1, 2, 3, 8, 18) lacks the execution time (NGAY_TH_YL)
+-- grain: one row per offending line
+-- source: STANDARD.md §5.4 XML3 (Check_Valid QĐ 4750 Bắt buộc) and §4.4
+-- enabled: true
+SELECT
+    macskcb,
+    ma_lk,
+    'XML3' AS loaihoso,
+    'NGAY_TH_YL' AS field,
+    concat('STT ', stt, ': MA_NHOM=', coalesce(ma_nhom, '(empty)'), '; NGAY_TH_YL empty') AS value
+FROM chk.xml3
+WHERE ma_nhom IN ('1', '2', '3', '8', '18') AND ngay_th_yl IS NULL

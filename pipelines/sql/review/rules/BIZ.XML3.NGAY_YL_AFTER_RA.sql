@@ -1,0 +1,20 @@
+-- code: BIZ.XML3.NGAY_YL_AFTER_RA
+-- severity: warning
+-- table: XML3
+-- field: NGAY_YL
+-- message_vi: Thời điểm ra y lệnh (NGAY_YL) sau thời điểm ra viện/kết thúc khám (NGAY_RA của XML1)
+-- message_en: The order time (NGAY_YL) is after the discharge / end of visit (XML1 NGAY_RA)
+-- grain: one row per offending line
+-- source: STANDARD.md §5.3 (NGAY_VAO ≤ NGAY_YL ≤ NGAY_RA, tracnn Qd130Xml2/3Checker checkOrderTime)
+-- note: a warning, not an error: an implemented check (not the appendix text), and the generated demo data
+--   writes some take-home prescriptions after the end of short outpatient visits.
+-- enabled: true
+SELECT
+    l.macskcb,
+    l.ma_lk,
+    'XML3' AS loaihoso,
+    'NGAY_YL' AS field,
+    concat('STT ', l.stt, ': NGAY_YL=', strftime(l.ngay_yl, '%Y%m%d%H%M'), '; NGAY_RA=', strftime(x1.ngay_ra, '%Y%m%d%H%M')) AS value
+FROM chk.xml3 AS l
+JOIN chk.xml1 AS x1 ON x1.macskcb = l.macskcb AND x1.ma_lk = l.ma_lk
+WHERE l.ngay_yl > x1.ngay_ra

@@ -1,0 +1,17 @@
+-- code: BIZ.XML3.TT_THAU_REQUIRED
+-- severity: error
+-- table: XML3
+-- field: TT_THAU
+-- message_vi: Dòng vật tư y tế trong danh mục (MA_NHOM 10) thiếu thông tin thầu (TT_THAU)
+-- message_en: A medical-supply line (MA_NHOM 10) lacks the tender information (TT_THAU)
+-- grain: one row per offending line
+-- source: STANDARD.md §5.4 XML3 (TT_THAU required if MA_NHOM = 10, Check_Valid QĐ 4750) and §4.4
+-- enabled: true
+SELECT
+    macskcb,
+    ma_lk,
+    'XML3' AS loaihoso,
+    'TT_THAU' AS field,
+    concat('STT ', stt, ': MA_NHOM=', coalesce(ma_nhom, '(empty)'), '; TT_THAU empty') AS value
+FROM chk.xml3
+WHERE ma_nhom = '10' AND nullif(trim(tt_thau), '') IS NULL
