@@ -119,7 +119,25 @@ def build_analytics(
                 f"CREATE TABLE core.{name} AS SELECT {treated_select(lh, columns)} FROM src.core.{name}",
                 {"key": key} if "$key" in treated_select(lh, columns) else None,
             )
-        for obj in ["core.claim_versions", "core.claim_current", "ops.files", "ops.runs", *(copied or [])]:
+        reviewed = [
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'src' "
+                "AND schema_name IN ('review', 'ref') UNION ALL SELECT schema_name, view_name FROM "
+                "duckdb_views() WHERE database_name = 'src' AND schema_name IN ('review', 'ref')"
+            ).fetchall()
+        ]
+        # review results are copied, not recomputed: the rules need the real card numbers and dates
+        for schema in ("review", "ref"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for obj in [
+            "core.claim_versions",
+            "core.claim_current",
+            "ops.files",
+            "ops.runs",
+            *reviewed,
+            *(copied or []),
+        ]:
             con.execute(f"CREATE TABLE {obj} AS SELECT * FROM src.{obj}")
         con.execute("DETACH src")
         for build in derived or []:

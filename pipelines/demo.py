@@ -101,7 +101,13 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
     started = time.perf_counter()
     quiet_prefect()
     manifest = generate_landing(
-        work / "landing", work / "trust", facilities=3, claims=60, seed=seed, defects=True
+        work / "landing",
+        work / "trust",
+        facilities=3,
+        claims=60,
+        seed=seed,
+        defects=True,
+        reference=work / "reference",
     )
     kinds = Counter(e.kind for e in manifest.files)
     print(
@@ -112,9 +118,8 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
     surprises = _check(work, manifest.files, show_all=False)
 
     resends = _night_two_files(work, seed, manifest)
-    if resends is not None:
-        _night(work, "Night two")
-        surprises += _check(work, resends.files, show_all=True)
+    _night(work, "Night two")
+    surprises += _check(work, resends.files, show_all=True)
 
     import duckdb
 
@@ -139,11 +144,12 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
 
 
 def _night_two_files(work: Path, seed: int, manifest: Any) -> Any:
-    """Night two's uploads (a resent identical file, a corrected claim), when the generator provides them."""
-    try:
-        from pipelines.generate.landing import generate_resends
-    except ImportError:
-        return None
+    """Night two's uploads: a file sent again unchanged, a corrected claim, and that claim withdrawn."""
+    from pipelines.generate.landing import generate_resends
+
     resends = generate_resends(work / "landing", work / "trust", seed=seed, manifest=manifest)
-    print(f"\nNight two uploads: {len(resends.files)} files (a resent copy and a corrected claim)")
+    print(
+        f"\nNight two uploads: {len(resends.files)} files (a copy of a night-one file, a corrected claim, "
+        "and that claim withdrawn)"
+    )
     return resends

@@ -114,6 +114,27 @@ OBJECT_DOCS: list[ObjectDoc] = [
 ]
 
 OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
+OBJECT_DOCS.append(
+    ObjectDoc(
+        "lake.review_findings",
+        "one row per rule hit on any accepted claim version (per claim or per line, as the rule's grain says)",
+        "Every finding of every rule on every claim version, as each night checked its own claims; "
+        "review.findings shows the current versions and enabled rules only.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "source_sha256": "the file of the claim version that was checked",
+            "rule_code": "the rule (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)",
+            "severity": "error | warning | info",
+            "loaihoso": "the table the finding is about (XML1, XML2, ...)",
+            "field": "the field the finding is about",
+            "value": "the offending value (never a patient identifier)",
+            "message_vi": "what is wrong and what to do, in Vietnamese",
+            "message_en": "what is wrong and what to do, in English",
+        },
+        "pipelines/warehouse.py",
+    )
+)
 
 
 def parse_sql_header(path: Path) -> ObjectDoc | None:

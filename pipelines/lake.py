@@ -156,11 +156,11 @@ def remove_orphans(lake: Path, known: set[str]) -> list[str]:
     """Delete Parquet files under tables/ and ops/ that no ledger entry lists (published by a run that died
     before its commit). Returns their paths relative to the lake."""
     removed = []
-    for top in ("tables", "ops"):
+    for top in ("tables", "ops", "review"):
         root = lake / top
         if not root.exists():
             continue
-        for path in root.rglob("*.parquet"):
+        for path in root.rglob("*.parquet*"):
             rel = path.relative_to(lake).as_posix()
             if rel not in known:
                 path.unlink()

@@ -249,6 +249,14 @@ class Ledger:
     def all_part_paths(self) -> set[str]:
         return {p for (p,) in self.db.execute("SELECT path FROM parts")}
 
+    def add_parts(self, run_id: str, parts: Iterable[tuple[str, str, int, int]]) -> None:
+        """Files a committed run adds after its commit (review findings): (path, table, rows, bytes)."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO parts (path, run_id, table_name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
+                ((path, run_id, table, rows, size) for path, table, rows, size in parts),
+            )
+
     def commit_run(self, run_id: str, parts: Iterable[tuple[str, str, int, int]]) -> int:
         """The moment the run becomes real: parts, decisions, versions and contents, in one transaction."""
         with self._tx() as db:

@@ -33,6 +33,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.dictionary import apply_comments
 from pipelines.errors import TerminalError
@@ -200,6 +201,7 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
             "finished_at::TIMESTAMPTZ AS finished_at, state, landing, summary::JSON AS summary FROM _runs"
         )
         con.unregister("_runs")
+        review_info = build_findings(con, lake, ledger, run_id, by_table.get("review.findings", []))
         for build in derived_builders():
             build(con)
         apply_comments(con)
@@ -214,7 +216,63 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
     os.chmod(building, 0o640)
     os.replace(building, target)
     fsync_dir(target.parent)
-    return {"path": str(target), "seconds": round(time.perf_counter() - started, 3), "rows": expected_rows}
+    return {
+        "path": str(target),
+        "seconds": round(time.perf_counter() - started, 3),
+        "rows": expected_rows,
+        "review": review_info,
+    }
+
+
+FINDINGS_DIR = "review/findings"
+
+
+def build_findings(
+    con: duckdb.DuckDBPyConnection, lake: Path, ledger: Ledger, run_id: str, published: list[Path]
+) -> dict[str, Any]:
+    """Review findings, incrementally: the claim versions of every committed run that has no findings file
+    yet are checked (against the whole history for the rules that compare claims), the findings written to
+    ``<lake>/review/findings/<run>.parquet`` and listed in the ledger; ``review.*`` then reads all of them.
+    A night therefore costs the review of its own claims, not of the history."""
+    from pipelines import review
+
+    started = time.perf_counter()
+    rules = review.load_rules()
+    review.load_reference(con)
+    done = {p.stem for p in published}
+    todo = [r["run_id"] for r in ledger.runs() if r["state"] == "committed" and r["run_id"] not in done]
+    checked = findings = 0
+    new_parts = []
+    for run in todo:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _review_scope AS SELECT macskcb, ma_lk, source_sha256 "
+            "FROM core.claim_versions WHERE run_id = ?",
+            [run],
+        )
+        checked += con.execute("SELECT count(*) FROM _review_scope").fetchone()[0]
+        table = review.evaluate(con, rules, scope="_review_scope", materialize=True)
+        findings += table.num_rows
+        rel = f"{FINDINGS_DIR}/{run}.parquet"
+        path = lake / rel
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+        tmp = path.with_name(f".{path.name}.tmp")
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+        new_parts.append((rel, "review.findings", table.num_rows, path.stat().st_size))
+        published.append(path)
+    con.execute("DROP TABLE IF EXISTS _review_scope")
+    if new_parts:
+        ledger.add_parts(run_id, new_parts)
+    empty = review.FINDINGS_SCHEMA
+    _relation(con, "lake.review_findings", published, empty)
+    review.create_review_objects(con, rules, "lake.review_findings")
+    return {
+        "runs_checked": len(todo),
+        "claims_checked": checked,
+        "findings": findings,
+        "rules": len(rules),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def derived_builders() -> list[Callable[[duckdb.DuckDBPyConnection], Any]]:
