@@ -1,6 +1,21 @@
 -- object: review.repeat_services
 -- grain: one row per paraclinical XML3 line (MA_NHOM 1 test, 2 imaging, 3 functional exploration) repeated at another facility within the window
 -- description: a paraclinical service done again for the same patient at ANOTHER facility within ${repeat_window_days} days (window fixed when the view is built: create_review_objects(repeat_window_days=...)); the patient is matched on the BHXH number (last 10 characters of any MA_THE_BHYT on the claim) or on SO_CCCD, but no identifier is output: only the two episodes (facility, MA_LK, line STT, time), the service code, the days between and the cost of the repeat; each repeat is paired with the latest earlier occurrence; withdrawn claims (MA_DOITUONG_KCB 8) are left out
+-- column first_macskcb: MACSKCB of the facility where the service was done first (the earlier episode)
+-- column first_ma_lk: MA_LK of the earlier claim (at first_macskcb)
+-- column first_stt: STT of the XML3 line of the earlier occurrence in its claim
+-- column first_done_at: when the earlier occurrence was done: XML3 NGAY_TH_YL (order executed), else NGAY_YL (ordered)
+-- column repeat_macskcb: MACSKCB of the facility that repeated the service (another facility than first_macskcb)
+-- column repeat_ma_lk: MA_LK of the claim with the repeat (at repeat_macskcb)
+-- column repeat_stt: STT of the XML3 line of the repeat in its claim
+-- column repeat_done_at: when the repeat was done: XML3 NGAY_TH_YL (order executed), else NGAY_YL (ordered)
+-- column ma_dich_vu: MA_DICH_VU: service code of the repeated service, the same on both lines (shared code list, STANDARD.md §3.3 XML3 #3; ref.services)
+-- column ma_nhom: MA_NHOM: cost group of the repeat line, 1 laboratory test, 2 imaging, 3 functional exploration (QĐ 130 / STANDARD.md §4.4)
+-- column days_between: calendar days from first_done_at to repeat_done_at (0 = same day), at most window_days
+-- column window_days: the window in days the view was built with (create_review_objects(repeat_window_days=…), default 30)
+-- column repeat_so_luong: SO_LUONG: quantity of the repeat line (XML3, STANDARD.md §3.3 XML3 #13)
+-- column repeat_thanh_tien_bh: THANH_TIEN_BH: in-scope amount of the repeat line, VND (XML3, STANDARD.md §3.3 XML3 #20)
+-- column repeat_t_bhtt: T_BHTT: amount of the repeat line claimed from the BHXH fund, VND (XML3, STANDARD.md §3.3 XML3 #30): the money at stake
 CREATE OR REPLACE VIEW review.repeat_services AS
 WITH claims AS (
     SELECT macskcb, ma_lk, ma_the_bhyt, so_cccd

@@ -1,6 +1,15 @@
 -- object: review.rule_hit_rates
 -- grain: one row per review rule
 -- description: how often each rule fires, so that noisy rules are visible: claims checked (every current claim when the rule is enabled, since the nightly build reviews all of them; 0 when disabled), claims hit, findings and hit rate = claims hit / claims checked
+-- column rule_code: the rule, BIZ.<table>.<NAME> (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)
+-- column severity: the rule's severity: error, warning or info
+-- column table_name: the claim table the rule's findings point at: XML1 … XML15
+-- column field: the standard's field name(s) the rule checks
+-- column enabled: whether the rule runs (false: disabled, its findings are hidden and nothing is counted)
+-- column claims_checked: current claims the rule checked: every claim in core.claim_current when enabled, 0 when disabled
+-- column claims_hit: distinct current claims (macskcb, ma_lk) with at least one finding of the rule in review.findings
+-- column findings: findings of the rule in review.findings (a claim can have several, e.g. one per offending line)
+-- column hit_rate: claims_hit / claims_checked, rounded to 4 decimals (0.0125 = 1.25 % of claims); NULL when the rule is disabled or there are no claims
 CREATE OR REPLACE VIEW review.rule_hit_rates AS
 WITH checked AS (
     SELECT count(*) AS n FROM core.claim_current

@@ -1,6 +1,16 @@
 -- object: review.rules
 -- grain: one row per review rule (one rule file in pipelines/sql/review/rules/)
 -- description: the rule catalogue: code, severity, table and field checked, messages in Vietnamese and English, whether it runs, its SQL file, its grain and the rule source
+-- column rule_code: the rule's code, BIZ.<table>.<NAME>, equal to its file name (pipelines/sql/review/rules/<rule_code>.sql)
+-- column severity: error (contradicts a formula or a required rule of the standard), warning (plausibility, or a rule the sources disagree on) or info
+-- column table_name: the claim table the rule's findings point at: XML1 … XML15
+-- column field: the standard's field name(s) the rule checks, e.g. T_BHTT or NGAY_VAO, NGAY_RA
+-- column message_vi: the message a finding of the rule carries, in Vietnamese: what is wrong and what to do
+-- column message_en: the message a finding of the rule carries, in English: what is wrong and what to do
+-- column enabled: whether the rule runs; false: it is not run and its findings are hidden from review.findings
+-- column sql_file: path of the rule file in the repository (its header and its SELECT)
+-- column grain: what one finding of the rule stands for: one row per offending claim, per offending line, or per claim and another key (card, code, overlapping claim …)
+-- column source: the STANDARD.md section, decision or checker the rule implements (why the rule exists)
 CREATE OR REPLACE TABLE review.rules (
     rule_code  VARCHAR PRIMARY KEY,  -- BIZ.<table>.<NAME>, the rule file's name
     severity   VARCHAR NOT NULL,     -- error | warning | info
