@@ -117,7 +117,7 @@ OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
 OBJECT_DOCS.append(
     ObjectDoc(
         "lake.review_findings",
-        "one row per rule hit on any accepted claim version (per claim or per line, as the rule's grain says)",
+        "one row per rule hit on any accepted claim version (per claim or per line, as the rule says)",
         "Every finding of every rule on every claim version, as each night checked its own claims; "
         "review.findings shows the current versions and enabled rules only.",
         {

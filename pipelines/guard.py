@@ -40,7 +40,8 @@ def hardened_parser(*, remove_blank_text: bool = False, remove_comments: bool = 
 _PROLOG_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE starts with the UTF-16 LE one
+_UTF8_NAMES = (b"utf-8", b"utf8")
 _LIMIT_MARKERS = ("Excessive depth", "Resource limit", "huge", "too long", "amplification", "limit exceeded")
 
 
@@ -75,15 +76,29 @@ def _prolog(raw: bytes) -> bytes:
 
 
 def check_encoding(raw: bytes) -> Problem | None:
-    """The standard is UTF-8: a UTF-16 BOM or a declared encoding other than UTF-8 is XML.ENCODING.
+    """The standard is UTF-8: a UTF-16/UTF-32 byte-order mark, a NUL byte, or a declared encoding other than
+    UTF-8 is XML.ENCODING.
 
-    A declaration that lies (ISO-8859-1 on UTF-8 Vietnamese text) would otherwise parse into mojibake.
+    A declaration that lies (ISO-8859-1 on UTF-8 Vietnamese text) would otherwise parse into mojibake. A NUL
+    byte is never XML (U+0000 is not an XML character, and UTF-8 writes no other character with a zero
+    byte): it means UTF-16 or UTF-32 without a byte-order mark, which libxml2 would otherwise detect and
+    decode, or a damaged upload (NUL padding). A UTF-8 byte-order mark is allowed (XML 1.0 §4.3.3; .NET
+    writes one by default; it is outside what is signed).
     """
     if raw.startswith(_UTF16_BOMS):
-        return Problem("XML.ENCODING", detail="UTF-16 byte-order mark; the standard requires UTF-8")
+        return Problem("XML.ENCODING", detail="UTF-16 or UTF-32 byte-order mark; the standard requires UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        return Problem(
+            "XML.ENCODING",
+            detail=f"NUL byte at offset {nul}: UTF-16/UTF-32 without a byte-order mark, or a damaged upload",
+            line=line,
+            column=nul - (raw.rfind(b"\n", 0, nul) + 1) + 1,
+        )
     body = raw[3:] if raw.startswith(_UTF8_BOM) else raw
     m = _DECLARED_ENCODING.match(body[:200])
-    if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+    if m and m.group(1).lower().replace(b"_", b"-") not in _UTF8_NAMES:
         return Problem(
             "XML.ENCODING",
             detail=f"declared encoding {m.group(1).decode('ascii')!r}; the standard requires UTF-8",
@@ -114,12 +129,16 @@ def parse_document(
             return None, Problem("SEC.LIMIT", detail=f"{what}: {msg}", line=line, column=col)
         if "UTF-8" in msg or "encoding" in msg.lower() or "Char 0x" in msg:
             return None, Problem("XML.ENCODING", detail=f"{what}: {msg}", line=line, column=col)
-        if "Entity" in msg or "DOCTYPE" in msg:
-            return None, Problem("SEC.DOCTYPE", detail=f"{what}: {msg}", line=line, column=col)
+        # A DOCTYPE before the root was refused above; what libxml2 says about entities from here on is an
+        # undefined reference (&nbsp;) or a bare '&' in text (AT&T): not well-formed, not hostile.
         return None, Problem("XML.MALFORMED", detail=f"{what}: {msg}", line=line, column=col)
     except ValueError as exc:  # lxml refuses some inputs before libxml2 sees them
         return None, Problem("XML.MALFORMED", detail=f"{what}: {exc}")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         return None, Problem("SEC.DOCTYPE", detail=f"{what}: document type declaration")
+    if (docinfo.encoding or "UTF-8").lower().encode() not in _UTF8_NAMES:  # what libxml2 detected and used
+        return None, Problem(
+            "XML.ENCODING", detail=f"{what}: read as {docinfo.encoding}; the standard requires UTF-8"
+        )
     return root, None

@@ -37,8 +37,9 @@ IN_FLIGHT_SUFFIXES = (".part", ".tmp", ".filepart")
 MACSKCB_FOLDER = re.compile(r"^[0-9A-Za-z]{5}$")
 DESTINATIONS = ("archive", "rejected")
 #: Longest file name (UTF-8 bytes) the pipeline can answer: file systems stop at 255 bytes, and answering
-#: adds up to ~35 (``<name>.<arrival id>.receipt.json`` for a resent name, ``<arrival id>-<name>``).
-MAX_NAME_BYTES = 220
+#: adds up to ~55 (``<name>.<arrival id>.receipt.json`` for a resent name, ``<arrival id>-<name>``, and the
+#: SFTP inbox's temporary ``.<receipt name>.<pid>.<token>.tmp``).
+MAX_NAME_BYTES = 200
 
 
 def in_flight(name: str) -> bool:
@@ -251,7 +252,8 @@ def keep_raw(raw_zone: Path, data: bytes) -> str:
     sha = hashlib.sha256(data).hexdigest()
     path = raw_path(raw_zone, sha)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+        raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)  # mkdir's mode applies to the last level only
+        path.parent.mkdir(exist_ok=True, mode=0o750)
         atomic_write(path, data, mode=0o440, durable=False)
     return sha
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,21 @@ ROW_GROUP_ROWS = 128 * 1024
 FILE_ROWS = 4 * 1024 * 1024
 COMPRESSION = "zstd"
 DIR_MODE = 0o750
+
+
+def make_dirs(path: Path, mode: int = DIR_MODE) -> None:
+    """Create ``path`` and every missing parent with ``mode`` (``mkdir(parents=True, mode=...)`` gives the
+    mode to the last level only; the lake holds patients' data: owner and group, nobody else)."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=mode, exist_ok=True)
+        os.chmod(folder, mode)
+
+
+FILE_MODE = 0o640
 
 
 def table_dir(loaihoso: str) -> str:
@@ -91,7 +107,7 @@ class StagedWriter:
             rel = f"{table_dir(table)}/{partition}/{self.run_id}-{self._serial}.parquet"
             self._serial += 1
             path = self.staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            make_dirs(path.parent)
             writer = pq.ParquetWriter(path, data.schema, compression=COMPRESSION, use_dictionary=True)
             current = self._open[key] = _Open(writer, rel)
         current.writer.write_table(data, row_group_size=self.row_group_rows)
@@ -104,12 +120,20 @@ class StagedWriter:
         current.writer.close()
         self._done.append((current.rel_path, key[0], current.rows))
 
-    def write_whole(self, rel_path: str, table: str, data: pa.Table) -> None:
-        """A small file written at once (the run's ops tables)."""
+    def write_stream(self, rel_path: str, table: str, parts: Iterable[pa.Table]) -> None:
+        """One file written from a stream of tables of one schema (the run's ops tables); an empty stream
+        gives no file."""
         path = self.staging / rel_path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        pq.write_table(data, path, compression=COMPRESSION)
-        self._done.append((rel_path, table, data.num_rows))
+        writer, rows = None, 0
+        for data in parts:
+            if writer is None:
+                make_dirs(path.parent)
+                writer = pq.ParquetWriter(path, data.schema, compression=COMPRESSION)
+            writer.write_table(data, row_group_size=self.row_group_rows)
+            rows += data.num_rows
+        if writer is not None:
+            writer.close()
+            self._done.append((rel_path, table, rows))
 
     def finish(self) -> list[tuple[str, str, int]]:
         """Flush and close everything; the staged files (path relative to the lake, table, rows)."""
@@ -130,7 +154,8 @@ def publish(lake: Path, run_id: str, staged: list[tuple[str, str, int]]) -> list
         with open(source, "rb") as fh:
             os.fsync(fh.fileno())
         target = lake / rel
-        target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        make_dirs(target.parent)
+        os.chmod(source, FILE_MODE)
         os.replace(source, target)
         folders.add(target.parent)
         out.append((rel, table, rows, target.stat().st_size))

@@ -187,13 +187,20 @@ class Ledger:
                 ),
             )
 
-    def to_answer(self) -> list[tuple[int, str, str, str, str, str]]:
-        """Committed arrivals whose receipt is undelivered: (id, macskcb, name, sha256, status, receipt)."""
-        cur = self.db.execute(
-            "SELECT arrival_id, macskcb, file_name, sha256, status, receipt FROM arrivals "
-            "WHERE state = 'committed' ORDER BY arrival_id"
-        )
-        return list(cur)
+    def to_answer(self, page: int = 500) -> Iterator[tuple[int, str, str, str, str, str]]:
+        """Committed arrivals whose receipt is undelivered: (id, macskcb, name, sha256, status, receipt),
+        read a page at a time (a national night has half a million receipts: never all in memory)."""
+        last = -1
+        while True:
+            rows = self.db.execute(
+                "SELECT arrival_id, macskcb, file_name, sha256, status, receipt FROM arrivals "
+                "WHERE state = 'committed' AND arrival_id > ? ORDER BY arrival_id LIMIT ?",
+                (last, page),
+            ).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
 
     def earlier_answered(self, macskcb: str, file_name: str, arrival_id: int) -> list[tuple[int, str]]:
         """Earlier answered arrivals of the same name whose receipt sits under the contract name."""
@@ -284,14 +291,12 @@ class Ledger:
             (run_id,),
         )
 
-    def versions_of_run(self, run_id: str) -> list[tuple]:
-        return list(
-            self.db.execute(
-                "SELECT v.macskcb, v.ma_lk, v.version, v.source_sha256, a.file_name, a.received_at, v.run_id "
-                "FROM claim_versions v JOIN arrivals a USING (arrival_id) WHERE v.run_id = ? "
-                "ORDER BY v.macskcb, v.ma_lk, v.version",
-                (run_id,),
-            )
+    def versions_of_run(self, run_id: str) -> Iterator[tuple]:
+        return self.db.execute(
+            "SELECT v.macskcb, v.ma_lk, v.version, v.source_sha256, a.file_name, a.received_at, v.run_id "
+            "FROM claim_versions v JOIN arrivals a USING (arrival_id) WHERE v.run_id = ? "
+            "ORDER BY v.macskcb, v.ma_lk, v.version",
+            (run_id,),
         )
 
 

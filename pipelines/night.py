@@ -362,15 +362,18 @@ class Night:
         started = time.perf_counter()
         from pipelines.warehouse import claim_versions_table, files_table
 
-        self.writer.write_whole(
+        self.writer.write_stream(
             f"ops/files/{self.run_id}.parquet",
             "ops.files",
-            files_table(self.ledger.arrivals_of_run(self.run_id), self.run_id),
+            (
+                files_table(rows, self.run_id)
+                for rows in chunks(self.ledger.arrivals_of_run(self.run_id), 20000)
+            ),
         )
-        self.writer.write_whole(
+        self.writer.write_stream(
             f"ops/claim_versions/{self.run_id}.parquet",
             "core.claim_versions",
-            claim_versions_table(self.ledger.versions_of_run(self.run_id)),
+            (claim_versions_table(rows) for rows in chunks(self.ledger.versions_of_run(self.run_id), 50000)),
         )
         staged = self.writer.finish()
         placed = publish(self.lake, self.run_id, staged)

@@ -28,6 +28,10 @@ from pipelines.unpack import Claim, unpack
 from pipelines.validate import validate_envelope, validate_table
 
 log = logging.getLogger(__name__)
+# signxml logs every canonicalized document at DEBUG: the whole signed envelope, patients' tables included
+# (base64). Its records stop at INFO whatever level the root logger is given (bhyt-etl --verbose, a debug
+# session); set this logger's level explicitly after import to see them on test data.
+logging.getLogger("signxml").setLevel(logging.INFO)
 
 
 @dataclass

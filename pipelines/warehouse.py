@@ -39,6 +39,7 @@ from pipelines.dictionary import apply_comments
 from pipelines.errors import TerminalError
 from pipelines.failpoints import failpoint
 from pipelines.intake import fsync_dir
+from pipelines.lake import FILE_MODE, make_dirs
 from pipelines.ledger import Ledger
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
@@ -254,9 +255,10 @@ def build_findings(
         findings += table.num_rows
         rel = f"{FINDINGS_DIR}/{run}.parquet"
         path = lake / rel
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+        make_dirs(path.parent)
         tmp = path.with_name(f".{path.name}.tmp")
         pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
         new_parts.append((rel, "review.findings", table.num_rows, path.stat().st_size))
         published.append(path)
