@@ -208,7 +208,11 @@ def open_inbox(
 def _answerable_entries(inbox: Inbox) -> dict[tuple[str, str], InboxEntry]:
     out = {}
     for mac in inbox.facilities():
-        entries = inbox.list(mac)
+        try:
+            entries = inbox.list(mac)
+        except TerminalError as exc:  # a name the SFTP library cannot decode: skip one facility, not all
+            log.error("facility %s: inbox/ skipped this run: %s", mac, exc)
+            continue
         out.update((e.key, e) for e in entries if answerable(e.name))
         left = sum(not answerable(e.name) for e in entries)
         if left:
