@@ -28,6 +28,7 @@ from pipelines.errors import ConfigurationError
 from pipelines.intake import fsync_dir
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
+from pipelines.warehouse import DUCKDB_MEMORY
 
 IDENTITY_FILE = Path(__file__).with_name("identity.toml")
 TREATMENTS = ("drop", "pseudo", "year")
@@ -103,7 +104,7 @@ def build_analytics(
     for stale in target.parent.glob(f".{target.name}.*.building*"):
         stale.unlink(missing_ok=True)
     building = target.with_name(f".{target.name}.{run_id}.building")
-    con = duckdb.connect(str(building))
+    con = duckdb.connect(str(building), config={"memory_limit": DUCKDB_MEMORY})
     try:
         con.execute(f"ATTACH '{str(Path(full).resolve())}' AS src (READ_ONLY)")
         for schema in ("ops", "core", "review", "payment"):

@@ -45,6 +45,9 @@ from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
 
 SCHEMAS = ("ops", "core", "lake", "review", "payment")
+#: DuckDB's own cap while building (it spills to disk beyond it); its default is 80 % of the machine's RAM,
+#: which the worker processes of the same night need too
+DUCKDB_MEMORY = "2GB"
 
 FILES_SCHEMA = pa.schema(
     [
@@ -150,7 +153,7 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
         stale.unlink(missing_ok=True)
     building = target.with_name(f".{target.name}.{run_id}.building")
     expected_rows: dict[str, int] = {}
-    con = duckdb.connect(str(building))
+    con = duckdb.connect(str(building), config={"memory_limit": DUCKDB_MEMORY})
     try:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

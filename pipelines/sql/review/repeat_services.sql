@@ -36,13 +36,20 @@ claim_pairs AS (
     FROM patient_keys AS a
     JOIN patient_keys AS b ON b.pkey = a.pkey AND b.macskcb <> a.macskcb
 ),
-lines AS (
+lines AS MATERIALIZED (
     SELECT
         macskcb, ma_lk, stt, ma_dich_vu, ma_nhom, so_luong, thanh_tien_bh, t_bhtt,
         coalesce(ngay_th_yl, ngay_yl) AS done_at
     FROM core.xml3
     WHERE ma_nhom IN ('1', '2', '3') AND nullif(trim(ma_dich_vu), '') IS NOT NULL
       AND coalesce(ngay_th_yl, ngay_yl) IS NOT NULL
+),
+-- the pairs of claims of one patient first, then their lines: joining lines to lines on the service code
+-- alone would compare every test with every other (hundreds of millions of rows at a province's volume)
+first_lines AS MATERIALIZED (
+    SELECT p.macskcb_b, p.ma_lk_b, la.*
+    FROM claim_pairs AS p
+    JOIN lines AS la ON la.macskcb = p.macskcb_a AND la.ma_lk = p.ma_lk_a
 )
 SELECT
     la.macskcb AS first_macskcb,
@@ -60,9 +67,8 @@ SELECT
     lb.so_luong AS repeat_so_luong,
     lb.thanh_tien_bh AS repeat_thanh_tien_bh,
     lb.t_bhtt AS repeat_t_bhtt
-FROM claim_pairs AS p
-JOIN lines AS la ON la.macskcb = p.macskcb_a AND la.ma_lk = p.ma_lk_a
-JOIN lines AS lb ON lb.macskcb = p.macskcb_b AND lb.ma_lk = p.ma_lk_b AND lb.ma_dich_vu = la.ma_dich_vu
+FROM first_lines AS la
+JOIN lines AS lb ON lb.macskcb = la.macskcb_b AND lb.ma_lk = la.ma_lk_b AND lb.ma_dich_vu = la.ma_dich_vu
 WHERE date_diff('day', CAST(la.done_at AS DATE), CAST(lb.done_at AS DATE)) BETWEEN 0 AND ${repeat_window_days}
   AND (la.done_at < lb.done_at OR (la.done_at = lb.done_at AND la.macskcb < lb.macskcb))
 QUALIFY row_number() OVER (
