@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from pipelines.intake import fsync_dir
 
 ROW_GROUP_ROWS = 128 * 1024
+ROW_GROUP_BYTES = 16 * 1024 * 1024  # a row group is written at whichever comes first: memory stays flat
 FILE_ROWS = 4 * 1024 * 1024
 COMPRESSION = "zstd"
 DIR_MODE = 0o750
@@ -78,6 +79,8 @@ class StagedWriter:
     file_rows: int = FILE_ROWS
     _buffers: dict[tuple[str, str], list[pa.RecordBatch]] = field(default_factory=lambda: defaultdict(list))
     _buffered: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    _buffered_bytes: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    row_group_bytes: int = ROW_GROUP_BYTES
     _open: dict[tuple[str, str], _Open] = field(default_factory=dict)
     _done: list[tuple[str, str, int]] = field(default_factory=list)  # (rel_path, table, rows)
     _serial: int = 0
@@ -92,12 +95,14 @@ class StagedWriter:
         key = (table, partition)
         self._buffers[key].append(batch)
         self._buffered[key] += batch.num_rows
-        if self._buffered[key] >= self.row_group_rows:
+        self._buffered_bytes[key] += batch.nbytes
+        if self._buffered[key] >= self.row_group_rows or self._buffered_bytes[key] >= self.row_group_bytes:
             self._flush(key)
 
     def _flush(self, key: tuple[str, str]) -> None:
         batches = self._buffers.pop(key, [])
         self._buffered.pop(key, None)
+        self._buffered_bytes.pop(key, None)
         if not batches:
             return
         data = pa.Table.from_batches(batches)

@@ -82,6 +82,31 @@ def snapshot(warehouse: Path) -> dict[str, list]:
         con.close()
 
 
+def assert_nothing_partial_is_visible(root: Path) -> None:
+    """Right after a kill: every Parquet file the ledger lists is whole, and a warehouse, if there is one,
+    opens and answers every view (it only ever reads files the ledger listed when it was built)."""
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    ledger = root / "lake" / "ledger.sqlite"
+    if ledger.exists():
+        db = sqlite3.connect(ledger)
+        listed = db.execute(
+            "SELECT p.path, p.rows FROM parts p JOIN runs r USING (run_id) WHERE r.state = 'committed'"
+        ).fetchall()
+        db.close()
+        for rel, rows in listed:
+            assert pq.ParquetFile(root / "lake" / rel).metadata.num_rows == rows
+    if (root / "warehouse.duckdb").exists():
+        con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+        for schema, name in con.execute(
+            "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall():
+            con.execute(f"SELECT count(*) FROM {schema}.{name}").fetchone()
+        con.close()
+
+
 def landing_state(landing: Path) -> dict[str, list]:
     """Per facility: what is left in the inbox, what was archived or rejected, and the receipts' statuses."""
     state = {}
@@ -211,9 +236,17 @@ def test_a_run_killed_part_way_is_repaired_by_running_again(
     root = copy_tree(night_one, tmp_path / "root")
     killed = ingest_cli(root, prefect_api, failpoint=point)
     assert killed.returncode == -signal.SIGKILL, (killed.returncode, killed.stderr[-2000:])
+    assert_nothing_partial_is_visible(root)
     again = ingest_cli(root, prefect_api)
     assert again.returncode == 0, again.stderr
     assert snapshot(root / "warehouse.duckdb") == snapshot(clean_run / "warehouse.duckdb")
     assert landing_state(root / "landing") == landing_state(clean_run / "landing")
     assert not list((root / "lake").glob("_staging/*"))
+    for fac in (root / "landing").iterdir():  # every file that arrived has exactly one receipt
+        if fac.is_dir():
+            originals = [
+                p.name for d in ("archive", "rejected") if (fac / d).exists() for p in (fac / d).iterdir()
+            ]
+            receipts = [p.name for p in (fac / "outbox").glob("*.receipt.json")]
+            assert sorted(f"{n}.receipt.json" for n in originals) == sorted(receipts)
     assert not list(root.glob(".warehouse.duckdb.*"))
