@@ -68,6 +68,8 @@ FINDINGS_SCHEMA = pa.schema(
         ("message_en", pa.string()),
     ]
 )
+#: helper views over the claims under review that several rules read (created in ``chk`` with the scope)
+SCOPE_DIR = Path(__file__).resolve().parent / "sql" / "review" / "scope"
 #: review objects, in creation order (each depends only on those before it)
 OBJECT_FILES = ("rules.sql", "findings.sql", "queue.sql", "rule_hit_rates.sql", "repeat_services.sql")
 
@@ -262,6 +264,8 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
             "SEMI JOIN chk.main.scope s ON t.macskcb = s.macskcb AND t.ma_lk = s.ma_lk "
             "AND t.source_sha256 = s.source_sha256"
         )
+    for helper in sorted(SCOPE_DIR.glob("*.sql")):  # relations several rules share (e.g. the line split)
+        con.execute(helper.read_text(encoding="utf-8"))
 
 
 def close_scope(con: duckdb.DuckDBPyConnection) -> None:
