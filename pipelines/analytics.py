@@ -33,6 +33,8 @@ from pipelines.warehouse import DUCKDB_MEMORY
 IDENTITY_FILE = Path(__file__).with_name("identity.toml")
 TREATMENTS = ("drop", "pseudo", "year")
 SEPARATOR = "\x1f"
+#: reference tables that hold identifiers (not tables of the standard, so not in identity.toml)
+REFERENCE_IDENTITIES = {"ref.eligibility": ("ma_the_bhyt", "ma_the_moi")}
 
 
 @functools.cache
@@ -131,15 +133,22 @@ def build_analytics(
         # review results are copied, not recomputed: the rules need the real card numbers and dates
         for schema in ("review", "ref"):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        for obj in [
-            "core.claim_versions",
-            "core.claim_current",
-            "ops.files",
-            "ops.runs",
-            *reviewed,
-            *(copied or []),
-        ]:
+        copied_as_is = ["core.claim_versions", "core.claim_current", "core.patients", "core.patient_timeline"]
+        copied_as_is = list(dict.fromkeys([*copied_as_is, "ops.files", "ops.runs", *(copied or [])]))
+        for obj in copied_as_is + [r for r in reviewed if r not in REFERENCE_IDENTITIES]:
             con.execute(f"CREATE TABLE {obj} AS SELECT * FROM src.{obj}")
+        for obj, hashed in REFERENCE_IDENTITIES.items():  # card numbers of the list become keyed hashes
+            if obj in reviewed:
+                names = [
+                    n
+                    for (n,) in con.execute(
+                        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'src' "
+                        "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+                        obj.split("."),
+                    ).fetchall()
+                ]
+                select = ", ".join(f"{keyed_hash_sql(n)} AS {n}" if n in hashed else n for n in names)
+                con.execute(f"CREATE TABLE {obj} AS SELECT {select} FROM src.{obj}", {"key": key})
         con.execute("DETACH src")
         for build in derived or []:
             build(con)

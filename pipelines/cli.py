@@ -106,6 +106,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         trust=args.trust,
         workers=args.workers,
         settle_seconds=args.settle_seconds,
+        reference=args.reference,
     )
     missing = [n for n in ("landing", "lake", "warehouse", "trust") if getattr(settings, n) is None]
     if missing:
@@ -142,6 +143,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             settle_seconds=settings.settle_seconds,
             config=args.config,
             executor=args.executor,
+            reference=str(settings.reference) if settings.reference else None,
         )
     finally:
         lock.release()
@@ -202,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--settle-seconds", type=float, help="wait this long to see uploads still growing (default 2)"
     )
     i.add_argument("--config", help="settings TOML file")
+    i.add_argument("--reference", help="folder with the fund's card eligibility list (eligibility.csv)")
     i.add_argument(
         "--executor",
         choices=("local", "dask"),

@@ -62,6 +62,7 @@ def _night(work: Path, label: str) -> dict[str, Any]:
         warehouse=str(work / "warehouse.duckdb"),
         trust=str(work / "trust"),
         settle_seconds=0.5,
+        reference=str(work / "reference"),
     )
     print_summary(summary, str(work / "warehouse.duckdb"))
     return summary

@@ -428,13 +428,21 @@ class Night:
 
         started = time.perf_counter()
         self.finish("committed")
-        info = build_warehouse(self.lake, self.ledger, self.warehouse, run_id=self.run_id)
+        key = pseudonym_key(self.settings.pseudonym_key, self.lake)
+        info = build_warehouse(
+            self.lake,
+            self.ledger,
+            self.warehouse,
+            run_id=self.run_id,
+            key=key,
+            reference=self.settings.reference,
+        )
         self._timed("serve", started)
         started = time.perf_counter()
         info["analytics"] = build_analytics(
             self.warehouse,
             self.analytics_path,
-            key=pseudonym_key(self.settings.pseudonym_key, self.lake),
+            key=key,
             run_id=self.run_id,
             derived=derived_builders(),
         )

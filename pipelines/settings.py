@@ -30,12 +30,12 @@ class Settings:
     batch_size: int = 1000  # files per Prefect task
     settle_seconds: float = 2.0  # an inbox file whose size or mtime changes within this window is left alone
     sftp_known_hosts: Path | None = None  # for sftp:// landing roots; default ~/.ssh/known_hosts
-    analytics_warehouse: Path | None = (
-        None  # the copy without identities; default <warehouse>-analytics.duckdb
-    )
-    pseudonym_key: str | None = (
-        None  # key of the keyed hash (analytics copy, patient_key); default: kept in lake
-    )
+    #: the copy without identities; default <warehouse>-analytics.duckdb
+    analytics_warehouse: Path | None = None
+    #: folder with the fund's card eligibility list (eligibility.csv) that the BIZ.CARD rules read
+    reference: Path | None = None
+    #: key of the keyed hash (analytics copy, patient_key); default: one generated and kept in the lake
+    pseudonym_key: str | None = None
     sftp_key: Path | None = None  # private key for sftp:// landing roots; default: agent and ~/.ssh keys
 
     @property

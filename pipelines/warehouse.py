@@ -142,8 +142,17 @@ def _relation(
         con.unregister("_empty")
 
 
-def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) -> dict[str, Any]:
-    """Build, check and swap in the warehouse for the ledger's committed state."""
+def build_warehouse(
+    lake: Path,
+    ledger: Ledger,
+    target: Path,
+    *,
+    run_id: str,
+    key: str | None = None,
+    reference: Path | None = None,
+) -> dict[str, Any]:
+    """Build, check and swap in the warehouse for the ledger's committed state. ``key``: the pseudonym key
+    (patient_key; default: the one kept in the lake); ``reference``: the card eligibility list's folder."""
     started = time.perf_counter()
     registry = load_registry()
     lake = lake.resolve()
@@ -205,7 +214,12 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
             "finished_at::TIMESTAMPTZ AS finished_at, state, landing, summary::JSON AS summary FROM _runs"
         )
         con.unregister("_runs")
+        from pipelines import patients
+        from pipelines.analytics import pseudonym_key
+
+        eligibility = patients.load_eligibility(con, reference)  # before the review: BIZ.CARD.* read it
         review_info = build_findings(con, lake, ledger, run_id, by_table.get("review.findings", []))
+        patient_info = patients.build_patients(con, key or pseudonym_key(None, lake))
         for build in derived_builders():
             build(con)
         apply_comments(con)
@@ -225,6 +239,8 @@ def build_warehouse(lake: Path, ledger: Ledger, target: Path, *, run_id: str) ->
         "seconds": round(time.perf_counter() - started, 3),
         "rows": expected_rows,
         "review": review_info,
+        "patients": patient_info,
+        "eligibility": eligibility,
     }
 
 
@@ -283,9 +299,10 @@ def build_findings(
 def derived_builders() -> list[Callable[[duckdb.DuckDBPyConnection], Any]]:
     """What is built on top of the core objects, in order, the same way in the full warehouse and in the
     analytics copy (review queue, payment reports, patient timelines)."""
+    from pipelines.patients import create_patient_objects
     from pipelines.payment import create_payment_objects
 
-    return [create_payment_objects]
+    return [create_payment_objects, create_patient_objects]
 
 
 def check(con: duckdb.DuckDBPyConnection, expected_rows: dict[str, int]) -> None:

@@ -153,9 +153,12 @@ def nightly(
     settle_seconds: float | None = None,
     config: str | None = None,
     executor: str = "local",
+    reference: str | None = None,
 ) -> dict[str, Any]:
     """Ingest everything waiting in the facilities' inboxes and swap in the new warehouse."""
-    settings = load_settings(Path(config) if config else None, workers=workers, settle_seconds=settle_seconds)
+    settings = load_settings(
+        Path(config) if config else None, workers=workers, settle_seconds=settle_seconds, reference=reference
+    )
     night = Night(
         landing=landing, lake=Path(lake), warehouse=Path(warehouse), trust=Path(trust), settings=settings
     )
