@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import paramiko
@@ -333,6 +334,18 @@ class SftpInbox:
             if _is_file(a) and not in_flight(a.filename)
         ]
         return sorted(out, key=lambda e: e.name)
+
+    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+        """Copy the upload into ``out`` a chunk at a time (a regular file only, as :meth:`read`)."""
+        path = self._path(entry.macskcb, "inbox", entry.name)
+        with self._io("read the upload", entry.macskcb, entry.name):
+            sftp = self._client()
+            if not _is_file(sftp.lstat(path)):
+                raise OSError(f"{entry.name} is not a regular file")
+            with sftp.open(path, "rb") as fh:
+                fh.prefetch(fh.stat().st_size)
+                while chunk := fh.read(1024 * 1024):
+                    out.write(chunk)
 
     def read(self, entry: InboxEntry) -> bytes:
         """The whole file (only a regular file: a symbolic link is refused, as O_NOFOLLOW does locally)."""

@@ -23,11 +23,12 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from pipelines.errors import TerminalError, TransientError
 
@@ -85,6 +86,10 @@ class Inbox(Protocol):
 
     def read(self, entry: InboxEntry) -> bytes: ...
 
+    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+        """Copy the upload into ``out`` a chunk at a time (an upload of any size costs no memory)."""
+        ...
+
     def sha256(self, macskcb: str, name: str) -> str | None:
         """SHA-256 of ``<macskcb>/inbox/<name>``, or None when it is not there."""
         ...
@@ -141,6 +146,20 @@ class LocalInbox:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "rb") as fh:
                 return fh.read()
+        except OSError as exc:
+            raise TransientError(
+                f"cannot read the upload: {exc.strerror}",
+                facility=entry.macskcb,
+                file=entry.name,
+                stage="intake",
+            ) from exc
+
+    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+        path = self.root / entry.macskcb / "inbox" / entry.name
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                shutil.copyfileobj(fh, out, CHUNK)
         except OSError as exc:
             raise TransientError(
                 f"cannot read the upload: {exc.strerror}",
@@ -246,6 +265,45 @@ def settled(inbox: Inbox, settle_seconds: float) -> tuple[list[InboxEntry], int]
 
 def raw_path(raw_zone: Path, sha256: str) -> Path:
     return raw_zone / sha256[:2] / f"{sha256}.xml"
+
+
+CHUNK = 1024 * 1024
+
+
+class _Hashing:
+    """A file object that hashes what is written through it."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh, self.digest, self.size = fh, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.fh.write(data)
+
+
+def keep_raw_from(raw_zone: Path, inbox: Inbox, entry: InboxEntry) -> tuple[str, int]:
+    """Stream an upload into the raw zone under its SHA-256 (hashing as it copies, never the whole file in
+    memory: a multi-gigabyte upload is kept as evidence and then refused by size, not by running out of
+    memory). Returns (SHA-256, size). Synced by the caller, as :func:`keep_raw`."""
+    raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)
+    tmp = raw_zone / f".incoming.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o440)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            sink = _Hashing(fh)
+            inbox.read_to(entry, sink)
+        sha = sink.digest.hexdigest()
+        path = raw_path(raw_zone, sha)
+        if path.exists():
+            tmp.unlink()
+        else:
+            path.parent.mkdir(exist_ok=True, mode=0o750)
+            os.replace(tmp, path)
+        return sha, sink.size
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def keep_raw(raw_zone: Path, data: bytes) -> str:

@@ -35,7 +35,7 @@ from typing import Any
 from pipelines import worker
 from pipelines.errors import ConfigurationError, TerminalError
 from pipelines.failpoints import failpoint
-from pipelines.intake import Inbox, chunks, keep_raw, open_inbox, raw_path, settled
+from pipelines.intake import Inbox, chunks, keep_raw_from, open_inbox, raw_path, settled
 from pipelines.lake import StagedWriter, clear_staging, publish, remove_orphans
 from pipelines.ledger import Arrival, Ledger
 from pipelines.process import duplicate_receipt
@@ -269,9 +269,8 @@ class Night:
         for entry in ready:
             if (entry.macskcb, entry.name, entry.size, entry.mtime) in waiting:
                 continue  # taken in by a run that died before deciding it; its bytes are in the raw zone
-            data = inbox.read(entry)
-            sha = keep_raw(self.raw_zone, data)
-            self.tally.bytes_in += len(data)
+            sha, size = keep_raw_from(self.raw_zone, inbox, entry)
+            self.tally.bytes_in += size
             new_rows.append(
                 (entry.macskcb, entry.name, entry.size, entry.mtime, sha, datetime.now(UTC).isoformat())
             )

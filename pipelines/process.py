@@ -188,13 +188,20 @@ def duplicate_receipt(
 
 
 def process_file(
-    raw: bytes, *, file_name: str, folder_macskcb: str, received_at: datetime, ctx: Context
+    raw: bytes,
+    *,
+    file_name: str,
+    folder_macskcb: str,
+    received_at: datetime,
+    ctx: Context,
+    sha256: str | None = None,
 ) -> FileResult:
     """Everything ingest decides about one file.
 
-    Never raises: an internal failure gives a SYS.INTERNAL receipt.
+    Never raises: an internal failure gives a SYS.INTERNAL receipt. ``sha256``: the file's, when ``raw`` is
+    only its beginning (an upload over the size cap is not read whole).
     """
-    sha256 = hashlib.sha256(raw).hexdigest()
+    sha256 = sha256 or hashlib.sha256(raw).hexdigest()
     try:
         return _process(raw, sha256, file_name, folder_macskcb, received_at, ctx)
     except Exception as exc:  # noqa: BLE001 - the boundary: every file ends with a receipt

@@ -81,13 +81,14 @@ def decide_chunk(jobs: list[Job]) -> Chunk:
     grouped: dict[tuple[str, str], list[tuple[list, Lineage]]] = defaultdict(list)
     for job in jobs:
         started = time.perf_counter()
-        raw = Path(job.raw_path).read_bytes()
+        raw, sha = read_capped(Path(job.raw_path), ctx.settings.max_file_bytes)
         result = process_file(
             raw,
             file_name=job.file_name,
             folder_macskcb=job.macskcb,
             received_at=datetime.fromisoformat(job.received_at),
             ctx=ctx,
+            sha256=sha,
         )
         if result.rows:
             periods = claim_periods(result.rows["XML1"])
@@ -100,6 +101,14 @@ def decide_chunk(jobs: list[Job]) -> Chunk:
         decisions.append(Decision(job.arrival_id, result.receipt, time.perf_counter() - started))
     parts = [(lh, period, to_batch_many(ctx.registry, lh, files)) for (lh, period), files in grouped.items()]
     return Chunk(decisions, parts, os.getpid())
+
+
+def read_capped(path: Path, cap: int) -> tuple[bytes, str | None]:
+    """The raw copy, or for a file over the size cap only its first ``cap + 1`` bytes (enough for
+    SEC.TOO_LARGE) with its SHA-256 from its raw-zone name: a huge upload never fills a worker's memory."""
+    with open(path, "rb") as fh:
+        raw = fh.read(cap + 1)
+    return (raw, path.stem) if len(raw) > cap else (raw, None)
 
 
 def claim_periods(xml1_rows: list[tuple[dict[str, Any], str]]) -> dict[str, str]:
