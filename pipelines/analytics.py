@@ -133,7 +133,9 @@ def build_analytics(
         # review results are copied, not recomputed: the rules need the real card numbers and dates
         for schema in ("review", "ref"):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        copied_as_is = ["core.claim_versions", "core.claim_current", "core.patients", "core.patient_timeline"]
+        from pipelines.patients import COPIED_TABLES  # here: patients imports this module
+
+        copied_as_is = ["core.claim_versions", "core.claim_current", *COPIED_TABLES]
         copied_as_is = list(dict.fromkeys([*copied_as_is, "ops.files", "ops.runs", *(copied or [])]))
         for obj in copied_as_is + [r for r in reviewed if r not in REFERENCE_IDENTITIES]:
             con.execute(f"CREATE TABLE {obj} AS SELECT * FROM src.{obj}")

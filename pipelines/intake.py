@@ -285,7 +285,8 @@ class _Hashing:
 def keep_raw_from(raw_zone: Path, inbox: Inbox, entry: InboxEntry) -> tuple[str, int]:
     """Stream an upload into the raw zone under its SHA-256 (hashing as it copies, never the whole file in
     memory: a multi-gigabyte upload is kept as evidence and then refused by size, not by running out of
-    memory). Returns (SHA-256, size). Synced by the caller, as :func:`keep_raw`."""
+    memory). Returns (SHA-256, size). Not fsync'd one by one: the caller makes a batch durable with
+    :func:`os.sync` before the ledger records it (until then the original is still in the inbox)."""
     raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)
     tmp = raw_zone / f".incoming.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o440)
@@ -304,20 +305,6 @@ def keep_raw_from(raw_zone: Path, inbox: Inbox, entry: InboxEntry) -> tuple[str,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def keep_raw(raw_zone: Path, data: bytes) -> str:
-    """Store the bytes under their SHA-256 (once; an existing copy is left untouched). Returns the SHA-256.
-
-    Not fsync'd one by one: the caller makes a batch durable with :func:`os.sync` before the ledger records
-    it (until then the original is still in the inbox, so a crash loses nothing)."""
-    sha = hashlib.sha256(data).hexdigest()
-    path = raw_path(raw_zone, sha)
-    if not path.exists():
-        raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)  # mkdir's mode applies to the last level only
-        path.parent.mkdir(exist_ok=True, mode=0o750)
-        atomic_write(path, data, mode=0o440, durable=False)
-    return sha
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o640, durable: bool = True) -> None:

@@ -246,6 +246,9 @@ class Night:
         os.chmod(self.lake / "ledger.sqlite", 0o640)
         repaired = self.ledger.recover()
         repaired["staging"] = clear_staging(self.lake)
+        for partial in self.raw_zone.glob(".incoming.*"):  # a copy into the raw zone a kill interrupted
+            partial.unlink()
+            repaired["staging"] += 1
         repaired["orphans"] = len(remove_orphans(self.lake, self.ledger.all_part_paths()))
         self.run_id = new_run_id(self.started_at)
         self.ledger.start_run(self.run_id, self.started_at.isoformat(), _safe_landing(self.landing))

@@ -9,7 +9,7 @@ Every row carries its lineage: ``source_sha256``, ``macskcb``, ``received_at``, 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -122,19 +122,6 @@ class Lineage:
     source_sha256: str
     macskcb: str
     received_at: datetime
-
-
-def to_batch(
-    registry: Registry,
-    loaihoso: str,
-    rows: Iterable[tuple[dict[str, Any], str]],
-    *,
-    source_sha256: str,
-    macskcb: str,
-    received_at: datetime,
-) -> pa.RecordBatch:
-    """One record batch of a table's warehouse schema from one file's typed rows (each with its version)."""
-    return to_batch_many(registry, loaihoso, [(list(rows), Lineage(source_sha256, macskcb, received_at))])
 
 
 def to_batch_many(
