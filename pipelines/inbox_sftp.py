@@ -360,6 +360,18 @@ class SftpInbox:
                 fh.prefetch(size)
                 return fh.read()
 
+    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
+        """``<macskcb>/inbox/<name>`` as :meth:`list` would give it (a regular file), or None."""
+        path = self._path(macskcb, "inbox", name)
+        with self._io("look at the upload", macskcb, name, "answer"):
+            try:
+                attr = self._client().lstat(path)
+            except FileNotFoundError:
+                return None
+            if not _is_file(attr):
+                return None
+            return InboxEntry(macskcb, name, attr.st_size or 0, float(attr.st_mtime or 0))
+
     def sha256(self, macskcb: str, name: str) -> str | None:
         """SHA-256 of ``<macskcb>/inbox/<name>``, or None when it is not there (or not a regular file)."""
         path = self._path(macskcb, "inbox", name)

@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,6 +93,10 @@ class Inbox(Protocol):
 
     def sha256(self, macskcb: str, name: str) -> str | None:
         """SHA-256 of ``<macskcb>/inbox/<name>``, or None when it is not there."""
+        ...
+
+    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
+        """``<macskcb>/inbox/<name>`` as :meth:`list` would give it (a regular file), or None."""
         ...
 
     def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
@@ -167,6 +172,13 @@ class LocalInbox:
                 file=entry.name,
                 stage="intake",
             ) from exc
+
+    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
+        try:
+            st = os.lstat(self.root / macskcb / "inbox" / name)
+        except FileNotFoundError:
+            return None
+        return InboxEntry(macskcb, name, st.st_size, st.st_mtime) if stat.S_ISREG(st.st_mode) else None
 
     def sha256(self, macskcb: str, name: str) -> str | None:
         path = self.root / macskcb / "inbox" / name

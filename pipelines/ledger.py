@@ -187,13 +187,14 @@ class Ledger:
                 ),
             )
 
-    def to_answer(self, page: int = 500) -> Iterator[tuple[int, str, str, str, str, str]]:
-        """Committed arrivals whose receipt is undelivered: (id, macskcb, name, sha256, status, receipt),
+    def to_answer(self, page: int = 500) -> Iterator[tuple]:
+        """Committed arrivals whose receipt is undelivered: (id, macskcb, name, size, mtime, sha256, status,
+        receipt),
         read a page at a time (a national night has half a million receipts: never all in memory)."""
         last = -1
         while True:
             rows = self.db.execute(
-                "SELECT arrival_id, macskcb, file_name, sha256, status, receipt FROM arrivals "
+                "SELECT arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt FROM arrivals "
                 "WHERE state = 'committed' AND arrival_id > ? ORDER BY arrival_id LIMIT ?",
                 (last, page),
             ).fetchall()

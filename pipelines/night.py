@@ -393,7 +393,7 @@ class Night:
         inbox = self.inbox()
         n = 0
         done: list[tuple[int, str, str | None]] = []
-        for arrival_id, macskcb, name, sha, status, receipt_json in self.ledger.to_answer():
+        for arrival_id, macskcb, name, size, mtime, sha, status, receipt_json in self.ledger.to_answer():
             contract_name = f"{name}.receipt.json"
             for earlier_id, earlier_receipt in self.ledger.earlier_answered(macskcb, name, arrival_id):
                 # the same file name was sent before: keep that receipt under a name of its own
@@ -402,7 +402,13 @@ class Night:
                 self.ledger.mark_receipt_renamed(earlier_id, alt)
             inbox.write_receipt(macskcb, contract_name, _receipt_bytes(receipt_json))
             moved = None
-            if inbox.sha256(macskcb, name) == sha:
+            current = inbox.entry(macskcb, name)
+            # the same upload still there: same size and mtime as at intake (hashing again only when they
+            # differ, which is rare: reading every upload twice would double the night's I/O)
+            same = current is not None and (
+                (current.size, current.mtime) == (size, mtime) or inbox.sha256(macskcb, name) == sha
+            )
+            if same:
                 destination = "rejected" if status == "rejected" else "archive"
                 used = inbox.move(macskcb, name, destination, alternative=f"{arrival_id}-{name}")
                 moved = f"{destination}/{used}"

@@ -82,6 +82,8 @@ def test_read_and_sha256_give_the_local_bytes(sftp: SftpInbox, landing: Path):
     local = LocalInbox(landing)
     for mac in local.facilities():
         for entry in sftp.list(mac):
+            assert sftp.entry(mac, entry.name) == entry  # what the answer step compares with intake's
+            assert local.entry(mac, entry.name).size == entry.size
             data = sftp.read(entry)
             assert data == local.read(entry) == (landing / mac / "inbox" / entry.name).read_bytes()
             assert (
