@@ -265,7 +265,8 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
             "AND t.source_sha256 = s.source_sha256"
         )
     for helper in sorted(SCOPE_DIR.glob("*.sql")):  # relations several rules share (e.g. the line split)
-        con.execute(helper.read_text(encoding="utf-8"))
+        sql = string.Template(helper.read_text(encoding="utf-8")).substitute(db=_quote(db))
+        con.execute(sql)
 
 
 def close_scope(con: duckdb.DuckDBPyConnection) -> None:

@@ -10,37 +10,6 @@
 --   transfer (discharge from one, admission to the next) does not overlap. The value names the other claim by
 --   facility and MA_LK only.
 -- enabled: true
-WITH inpatient AS (
-    SELECT ma_loai_kcb FROM ref.ma_loai_kcb WHERE inpatient
-),
-mine AS (
-    SELECT DISTINCT macskcb, ma_lk, ngay_vao, ngay_ra, pkey
-    FROM (
-        SELECT macskcb, ma_lk, ngay_vao, ngay_ra, 'B' || right(trim(unnest(string_split(ma_the_bhyt, ';'))), 10) AS pkey
-        FROM chk.xml1
-        WHERE ma_loai_kcb IN (SELECT ma_loai_kcb FROM inpatient) AND coalesce(ma_doituong_kcb, '') <> '8'
-        UNION ALL
-        SELECT macskcb, ma_lk, ngay_vao, ngay_ra, 'C' || trim(so_cccd)
-        FROM chk.xml1
-        WHERE ma_loai_kcb IN (SELECT ma_loai_kcb FROM inpatient) AND coalesce(ma_doituong_kcb, '') <> '8'
-          AND nullif(trim(so_cccd), '') IS NOT NULL
-    )
-    WHERE length(pkey) >= 10
-),
-others AS (
-    SELECT DISTINCT macskcb, ma_lk, ngay_vao, ngay_ra, pkey
-    FROM (
-        SELECT macskcb, ma_lk, ngay_vao, ngay_ra, 'B' || right(trim(unnest(string_split(ma_the_bhyt, ';'))), 10) AS pkey
-        FROM core.xml1
-        WHERE ma_loai_kcb IN (SELECT ma_loai_kcb FROM inpatient) AND coalesce(ma_doituong_kcb, '') <> '8'
-        UNION ALL
-        SELECT macskcb, ma_lk, ngay_vao, ngay_ra, 'C' || trim(so_cccd)
-        FROM core.xml1
-        WHERE ma_loai_kcb IN (SELECT ma_loai_kcb FROM inpatient) AND coalesce(ma_doituong_kcb, '') <> '8'
-          AND nullif(trim(so_cccd), '') IS NOT NULL
-    )
-    WHERE length(pkey) >= 10
-)
 SELECT DISTINCT
     m.macskcb,
     m.ma_lk,
@@ -50,7 +19,8 @@ SELECT DISTINCT
         strftime(m.ngay_vao, '%Y%m%d%H%M'), '-', strftime(m.ngay_ra, '%Y%m%d%H%M'), ' overlaps ', o.macskcb, '/', o.ma_lk,
         ' ', strftime(o.ngay_vao, '%Y%m%d%H%M'), '-', strftime(o.ngay_ra, '%Y%m%d%H%M')
     ) AS value
-FROM mine AS m
-JOIN others AS o
+FROM chk.episodes_by_patient AS m
+JOIN chk.episodes_by_patient AS o
     ON o.pkey = m.pkey AND o.macskcb <> m.macskcb AND NOT (o.macskcb = m.macskcb AND o.ma_lk = m.ma_lk)
    AND o.ngay_vao < m.ngay_ra AND o.ngay_ra > m.ngay_vao
+WHERE m.checked AND m.inpatient AND NOT o.checked AND o.inpatient

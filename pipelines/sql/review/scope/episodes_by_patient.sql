@@ -1,0 +1,30 @@
+-- Every episode keyed by the patient's identifiers, for the rules that compare a claim with the patient's
+-- other claims (overlapping stays, visits during a stay). One row per claim and identifier: 'B' + the BHXH
+-- number of each card in MA_THE_BHYT (the last 10 characters), 'C' + SO_CCCD. checked: the claim is one
+-- under review (chk); the rows with checked = false are every current claim of the warehouse (under review
+-- or not). inpatient: MA_LOAI_KCB is an inpatient type (ref.ma_loai_kcb). Withdrawn claims (MA_DOITUONG_KCB 8)
+-- are left out. Lives in the review's in-memory scope (chk), never in the warehouse.
+CREATE VIEW chk.main.episodes_by_patient AS
+WITH episodes AS (
+    SELECT true AS checked, macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb, ma_the_bhyt, so_cccd
+    FROM chk.main.xml1
+    WHERE coalesce(ma_doituong_kcb, '') <> '8'
+    UNION ALL
+    SELECT false AS checked, macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb, ma_the_bhyt, so_cccd
+    FROM ${db}.core.xml1
+    WHERE coalesce(ma_doituong_kcb, '') <> '8'
+),
+keyed AS (
+    SELECT checked, macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb,
+           'B' || right(trim(unnest(string_split(ma_the_bhyt, ';'))), 10) AS pkey
+    FROM episodes
+    UNION ALL
+    SELECT checked, macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb, 'C' || trim(so_cccd)
+    FROM episodes
+    WHERE nullif(trim(so_cccd), '') IS NOT NULL
+)
+SELECT DISTINCT
+    checked, macskcb, ma_lk, ngay_vao, ngay_ra, pkey,
+    coalesce(ma_loai_kcb, '') IN (SELECT ma_loai_kcb FROM ${db}.ref.ma_loai_kcb WHERE inpatient) AS inpatient
+FROM keyed
+WHERE length(pkey) >= 10
