@@ -23,8 +23,13 @@ def copy_tree(source: Path, target: Path) -> Path:
     return target
 
 
-def ingest_cli(root: Path, api_url: str, *, failpoint: str | None = None) -> subprocess.CompletedProcess:
+def ingest_cli(
+    root: Path, api_url: str, *options: str, failpoint: str | None = None, **settings: str
+) -> subprocess.CompletedProcess:
+    """`bhyt-etl ingest` on root/{landing,lake,trust} in a process group of its own; ``options`` are more
+    flags, ``settings`` more BHYT_* variables (``batch_size="8"``)."""
     env = {**os.environ, "PREFECT_API_URL": api_url, "BHYT_SETTLE_SECONDS": "0"}
+    env.update({f"BHYT_{name.upper()}": value for name, value in settings.items()})
     env.pop("BHYT_FAILPOINT", None)
     if failpoint:
         env["BHYT_FAILPOINT"] = failpoint
@@ -44,6 +49,7 @@ def ingest_cli(root: Path, api_url: str, *, failpoint: str | None = None) -> sub
             str(root / "trust"),
             "--workers",
             "2",
+            *options,
         ],
         capture_output=True,
         text=True,

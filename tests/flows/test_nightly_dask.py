@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 
 import pytest
-from test_nightly import landing_state, snapshot
+from test_nightly import ingest_cli, landing_state, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -29,32 +28,8 @@ def test_ingest_on_a_dask_cluster_builds_the_same_warehouse_as_the_local_executo
 ):
     root = tmp_path / "root"
     shutil.copytree(night_one, root)
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "BHYT_SETTLE_SECONDS": "0", "BHYT_BATCH_SIZE": "8"}
-    env.pop("BHYT_FAILPOINT", None)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "ingest",
-            "--landing",
-            str(root / "landing"),
-            "--lake",
-            str(root / "lake"),
-            "--warehouse",
-            str(root / "warehouse.duckdb"),
-            "--trust",
-            str(root / "trust"),
-            "--executor",
-            "dask",
-            "--dask-address",
-            dask_cluster.scheduler_address,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    dask = ("--executor", "dask", "--dask-address", dask_cluster.scheduler_address)
+    proc = ingest_cli(root, prefect_api, *dask, batch_size="8")  # small batches: several Dask tasks
     assert proc.returncode == 0, proc.stderr[-3000:]
     import duckdb
 
