@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sftp_server import SshServer, running_sshd
+from support.sftp_server import SshServer, running_sshd
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """Measure the per-file ingest core against its floor (issue 3): `python tools/measure_core.py [N]`.
 
 Floor = what no implementation can skip: hardened parse of the envelope, signature verification (signxml,
-as pipelines.signature does it), base64 decode and hardened parse of every inner document. Full = the whole
-`process_file` (adds the envelope and table XSDs with libxml2, typing, Arrow batches, the receipt).
+as pipelines.decide.signature does it), base64 decode and hardened parse of every inner document. Full = the
+whole `process_file` (adds the envelope and table XSDs with libxml2, typing, Arrow batches, the receipt).
 Files are generated, then grouped into ~50 KB files (several HOSO each) as larger facilities send them.
 Both are timed in the same run on one core; the ratio is what to read on a noisy machine.
 """
@@ -17,10 +17,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.generate.landing import LandingWriter
-from pipelines.guard import hardened_parser
-from pipelines.process import Context, process_file
-from pipelines.signature import verify_envelope
+from pipelines.decide.guard import hardened_parser
+from pipelines.decide.process import Context, process_file
+from pipelines.decide.signature import verify_envelope
+from pipelines.generate.writer import LandingWriter
 
 
 def build(n: int, work: Path) -> tuple[list[tuple[str, bytes]], Path]:

@@ -1,1 +1,5 @@
-"""Prefect flows: they compose the stage modules and own nothing else."""
+"""Flows: the Prefect layer. ``nightly`` wraps each step of :func:`pipelines.run.night.run_night` in a task
+and publishes the run report as artifacts. Nothing here decides anything.
+
+May import: ``pipelines.run`` and below.
+"""

@@ -1,17 +1,18 @@
-"""The ``nightly`` flow: inboxes → raw zone → decisions → Parquet lake → DuckDB warehouse → receipts.
+"""The ``nightly`` flow: :func:`pipelines.run.night.run_night` with each step wrapped in a Prefect task.
 
-Tasks are steps and batches of files, never single files: a Prefect task costs milliseconds and database
-rows, a file costs about as much to decide. Inside the ``decide`` tasks the files run on a process pool.
-Only I/O steps (intake, answer) retry, and only on :class:`~pipelines.errors.TransientError`; a bad file is
-an answer (a receipt), not a failure, and a failed check of the new warehouse leaves the old one in place.
+The order of the steps, the pool (local processes or Dask) and the batching are decided in
+``pipelines.run.night``, once; this module only makes each step a task (so the operator sees it, timed, in the
+Prefect UI) and publishes the run report as artifacts. Tasks are steps and batches of files, never single
+files: a Prefect task costs milliseconds and database rows, a file costs about as much to decide. Only I/O
+steps (intake, deliver) retry, and only on :class:`~pipelines.common.errors.TransientError`; a bad file is an
+answer (a receipt), not a failure, and a failed check of the new warehouse leaves the old one in place.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,18 +21,15 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 from prefect.tasks import Task
 
-from pipelines.errors import TransientError
-from pipelines.ledger import Arrival
-from pipelines.night import STATUSES, Night, WorkerPool
-from pipelines.settings import Settings, load_settings
-from pipelines.worker import Chunk, Job, decide_chunk_on
+from pipelines.common.errors import TransientError
+from pipelines.common.settings import load_settings
+from pipelines.run.night import RETRY_DELAYS, Night, run_night
+from pipelines.run.report import render_summary
 
-log = logging.getLogger("pipelines.nightly")
-
-RETRY_DELAYS = [10, 60, 300]
+T = TypeVar("T")
 
 
-def only_transient(task: Task, task_run: TaskRun, state: State) -> bool:
+def only_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
     """Retry I/O that may succeed later (SFTP time-out); never a terminal error."""
     try:
         state.result()
@@ -42,105 +40,21 @@ def only_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     return False
 
 
-@task(name="open", cache_policy=NO_CACHE)
-def open_run(night: Night) -> dict[str, int]:
-    repaired = night.open()
-    if any(repaired.values()):
-        log.info("repaired an interrupted run: %s", ", ".join(f"{v} {k}" for k, v in repaired.items() if v))
-    return repaired
+@task(cache_policy=NO_CACHE, persist_result=False)
+def _step(fn: Callable[[], T]) -> T:
+    return fn()
 
 
-@task(
-    name="deliver",
-    retries=len(RETRY_DELAYS),
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=only_transient,
-    cache_policy=NO_CACHE,
-)
-def deliver(night: Night) -> int:
-    """Receipts to outboxes, originals out of the inbox, for every committed, undelivered file."""
-    try:
-        return night.answer()
-    except TransientError:
-        night.drop_inbox()
-        raise
-
-
-@task(
-    name="intake",
-    retries=len(RETRY_DELAYS),
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=only_transient,
-    cache_policy=NO_CACHE,
-)
-def intake(night: Night) -> int:
-    try:
-        return night.intake()
-    except TransientError:
-        night.drop_inbox()
-        raise
-
-
-@task(name="decide", cache_policy=NO_CACHE, task_run_name="decide batch {number} of {total}")
-def decide(night: Night, batch: list[Arrival], pool: WorkerPool, number: int, total: int) -> dict[str, int]:
-    counts = night.decide(batch, pool)
-    return dict(counts)
-
-
-@task(name="decide-on-dask", cache_policy=NO_CACHE, persist_result=False)
-def decide_remote(trust: str, settings: Settings, jobs: list[Job]) -> Chunk:
-    """One batch decided on a Dask worker (the raw zone must be on storage the workers share)."""
-    return decide_chunk_on(trust, settings, jobs)
-
-
-@task(name="publish", cache_policy=NO_CACHE)
-def publish(night: Night) -> int:
-    return night.publish()
-
-
-@task(name="serve", cache_policy=NO_CACHE)
-def serve(night: Night) -> dict[str, Any]:
-    return night.serve()
-
-
-def report(night: Night, summary: dict[str, Any], warehouse: dict[str, Any]) -> str:
-    """The run report: a markdown summary and a table with a row per facility, as Prefect artifacts."""
-    rows = []
-    for macskcb in sorted(night.tally.by_facility):
-        counts = night.tally.by_facility[macskcb]
-        top = night.tally.codes[macskcb].most_common(3)
-        rows.append(
-            {
-                "facility": macskcb,
-                "received": counts["received"],
-                **{s: counts[s] for s in STATUSES},
-                "top error codes": ", ".join(f"{code} ×{n}" for code, n in top) or "-",
-            }
+def prefect_step(name: str, fn: Callable[[], T], *, io: bool = False, label: str | None = None) -> T:
+    """One step of the night as a Prefect task named after it; I/O steps retry on transient errors."""
+    options: dict[str, Any] = {"name": name, "task_run_name": label or name}
+    if io:
+        options.update(
+            retries=len(RETRY_DELAYS),
+            retry_delay_seconds=list(RETRY_DELAYS),
+            retry_condition_fn=only_transient,
         )
-    files = summary["files"]
-    claims = summary["claims"]
-    lines = [
-        f"# Nightly run {summary['run_id']}",
-        "",
-        f"- files received: **{files['received']}** (accepted {files['accepted']}, partly accepted "
-        f"{files['partially_accepted']}, rejected {files['rejected']}, duplicate {files['duplicate']})",
-        f"- claims: accepted {claims.get('accepted', 0)}, rejected {claims.get('rejected', 0)}",
-        f"- detail rows stored: {sum(summary['rows'].values())} "
-        + (
-            f"({', '.join(f'{k} {v}' for k, v in sorted(summary['rows'].items()))})"
-            if summary["rows"]
-            else ""
-        ),
-        f"- files still uploading, left for the next run: {summary['left_in_flight']}",
-        f"- warehouse: `{warehouse['path']}` (built and checked in {warehouse['seconds']} s)",
-        "- step times (s): " + ", ".join(f"{k} {v}" for k, v in summary["seconds"].items()),
-    ]
-    lines += [f"- note: {n}" for n in summary["notes"]]
-    markdown = "\n".join(lines)
-    create_markdown_artifact(markdown, key="nightly-summary", description="What the nightly run did")
-    if rows:
-        create_table_artifact(rows, key="nightly-facilities", description="Files per facility and outcome")
-    return markdown
+    return _step.with_options(**options)(fn)
 
 
 @flow(name="nightly", log_prints=False)
@@ -152,50 +66,28 @@ def nightly(
     workers: int | None = None,
     settle_seconds: float | None = None,
     config: str | None = None,
-    executor: str = "local",
+    executor: str | None = None,
+    dask_address: str | None = None,
     reference: str | None = None,
 ) -> dict[str, Any]:
     """Ingest everything waiting in the facilities' inboxes and swap in the new warehouse."""
     settings = load_settings(
-        Path(config) if config else None, workers=workers, settle_seconds=settle_seconds, reference=reference
+        Path(config) if config else None,
+        workers=workers,
+        settle_seconds=settle_seconds,
+        reference=reference,
+        executor=executor,
+        dask_address=dask_address,
     )
     night = Night(
         landing=landing, lake=Path(lake), warehouse=Path(warehouse), trust=Path(trust), settings=settings
     )
-    try:
-        open_run(night)
-        deliver(night)  # receipts an interrupted run committed but did not deliver
-        totals: Counter = Counter()
-        if executor == "dask":  # the flow runs with a DaskTaskRunner (bhyt-etl ingest --executor dask)
-            waiting = intake(night)
-            log.info("%d files to decide on the Dask cluster", waiting)
-            pending = []
-            for batch in night.batches(settings.batch_size):
-                jobs, duplicates = night.prepare(batch)
-                future = decide_remote.submit(str(night.trust), settings, jobs) if jobs else None
-                pending.append((batch, duplicates, future))
-            for batch, duplicates, future in pending:  # in upload order: versions are numbered in it
-                chunks = [future.result()] if future is not None else []
-                totals.update(night.absorb(batch, duplicates, chunks))
-        else:
-            # the pool starts its workers now: they warm up while intake runs
-            with WorkerPool(night.trust, settings, settings.resolved_workers) as pool:
-                waiting = intake(night)
-                log.info("%d files to decide (%d still uploading, left alone)", waiting, night.left_in_flight)
-                batches = night.batches(settings.batch_size)
-                for number, batch in enumerate(batches, 1):
-                    totals.update(decide(night, batch, pool, number, len(batches)))
-        log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")
-        publish(night)
-        delivered = deliver(night)
-        log.info("receipts delivered: %d", delivered)
-        built = serve(night)
-        summary = night.summary()
-        summary["warehouse"] = built
-        report(night, summary, built)
-        return summary
-    except BaseException:
-        night.finish("failed")
-        raise
-    finally:
-        night.close()
+    summary = run_night(night, prefect_step)
+    create_markdown_artifact(
+        render_summary(summary), key="nightly-summary", description="What the nightly run did"
+    )
+    if summary["facilities"]:
+        create_table_artifact(
+            summary["facilities"], key="nightly-facilities", description="Files per facility and outcome"
+        )
+    return summary

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines.paths import catalog_dir
+from pipelines.common.paths import catalog_dir
 
 
 def read_csv(name: str, folder: Path | None = None) -> list[dict[str, str]]:

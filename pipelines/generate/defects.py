@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.generate.landing import (
+from pipelines.generate.writer import (
     ExpectedClaim,
     LandingWriter,
     ManifestEntry,

@@ -17,13 +17,11 @@ import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipelines.generate.claims import BENEFIT_PERCENT
 from pipelines.generate.people import Card
-
-if TYPE_CHECKING:
-    from pipelines.generate.landing import LandingWriter
+from pipelines.generate.writer import LandingWriter
 
 HEADER = ("ma_the_bhyt", "gt_the_tu", "gt_the_den", "muc_huong", "ma_dkbd", "ma_ket_qua", "ma_the_moi")
 OK = "000"

@@ -27,13 +27,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipelines.decide.guard import hardened_parser
 from pipelines.generate.catalogs import load_catalogs
 from pipelines.generate.claims import FULL_COVER_THRESHOLD, finish_line, header_totals
 from pipelines.generate.envelope import b64, envelope, table_document
-from pipelines.generate.landing import ExpectedClaim, Manifest, ManifestEntry
 from pipelines.generate.pki import FacilityIdentity, Issued, TestPKI
 from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
-from pipelines.guard import hardened_parser
+from pipelines.generate.writer import ExpectedClaim, Manifest, ManifestEntry
 from pipelines.standard import Registry, TableSpec, load_registry
 
 NIGHT2_MANIFEST = "manifest-night2.json"

@@ -32,13 +32,10 @@ import random
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from pipelines.generate.claims import PROFILES, Episode, EpisodePlan, Facility, Profile
 from pipelines.generate.people import Card, Person, cccd_number, make_person
-
-if TYPE_CHECKING:
-    from pipelines.generate.landing import LandingWriter
+from pipelines.generate.writer import LandingWriter
 
 #: a facility outside the generated set, for a transfer when only one facility is generated
 EXTERNAL_FACILITY = "01013"

@@ -27,9 +27,8 @@ from lxml import etree
 from signxml import XMLSigner
 from signxml.algorithms import SignatureConstructionMethod
 
-from pipelines.generate.pki import Issued
-from pipelines.guard import hardened_parser
-from pipelines.signature import (
+from pipelines.decide.guard import hardened_parser
+from pipelines.decide.signature import (
     C14N10,
     DIGEST_SHA1,
     DIGEST_SHA256,
@@ -38,6 +37,7 @@ from pipelines.signature import (
     RSA_SHA1,
     RSA_SHA256,
 )  # the URIs the verifier accepts
+from pipelines.generate.pki import Issued
 
 __all__ = ["dotnet_guid", "dotnet_subject_name", "sign_dotnet", "sign_signxml"]
 

@@ -1,4 +1,11 @@
-"""The QĐ 130/4750/3176 standard as code: the table registry derived from the XSDs in ``xsd/``."""
+"""Standard: the QĐ 130/4750/3176 standard as code.
+
+``registry``  every table, its tags, fields and Arrow types, read once from the XSDs in ``xsd/`` (the single
+              source of truth: nothing else lists columns)
+``codes``     the receipt codes: the error catalogue (``error_catalogue.toml``) and :class:`Problem`
+
+May import: ``pipelines.common``.
+"""
 
 from pipelines.standard.registry import (
     LINEAGE_FIELDS,

@@ -21,7 +21,7 @@ import pyarrow as pa
 import xmlschema
 from lxml import etree
 
-from pipelines.paths import xsd_dir
+from pipelines.common.paths import xsd_dir
 
 SCHEMA_INFO_NS = "urn:bhyt-etl:schema-info"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.failpoints import POINTS
+from pipelines.common.failpoints import POINTS
 from pipelines.generate.landing import Manifest
 from pipelines.standard.registry import ENVELOPE_TABLES
 
@@ -200,7 +200,7 @@ def test_night_one_answers_every_file_as_the_generator_expects(prefect_api, nigh
 
 
 def test_a_second_run_while_one_holds_the_lake_refuses_cleanly(night_one, tmp_path):
-    from pipelines.night import RunLock
+    from pipelines.run.lock import RunLock
 
     lake = tmp_path / "lake"
     lake.mkdir()
@@ -240,7 +240,8 @@ def test_a_run_killed_part_way_is_repaired_by_running_again(
     point, prefect_api, night_one, clean_run, tmp_path
 ):
     root = copy_tree(night_one, tmp_path / "root")
-    killed = ingest_cli(root, prefect_api, failpoint=point)
+    # small commit batches, so that a kill at intake or delivery falls between two of them
+    killed = ingest_cli(root, prefect_api, failpoint=point, intake_commit_every="5", answer_commit_every="3")
     assert killed.returncode == -signal.SIGKILL, (killed.returncode, killed.stderr[-2000:])
     assert_nothing_partial_is_visible(root)
     again = ingest_cli(root, prefect_api)

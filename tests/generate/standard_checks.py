@@ -11,7 +11,7 @@ import csv
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipelines.paths import catalog_dir
+from pipelines.common.paths import catalog_dir
 
 D = Decimal
 ZERO = D(0)

@@ -8,7 +8,7 @@ import pytest
 from standard_checks import check_claim, factors
 
 from pipelines.generate.claims import BENEFIT_PERCENT, FULL_COVER_THRESHOLD
-from pipelines.generate.landing import LandingWriter
+from pipelines.generate.writer import LandingWriter
 
 D = Decimal
 

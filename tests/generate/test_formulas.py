@@ -15,7 +15,7 @@ import pytest
 from claimfiles import manifest_claims
 from standard_checks import check_claim, factors
 
-from pipelines.paths import data_dir
+from pipelines.common.paths import data_dir
 
 D = Decimal
 

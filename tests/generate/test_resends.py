@@ -12,8 +12,8 @@ import pytest
 from claimfiles import claims_in, envelope_facts
 from standard_checks import check_claim, factors
 
+from pipelines.decide.process import Context, process_file
 from pipelines.generate.landing import Manifest, generate_landing, generate_resends
-from pipelines.process import Context, process_file
 
 SEED = 4
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.common.paths import data_dir
+from pipelines.decide.process import Context, process_file
 from pipelines.generate.landing import Manifest, generate_landing
-from pipelines.paths import data_dir
-from pipelines.process import Context, process_file
 
 SAMPLE = data_dir() / "sample"
 

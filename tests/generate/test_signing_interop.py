@@ -54,7 +54,7 @@ PARSER_ARGS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge
 
 
 class QD130Verifier(XMLVerifier):
-    """signxml as SIGNATURE.md §6 configures it (inline, independent of pipelines.signature)."""
+    """signxml as SIGNATURE.md §6 configures it (inline, independent of pipelines.decide.signature)."""
 
     excise_empty_xmlns_declarations = True
 

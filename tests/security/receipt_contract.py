@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from pipelines.errors import catalogue
+from pipelines.standard.codes import catalogue
 
 STATUSES = {"accepted", "partially_accepted", "rejected", "duplicate"}
 REQUIRED = {"file", "sha256", "macskcb", "received_at", "status", "signature", "claims", "errors"}

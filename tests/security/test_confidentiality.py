@@ -28,12 +28,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from built_warehouse import ingest
 from lxml import etree
+from support.built_warehouse import ingest
 
-from pipelines.errors import catalogue
+from pipelines.decide.guard import hardened_parser
 from pipelines.generate.landing import generate_landing
-from pipelines.guard import hardened_parser
+from pipelines.standard.codes import catalogue
 
 PII_FIELDS = ("HO_TEN", "SO_CCCD", "MA_THE_BHYT", "DIA_CHI", "DIEN_THOAI")
 XML1_PAYLOAD = re.compile(rb"<LOAIHOSO>\s*XML1\s*</LOAIHOSO>\s*<NOIDUNGFILE>([^<]*)</NOIDUNGFILE>")

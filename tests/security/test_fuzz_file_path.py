@@ -33,12 +33,12 @@ from hypothesis import strategies as st
 from lxml import etree
 from receipt_contract import check_receipt
 
+from pipelines.decide.guard import hardened_parser
+from pipelines.decide.process import Context, FileResult, process_file
 from pipelines.generate.claims import Episode, Facility
 from pipelines.generate.envelope import envelope
-from pipelines.generate.landing import LandingWriter
 from pipelines.generate.signing import sign_dotnet, sign_signxml
-from pipelines.guard import hardened_parser
-from pipelines.process import Context, FileResult, process_file
+from pipelines.generate.writer import LandingWriter
 
 SEED = 4750_3176
 RECEIVED = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)

@@ -27,13 +27,13 @@ from pathlib import Path
 import pytest
 from receipt_contract import check_receipt, codes
 
+from pipelines.common.settings import Settings
+from pipelines.decide.process import Context, FileResult, process_file
 from pipelines.generate.claims import Episode, Facility
 from pipelines.generate.defects import LAUGHS
 from pipelines.generate.envelope import envelope
-from pipelines.generate.landing import LandingWriter, reindent
 from pipelines.generate.signing import sign_dotnet, sign_signxml
-from pipelines.process import Context, FileResult, process_file
-from pipelines.settings import Settings
+from pipelines.generate.writer import LandingWriter, reindent
 
 SEED = 7130
 RECEIVED = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)
@@ -246,7 +246,7 @@ _MEASURE = """
 import json, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from pipelines.process import Context, process_file
+from pipelines.decide.process import Context, process_file
 
 def status_kb(key):
     for line in Path("/proc/self/status").read_text().splitlines():

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from built_warehouse import ingest
 from receipt_contract import check_receipt
+from support.built_warehouse import ingest
 
 from pipelines.generate.landing import generate_landing
-from pipelines.intake import MAX_NAME_BYTES
-from pipelines.night import Night
+from pipelines.landing.inbox import MAX_NAME_BYTES
+from pipelines.run.night import Run
 
 VIETNAMESE = "hồ sơ tháng 10.xml"
 ANSWERED = [
@@ -136,19 +136,20 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Result:
     outside_before = {**_snapshot(outside), **{f"planted/{k}": v for k, v in _snapshot(planted).items()}}
     landing_before = _paths(root / "landing")
 
-    original_answer = Night.answer
+    original_deliver = Run.deliver
 
-    def answer_after_swapping(self: Night) -> int:
-        if self.committed and (inbox / SWAPPED).is_file() and not (inbox / SWAPPED).is_symlink():
+    def deliver_after_swapping(self: Run) -> int:
+        published = "publish" in self.timings  # the run's own delivery, not the one of what a dead run left
+        if published and (inbox / SWAPPED).is_file() and not (inbox / SWAPPED).is_symlink():
             (inbox / SWAPPED).unlink()
             os.symlink(outside / "swap-target.xml", inbox / SWAPPED)
-        return original_answer(self)
+        return original_deliver(self)
 
     handler = _Collect()
     logging.getLogger().addHandler(handler)
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(Night, "answer", answer_after_swapping)
+            mp.setattr(Run, "deliver", deliver_after_swapping)
             summary = ingest(root)
     finally:
         logging.getLogger().removeHandler(handler)

@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from pipelines.generate.envelope import b64, envelope, table_document
-from pipelines.generate.landing import LandingWriter
+from pipelines.generate.writer import LandingWriter
 from pipelines.standard import LINEAGE_FIELDS, TableSpec, load_registry
 
 REG = load_registry()

@@ -1,0 +1,183 @@
+"""Warehouse stage: a new DuckDB file per run, checked, then swapped in atomically.
+
+The warehouse holds no copy of the claim rows: ``lake.xml1`` … ``lake.xml15`` are views over exactly the
+Parquet files the ledger lists as committed (so a file a dead run left is never visible), and
+``core.xml1`` … ``core.xml15`` keep the current version of each claim. Building therefore costs time in
+proportion to the number of lake files and claim versions, not to the detail rows of the whole history.
+
+The new file is built next to the old one under a temporary name, checked (every view answers, row counts
+equal the ledger's), made owner/group-only, and renamed over the old one. Analysts with a read-only
+connection open keep reading the file they opened (the old inode) until they reconnect; nobody ever sees
+a half-built database, and the build never waits for them.
+
+Objects (contract: ARCHITECTURE.md "Warehouse"):
+
+``ops.files``            [file that arrived]   status, error codes, signature, claims accepted/rejected
+``ops.runs``             [run]                 state, times, counts
+``core.claim_versions``  [claim version]       every accepted version of every claim (macskcb, ma_lk, version)
+``core.claim_current``   [claim]               the current (latest received) version of every claim
+``core.xmlN``            [as the table: XML1 claim, XML2 drug line, …]  current version's rows + ``version``
+``lake.xmlN``            [as the table]        every accepted version's rows
+``review.*``, ``payment.*``, ``ref.*``        built on top by ``extend`` (the marts: pipelines.marts)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.common.errors import TerminalError
+from pipelines.common.failpoints import failpoint
+from pipelines.common.files import fsync_dir
+from pipelines.standard import load_registry
+from pipelines.standard.registry import ENVELOPE_TABLES
+from pipelines.warehouse.dictionary import apply_comments
+from pipelines.warehouse.ops import CLAIM_VERSIONS_SCHEMA, FILES_SCHEMA
+
+SCHEMAS = ("ops", "core", "lake", "review", "payment")
+#: DuckDB's own cap while building (it spills to disk beyond it); its default is 80 % of the machine's RAM,
+#: which the worker processes of the same night need too
+DUCKDB_MEMORY = "2GB"
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def relation(
+    con: duckdb.DuckDBPyConnection, name: str, paths: list[Path], empty: pa.Schema, *, hive: bool = False
+) -> None:
+    """A view over the listed Parquet files, or an empty table of the right shape when there are none."""
+    if paths:
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, "
+            f"hive_partitioning = {str(hive).lower()}, union_by_name = true)"
+        )
+    else:
+        if hive:
+            empty = empty.append(pa.field("nam_qt", pa.int64())).append(pa.field("thang_qt", pa.int64()))
+        con.register("_empty", empty.empty_table())
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+        con.unregister("_empty")
+
+
+def build_warehouse(
+    lake: Path,
+    target: Path,
+    *,
+    run_id: str,
+    parts: list[tuple[str, str, int]],
+    runs: list[dict[str, Any]],
+    extend: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Build, check and swap in the warehouse over the lake's committed ``parts`` (path relative to the lake,
+    table, rows; from the ledger) and ``runs``. ``extend`` builds what sits on top of the core objects (the
+    marts) on the same connection, before the checks; what it returns is added to the build's report."""
+    started = time.perf_counter()
+    registry = load_registry()
+    lake = lake.resolve()
+    target = Path(target).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.building*"):  # left by a run killed while building
+        stale.unlink(missing_ok=True)
+    building = target.with_name(f".{target.name}.{run_id}.building")
+    expected_rows: dict[str, int] = {}
+    con = duckdb.connect(str(building), config={"memory_limit": DUCKDB_MEMORY})
+    try:
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        by_table: dict[str, list[Path]] = {}
+        for rel, table, rows in parts:
+            by_table.setdefault(table, []).append(lake / rel)
+            expected_rows[table] = expected_rows.get(table, 0) + rows
+        for lh in ENVELOPE_TABLES:
+            name = lh.lower()
+            relation(con, f"lake.{name}", by_table.get(lh, []), registry.table_schema(lh), hive=lh != "XML1")
+        relation(con, "core.claim_versions", by_table.get("core.claim_versions", []), CLAIM_VERSIONS_SCHEMA)
+        relation(con, "ops.files", by_table.get("ops.files", []), FILES_SCHEMA)
+        con.execute(
+            "CREATE TABLE core.claim_current AS SELECT * FROM core.claim_versions "
+            "QUALIFY row_number() OVER (PARTITION BY macskcb, ma_lk ORDER BY version DESC) = 1 "
+            "ORDER BY macskcb, ma_lk"
+        )
+        for lh in ENVELOPE_TABLES:
+            name = lh.lower()
+            con.execute(
+                f"CREATE VIEW core.{name} AS SELECT t.*, c.version FROM lake.{name} t "
+                "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
+                "AND t.source_sha256 = c.source_sha256"
+            )
+        runs_table = pa.Table.from_pylist(
+            [
+                {
+                    "run_id": r["run_id"],
+                    "started_at": r["started_at"],
+                    "finished_at": r["finished_at"],
+                    "state": r["state"],
+                    "landing": r["landing"],
+                    "summary": r["summary"],
+                }
+                for r in runs
+            ],
+            schema=pa.schema(
+                [
+                    (n, pa.string())
+                    for n in ("run_id", "started_at", "finished_at", "state", "landing", "summary")
+                ]
+            ),
+        )
+        con.register("_runs", runs_table)
+        con.execute(
+            "CREATE TABLE ops.runs AS SELECT run_id, started_at::TIMESTAMPTZ AS started_at, "
+            "finished_at::TIMESTAMPTZ AS finished_at, state, landing, summary::JSON AS summary FROM _runs"
+        )
+        con.unregister("_runs")
+        extended = extend(con) if extend is not None else {}
+        apply_comments(con)
+        check(con, expected_rows)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    failpoint("serve:built")
+    os.chmod(building, 0o640)
+    os.replace(building, target)
+    fsync_dir(target.parent)
+    return {
+        "path": str(target),
+        "seconds": round(time.perf_counter() - started, 3),
+        "rows": expected_rows,
+        **extended,
+    }
+
+
+def check(con: duckdb.DuckDBPyConnection, expected_rows: dict[str, int]) -> None:
+    """Refuse to swap in a warehouse whose views fail or whose row counts differ from the ledger's."""
+    problems = []
+    for lh in ENVELOPE_TABLES:
+        name = lh.lower()
+        (n,) = con.execute(f"SELECT count(*) FROM lake.{name}").fetchone()
+        if n != expected_rows.get(lh, 0):
+            problems.append(f"lake.{name} has {n} rows, the ledger lists {expected_rows.get(lh, 0)}")
+        con.execute(f"SELECT * FROM core.{name} LIMIT 0")
+    (claims,) = con.execute("SELECT count(*) FROM core.claim_current").fetchone()
+    (xml1,) = con.execute("SELECT count(*) FROM core.xml1").fetchone()
+    if claims != xml1:
+        problems.append(f"core.claim_current has {claims} claims but core.xml1 {xml1} rows")
+    for table, label in (("ops.files", "ops.files"), ("core.claim_versions", "core.claim_versions")):
+        (n,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        if n != expected_rows.get(label, 0):
+            problems.append(f"{table} has {n} rows, the ledger lists {expected_rows.get(label, 0)}")
+    if problems:
+        raise TerminalError(
+            "the new warehouse failed its checks and was not swapped in (the previous one stays): "
+            + "; ".join(problems),
+            stage="serve",
+        )

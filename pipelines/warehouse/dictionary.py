@@ -1,0 +1,268 @@
+"""The data dictionary: every table and view of the warehouse, its grain, and the meaning of every column.
+
+Generated, never written by hand, from three sources:
+
+* the XSDs (through the registry) for ``core.xmlN`` / ``lake.xmlN``: table titles and each field's
+  documentation in Vietnamese and English;
+* :data:`OBJECT_DOCS` for the objects the warehouse build makes in Python (``ops.*``, versions);
+* the header comments of the SQL files under ``pipelines/sql/`` (review, payment, patients)::
+
+      -- object: payment.c79a
+      -- grain: one row per facility, settlement month and section
+      -- description: the C79a outpatient settlement summary
+      -- column t_bhtt: amount the fund pays
+
+It becomes ``docs/DATA_DICTIONARY.md`` (``bhyt-etl dictionary``; a test fails when the committed file is
+stale) and ``COMMENT ON`` every table, view and column in both warehouses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.common.paths import SQL_ROOT
+from pipelines.standard import load_registry
+from pipelines.standard.registry import ENVELOPE_TABLES
+
+SQL_DIR = SQL_ROOT
+HEADER = re.compile(r"^--\s*(?P<key>[a-z_]+)(?:\s+(?P<column>[A-Za-z0-9_]+))?\s*:\s*(?P<value>.*)$")
+
+LINEAGE_DOCS = {
+    "source_sha256": "SHA-256 of the file the row came from (the raw zone keeps its bytes under this name)",
+    "macskcb": "facility code (MACSKCB) of the folder the file came from, bound to the signer",
+    "received_at": "when the pipeline took the file in (UTC)",
+    "standard_version": "version of the table's XSD the row was read with (QD4750, QD3176)",
+    "version": "claim version: 1 for the first accepted file of (macskcb, ma_lk), +1 for each resend",
+    "nam_qt": "settlement year of the claim (from XML1 NAM_QT; partition of the lake)",
+    "thang_qt": "settlement month of the claim (from XML1 THANG_QT; partition of the lake)",
+}
+
+
+@dataclass
+class ObjectDoc:
+    name: str
+    grain: str
+    description: str
+    columns: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+
+OBJECT_DOCS: list[ObjectDoc] = [
+    ObjectDoc(
+        "ops.files",
+        "one row per file that arrived (a resend of the same bytes is a row of its own, status duplicate)",
+        "Every file the pipeline received and what its receipt said.",
+        {
+            "arrival_id": "number of the arrival in the ledger",
+            "sha256": "SHA-256 of the file's bytes",
+            "macskcb": "facility folder the file was uploaded to",
+            "file_name": "name of the file as uploaded",
+            "size_bytes": "size of the file",
+            "received_at": "when the pipeline took the file in (UTC)",
+            "status": "accepted | partially_accepted | rejected | duplicate",
+            "error_codes": "distinct error and warning codes of the receipt (see error_catalogue.toml)",
+            "errors": "number of error-severity entries in the receipt",
+            "warnings": "number of warning-severity entries in the receipt",
+            "signature_status": "outcome of signature verification (valid, invalid, untrusted, ...)",
+            "signer_sha256": "SHA-256 of the signing certificate",
+            "claims_accepted": "claims (HOSO) of the file that were accepted",
+            "claims_rejected": "claims (HOSO) of the file that were rejected",
+            "duplicate_of_file": "for a duplicate: the file that first brought these bytes",
+            "run_id": "the run that decided the file",
+        },
+        "pipelines/warehouse.py",
+    ),
+    ObjectDoc(
+        "ops.runs",
+        "one row per nightly run",
+        "Every run: when, on which landing tree, whether it committed, and its summary.",
+        {
+            "run_id": "identifier of the run (start time and a random suffix)",
+            "started_at": "start of the run",
+            "finished_at": "end of the run",
+            "state": "committed, or failed (killed or stopped before its ledger commit)",
+            "landing": "landing root (no credentials)",
+            "summary": "JSON: files and claims by outcome, rows per table, step times, repairs",
+        },
+        "pipelines/warehouse.py",
+    ),
+    ObjectDoc(
+        "core.claim_versions",
+        "one row per accepted version of a claim",
+        "Every accepted version of every claim, with the file it came from.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "version": LINEAGE_DOCS["version"],
+            "source_sha256": LINEAGE_DOCS["source_sha256"],
+            "file_name": "name of the file that carried this version",
+            "received_at": LINEAGE_DOCS["received_at"],
+            "run_id": "the run that accepted this version",
+        },
+        "pipelines/warehouse.py",
+    ),
+    ObjectDoc(
+        "core.claim_current",
+        "one row per claim (macskcb, ma_lk)",
+        "The current version of every claim: the latest received.",
+        {},  # filled below: the same columns as core.claim_versions
+        "pipelines/warehouse.py",
+    ),
+]
+
+OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
+OBJECT_DOCS.append(
+    ObjectDoc(
+        "lake.review_findings",
+        "one row per rule hit on any accepted claim version (per claim or per line, as the rule says)",
+        "Every finding of every rule on every claim version, as each night checked its own claims; "
+        "review.findings shows the current versions and enabled rules only.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "source_sha256": "the file of the claim version that was checked",
+            "rule_code": "the rule (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)",
+            "severity": "error | warning | info",
+            "loaihoso": "the table the finding is about (XML1, XML2, ...)",
+            "field": "the field the finding is about",
+            "value": "the offending value (never a patient identifier)",
+            "message_vi": "what is wrong and what to do, in Vietnamese",
+            "message_en": "what is wrong and what to do, in English",
+        },
+        "pipelines/warehouse.py",
+    )
+)
+
+
+def parse_sql_header(path: Path) -> ObjectDoc | None:
+    """The ObjectDoc of a SQL file with an ``-- object:`` header (None for files without one)."""
+    meta: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            if line.strip():
+                break
+            continue
+        m = HEADER.match(line.strip())
+        if not m:
+            continue
+        if m["key"] == "column" and m["column"]:
+            columns[m["column"]] = m["value"].strip()
+        elif not m["column"]:
+            meta[m["key"]] = m["value"].strip()
+    if "object" not in meta:
+        return None
+    return ObjectDoc(
+        meta["object"],
+        meta.get("grain", ""),
+        meta.get("description", ""),
+        columns,
+        path.relative_to(SQL_DIR.parent).as_posix(),
+    )
+
+
+def table_docs() -> list[ObjectDoc]:
+    registry = load_registry()
+    out = []
+    for lh in ENVELOPE_TABLES:
+        spec = registry.latest(lh)
+        grain = (
+            "one row per claim (macskcb, ma_lk)"
+            if spec.is_flat
+            else f"one row per {spec.row_tag} element of a claim"
+        )
+        columns = {}
+        for version in registry.versions[lh]:
+            for f in version.fields:
+                columns.setdefault(f.column, f"{f.tag}: {f.doc_en} / {f.doc_vi}".strip(" :/"))
+        for schema, what in (("core", "current version of each claim"), ("lake", "every accepted version")):
+            docs = dict(columns)
+            for key, meaning in LINEAGE_DOCS.items():
+                if key != "version" or schema == "core":
+                    docs.setdefault(key, meaning)
+            out.append(
+                ObjectDoc(
+                    f"{schema}.{lh.lower()}",
+                    grain,
+                    f"{lh} {spec.title_en} ({spec.title_vi}): {what}.",
+                    docs,
+                    spec.xsd_path.name,
+                )
+            )
+    return out
+
+
+def all_docs() -> list[ObjectDoc]:
+    docs = table_docs() + list(OBJECT_DOCS)
+    for path in sorted(SQL_DIR.rglob("*.sql")):
+        doc = parse_sql_header(path)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
+    """COMMENT ON every documented object and column that exists in ``con``; returns how many comments."""
+    kinds = {
+        f"{s}.{n}": k
+        for s, n, k in con.execute(
+            "SELECT schema_name, table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal "
+            "UNION ALL SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+    }
+    existing = {
+        (f"{s}.{t}", c)
+        for s, t, c in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns()"
+        ).fetchall()
+    }
+    statements = []
+    for doc in all_docs():
+        kind = kinds.get(doc.name)
+        if kind is None:
+            continue
+        text = f"{doc.description} Grain: {doc.grain}."
+        statements.append(f"COMMENT ON {kind} {doc.name} IS {_quote(text)}")
+        for column, meaning in doc.columns.items():
+            if (doc.name, column) in existing:
+                statements.append(f"COMMENT ON COLUMN {doc.name}.{column} IS {_quote(meaning)}")
+    if statements:
+        con.execute(";\n".join(statements))
+    return len(statements)
+
+
+def render_markdown() -> str:
+    """The dictionary as Markdown (``docs/DATA_DICTIONARY.md``)."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated by `bhyt-etl dictionary` from the XSDs, `pipelines/dictionary.py` and the headers of",
+        "the SQL files in `pipelines/sql/`. Do not edit by hand. The same text is on every table, view and",
+        "column in DuckDB (`SELECT comment FROM duckdb_columns() WHERE ...`). The analytics copy has the",
+        "same objects; there names, addresses and phone numbers are NULL, CCCD and card numbers keyed",
+        "hashes, birth dates the year.",
+        "",
+    ]
+    docs = sorted(all_docs(), key=lambda d: (d.name.split(".")[0], _natural(d.name)))
+    lines.append("| object | grain |")
+    lines.append("|---|---|")
+    lines += [f"| [`{d.name}`](#{d.name.replace('.', '')}) | {d.grain} |" for d in docs]
+    for d in docs:
+        source = f" Source: `{d.source}`." if d.source else ""
+        lines += ["", f"## {d.name}", "", d.description, "", f"Grain: {d.grain}.{source}"]
+        if d.columns:
+            lines += ["", "| column | meaning |", "|---|---|"]
+            lines += [f"| `{c}` | {m.replace('|', '/')} |" for c, m in d.columns.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _natural(name: str) -> list:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]

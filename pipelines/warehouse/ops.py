@@ -1,0 +1,85 @@
+"""The lake's operations tables: ``ops.files`` (one row per file that arrived) and ``core.claim_versions``.
+
+A run writes them as Parquet next to the claim tables (one file per run), from the ledger's rows; the
+warehouse reads them like any other lake table. Receipts are summarised here, never copied: no receipt
+text, and so no patient data, reaches these tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+import pyarrow as pa
+
+FILES_SCHEMA = pa.schema(
+    [
+        ("arrival_id", pa.int64()),
+        ("sha256", pa.string()),
+        ("macskcb", pa.string()),
+        ("file_name", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("received_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("error_codes", pa.list_(pa.string())),
+        ("errors", pa.int32()),
+        ("warnings", pa.int32()),
+        ("signature_status", pa.string()),
+        ("signer_sha256", pa.string()),
+        ("claims_accepted", pa.int32()),
+        ("claims_rejected", pa.int32()),
+        ("duplicate_of_file", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+CLAIM_VERSIONS_SCHEMA = pa.schema(
+    [
+        ("macskcb", pa.string()),
+        ("ma_lk", pa.string()),
+        ("version", pa.int32()),
+        ("source_sha256", pa.string()),
+        ("file_name", pa.string()),
+        ("received_at", pa.timestamp("us", tz="UTC")),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+def files_table(rows: Iterable[tuple], run_id: str) -> pa.Table:
+    """ops.files rows of one run from the ledger's arrivals (receipts are summarised, not copied)."""
+    cols: dict[str, list] = {f.name: [] for f in FILES_SCHEMA}
+    for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt_json in rows:
+        receipt = json.loads(receipt_json)
+        errors = receipt.get("errors", [])
+        claims = receipt.get("claims", [])
+        cols["arrival_id"].append(arrival_id)
+        cols["sha256"].append(sha)
+        cols["macskcb"].append(macskcb)
+        cols["file_name"].append(file_name)
+        cols["size_bytes"].append(size)
+        cols["received_at"].append(datetime.fromisoformat(received_at))
+        cols["status"].append(status)
+        cols["error_codes"].append(sorted({e["code"] for e in errors}))
+        cols["errors"].append(sum(e["severity"] == "error" for e in errors))
+        cols["warnings"].append(sum(e["severity"] == "warning" for e in errors))
+        cols["signature_status"].append(receipt["signature"]["status"])
+        cols["signer_sha256"].append(receipt["signature"].get("signer_sha256"))
+        cols["claims_accepted"].append(sum(c["status"] == "accepted" for c in claims))
+        cols["claims_rejected"].append(sum(c["status"] == "rejected" for c in claims))
+        cols["duplicate_of_file"].append((receipt.get("duplicate_of") or {}).get("file"))
+        cols["run_id"].append(run_id)
+    return pa.Table.from_pydict(cols, schema=FILES_SCHEMA)
+
+
+def claim_versions_table(rows: Iterable[tuple]) -> pa.Table:
+    cols: dict[str, list] = {f.name: [] for f in CLAIM_VERSIONS_SCHEMA}
+    for macskcb, ma_lk, version, sha, file_name, received_at, run_id in rows:
+        for name, value in zip(
+            CLAIM_VERSIONS_SCHEMA.names,
+            (macskcb, ma_lk, version, sha, file_name, datetime.fromisoformat(received_at), run_id),
+            strict=True,
+        ):
+            cols[name].append(value)
+    return pa.Table.from_pydict(cols, schema=CLAIM_VERSIONS_SCHEMA)

@@ -1,0 +1,44 @@
+"""The command line as facility IT staff and operators use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pipelines.common.paths import data_dir
+from pipelines.generate.landing import Manifest
+
+SAMPLE = data_dir() / "sample"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_verify_prints_the_receipt_of_a_good_file_and_exits_0():
+    manifest = Manifest.read(SAMPLE / "landing" / "manifest.json")
+    entry = next(e for e in manifest.files if e.kind == "claim")
+    proc = run("verify", str(SAMPLE / "landing" / entry.path), "--trust", str(SAMPLE / "trust"))
+    assert proc.returncode == 0, proc.stderr
+    receipt = json.loads(proc.stdout)
+    assert receipt["status"] == "accepted" and receipt["macskcb"] == entry.macskcb
+    assert [c["ma_lk"] for c in receipt["claims"]] == [c.ma_lk for c in entry.claims]
+
+
+def test_verify_explains_a_rejected_file_and_exits_1():
+    path = next((SAMPLE / "landing").glob("*/inbox/sig_other_facility.xml"))
+    proc = run("verify", str(path), "--trust", str(SAMPLE / "trust"))
+    assert proc.returncode == 1
+    receipt = json.loads(proc.stdout)
+    assert receipt["status"] == "rejected"
+    error = receipt["errors"][0]
+    assert error["code"] == "SIG.NOT_BOUND" and error["message_vi"] and error["message_en"]
+
+
+def test_verify_with_a_missing_trust_directory_says_so(tmp_path):
+    path = next((SAMPLE / "landing").glob("*/inbox/sig_expired.xml"))
+    proc = run("verify", str(path), "--trust", str(tmp_path / "nowhere"))
+    assert proc.returncode == 2
+    assert "roots.pem" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,99 @@
+"""Helpers of the patient tests: one warehouse built by the real ingest from clean generated data with the
+card eligibility list, then the patient objects built on it the way the warehouse build does
+(``load_eligibility`` before the review, ``build_patients`` with the pseudonym key, the derived views)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from support.built_warehouse import ingest
+
+from pipelines.generate.landing import generate_landing
+from pipelines.marts import patients
+from pipelines.standard.registry import ENVELOPE_TABLES
+
+#: the pseudonym key of the tests: distinctive, so that a test can look for it in the warehouse file
+KEY = "pseudonym-key-of-the-patient-tests-7f3a9c"
+CLAIMS = 150
+SEED = 5
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    manifest: dict  # the JSON as written
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def reference(self) -> Path:
+        return self.root / "reference"
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=read_only)
+
+
+def add_patient_objects(warehouse: Path, reference: Path | None, key: str = KEY) -> dict:
+    """What the warehouse build does for patients, on an already built warehouse file."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        info = {"eligibility": patients.load_eligibility(con, reference)}
+        info["patients"] = patients.build_patients(con, key)
+        patients.create_patient_objects(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return info
+
+
+def build(root: Path) -> Built:
+    generate_landing(
+        root / "landing",
+        root / "trust",
+        facilities=3,
+        claims=CLAIMS,
+        seed=SEED,
+        defects=False,
+        reference=root / "reference",
+    )
+    ingest(root)
+    add_patient_objects(root / "warehouse.duckdb", root / "reference")
+    manifest = json.loads((root / "landing" / "manifest.json").read_text(encoding="utf-8"))
+    return Built(root, manifest)
+
+
+def scratch_copy(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with ``core.*`` of ``warehouse`` as plain (mutable) tables, and its ``ref.*``."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
+    con.execute("CREATE SCHEMA core")
+    con.execute("CREATE SCHEMA ref")
+    for t in [lh.lower() for lh in ENVELOPE_TABLES] + ["claim_current"]:
+        con.execute(f"CREATE TABLE core.{t} AS SELECT * FROM wh.core.{t}")
+    for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'ref'"
+    ).fetchall():
+        con.execute(f"CREATE TABLE ref.{t} AS SELECT * FROM wh.ref.{t}")
+    con.execute("DETACH wh")
+    return con
+
+
+def key_of(con: duckdb.DuckDBPyConnection, claim: dict) -> str | None:
+    row = con.execute(
+        "SELECT patient_key FROM core.patient_timeline WHERE macskcb = ? AND ma_lk = ?",
+        [claim["macskcb"], claim["ma_lk"]],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def withdrawn(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    return set(
+        con.execute(
+            "SELECT macskcb, ma_lk FROM core.xml1 WHERE coalesce(trim(ma_doituong_kcb), '') = '8'"
+        ).fetchall()
+    )

@@ -1,0 +1,407 @@
+"""Every review rule: one clean claim that must not trigger it, the same claim mutated so that it must.
+
+The claims come from a warehouse built by the real ingest from clean generated data, copied into an in-memory
+DuckDB (``scratch``). For each rule, ``PICK`` chooses a claim of the right kind, the rule is evaluated on that
+claim alone (no finding expected), then ``MUTATE`` breaks the claim the way the rule describes and the rule
+must report it on that claim. Every rule file must have a case here, and every case a rule file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from review_support import TOUCHED
+
+from pipelines.marts import review
+
+# -- building blocks of the cases ------------------------------------------------------------------------
+K = "macskcb = '{mac}' AND ma_lk = '{lk}'"
+
+
+def line(table: str, where: str = "TRUE") -> str:
+    """WHERE clause of the first line of the claim in ``table`` that satisfies ``where``."""
+    return f"{K} AND stt = (SELECT min(stt) FROM core.{table} WHERE {K} AND {where})"
+
+
+def has(table: str, where: str = "TRUE") -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM core.{table} l "
+        f"WHERE l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk AND {where})"
+    )
+
+
+def x1(col: str) -> str:
+    """The claim's own XML1 value of ``col`` (for line mutations)."""
+    return f"(SELECT {col} FROM core.xml1 WHERE {K})"
+
+
+def copy_xml1(**replace: str) -> str:
+    """Insert a copy of the claim's XML1 row with some columns replaced (another claim, same patient)."""
+    cols = ", ".join(f"{v} AS {k}" for k, v in replace.items())
+    return f"INSERT INTO core.xml1 SELECT * REPLACE ({cols}) FROM core.xml1 WHERE {K}"
+
+
+INPATIENT = "x1.ma_loai_kcb = '03'"
+OUTPATIENT = "x1.ma_loai_kcb = '01'"
+PARACLINICAL = "ma_nhom IN ('1', '2', '3')"
+BEDS = "ma_nhom = '15'"
+
+
+def bump(table: str, col: str, where: str = "TRUE") -> list[str]:
+    return [f"UPDATE core.{table} SET {col} = coalesce({col}, 0) + 1000 WHERE {line(table, where)}"]
+
+
+def bump_x1(col: str) -> list[str]:
+    return [f"UPDATE core.xml1 SET {col} = coalesce({col}, 0) + 1000 WHERE {K}"]
+
+
+def set_x1(assignments: str) -> list[str]:
+    return [f"UPDATE core.xml1 SET {assignments} WHERE {K}"]
+
+
+def set_line(table: str, assignments: str, where: str = "TRUE") -> list[str]:
+    return [f"UPDATE core.{table} SET {assignments} WHERE {line(table, where)}"]
+
+
+ANY = "TRUE"
+CASES: dict[str, tuple[str, list[str]]] = {
+    # -- XML1: totals ------------------------------------------------------------------------------------
+    "BIZ.XML1.T_THUOC_SUM": (has("xml2"), bump_x1("t_thuoc")),
+    "BIZ.XML1.T_VTYT_SUM": (ANY, bump_x1("t_vtyt")),
+    "BIZ.XML1.T_TONGCHI_BV_SUM": (ANY, bump_x1("t_tongchi_bv")),
+    "BIZ.XML1.T_TONGCHI_BH_SUM": (ANY, bump_x1("t_tongchi_bh")),
+    "BIZ.XML1.T_BNTT_SUM": (ANY, bump_x1("t_bntt")),
+    "BIZ.XML1.T_BNCCT_SUM": (ANY, bump_x1("t_bncct")),
+    "BIZ.XML1.T_NGUONKHAC_SUM": (ANY, bump_x1("t_nguonkhac")),
+    "BIZ.XML1.T_BHTT_FORMULA": (ANY, bump_x1("t_bhtt")),
+    "BIZ.XML1.T_BHTT_LINES": (ANY, bump_x1("t_bhtt")),
+    "BIZ.XML1.T_BHTT_GDV_SUM": (
+        "NOT regexp_matches(x1.ma_the_bhyt, '^(CA|QN|CY)')",
+        bump_x1("t_bhtt_gdv"),
+    ),
+    "BIZ.XML1.T_TONGCHI_BV_BALANCE": (ANY, bump_x1("t_tongchi_bv")),
+    "BIZ.XML1.T_TONGCHI_BH_BALANCE": ("coalesce(x1.t_nguonkhac, 0) = 0", bump_x1("t_tongchi_bh")),
+    "BIZ.XML1.QT_BEFORE_DISCHARGE": (ANY, set_x1("nam_qt = year(ngay_ra) - 1")),
+    # -- XML1: benefit level ---------------------------------------------------------------------------
+    "BIZ.XML1.MUC_HUONG_BENEFIT": (
+        "x1.ma_doituong_kcb IN ('1.1', '1.3', '1.4', '1.5', '2', '3.2', '3.3')",
+        ["UPDATE core.xml2 SET muc_huong = 37 WHERE " + K, "UPDATE core.xml3 SET muc_huong = 37 WHERE " + K],
+    ),
+    "BIZ.XML1.MUC_HUONG_FULL_COVER": (
+        "x1.t_tongchi_bh < 300000 AND x1.ma_doituong_kcb IN ('1.1', '1.3', '1.4', '1.5', '2')",
+        ["UPDATE core.xml2 SET muc_huong = 80 WHERE " + K, "UPDATE core.xml3 SET muc_huong = 80 WHERE " + K],
+    ),
+    "BIZ.XML1.WITHDRAWN": ("x1.ma_doituong_kcb <> '8'", set_x1("ma_doituong_kcb = '8'")),
+    # -- XML1: dates -------------------------------------------------------------------------------------
+    "BIZ.XML1.NGAY_VAO_AFTER_NGAY_RA": (ANY, set_x1("ngay_vao = ngay_ra + INTERVAL 1 HOUR")),
+    "BIZ.XML1.NGAY_VAO_NOI_TRU_OUTSIDE_STAY": (
+        INPATIENT,
+        set_x1("ngay_vao_noi_tru = ngay_vao - INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML1.NGAY_TTOAN_BEFORE_NGAY_RA": (
+        "x1.ngay_ttoan IS NOT NULL",
+        set_x1("ngay_ttoan = ngay_ra - INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML1.SO_NGAY_DTRI": (
+        "x1.ma_loai_kcb IN ('01', '02', '03')",
+        set_x1("so_ngay_dtri = so_ngay_dtri + 3"),
+    ),
+    "BIZ.XML1.NGAY_SINH_AFTER_NGAY_VAO": (
+        ANY,
+        set_x1("ngay_sinh = strftime(ngay_vao + INTERVAL 2 DAY, '%Y%m%d') || '0000'"),
+    ),
+    "BIZ.XML1.KHAM_BENH_DAI_NGAY": (OUTPATIENT, set_x1("ngay_ra = ngay_ra + INTERVAL 1 DAY")),
+    "BIZ.XML1.LOAI_KCB_DURATION": (INPATIENT, set_x1("ma_loai_kcb = '09'")),
+    # -- XML1: card --------------------------------------------------------------------------------------
+    "BIZ.XML1.MA_THE_BHYT_FORMAT": (ANY, set_x1("ma_the_bhyt = substr(ma_the_bhyt, 1, 14)")),
+    "BIZ.XML1.MA_THE_BHYT_GROUP_UNKNOWN": (ANY, set_x1("ma_the_bhyt = 'ZZ' || substr(ma_the_bhyt, 3)")),
+    "BIZ.XML1.CARD_LIST_COUNT": (ANY, set_x1("gt_the_den = gt_the_den || ';' || gt_the_den")),
+    "BIZ.XML1.GT_THE_ORDER": (ANY, set_x1("gt_the_tu = '20991231'")),
+    "BIZ.XML1.CARD_NOT_VALID_AT_ADMISSION": (
+        ANY,
+        set_x1(
+            "gt_the_tu = strftime(ngay_vao + INTERVAL 1 DAY, '%Y%m%d'), "
+            "gt_the_den = strftime(ngay_vao + INTERVAL 400 DAY, '%Y%m%d')"
+        ),
+    ),
+    "BIZ.XML1.CARD_EXPIRED_BEFORE_DISCHARGE": (
+        INPATIENT,
+        set_x1("gt_the_den = strftime(ngay_vao, '%Y%m%d')"),
+    ),
+    # -- XML1: codes and plausibility ------------------------------------------------------------------
+    "BIZ.XML1.MA_BENH_CHINH_ICD10": (ANY, set_x1("ma_benh_chinh = 'X99.99'")),
+    "BIZ.XML1.MA_BENH_KT_ICD10": (ANY, set_x1("ma_benh_kt = 'I10;ZZZ.9'")),
+    "BIZ.XML1.MA_BENH_KT_COUNT": (
+        ANY,
+        set_x1("ma_benh_kt = 'I10;E11.9;E78.5;K21.9;M17.9;J45.9;E03.9;I25.1;J44.9;K29.7;M54.5;H10.9;N39.0'"),
+    ),
+    "BIZ.XML1.MA_BENH_CHINH_NOT_LEAF": (
+        "x1.ma_benh_chinh IN (SELECT code FROM ref.icd10 WHERE is_billable)",
+        set_x1("ma_benh_chinh = 'J18'"),
+    ),
+    "BIZ.XML1.MA_LOAI_KCB_UNKNOWN": (ANY, set_x1("ma_loai_kcb = '42'")),
+    "BIZ.XML1.MA_DOITUONG_KCB_UNKNOWN": (ANY, set_x1("ma_doituong_kcb = '1.10'")),
+    "BIZ.XML1.MA_CSKCB_MISMATCH": (ANY, set_x1("ma_cskcb = '99999'")),
+    "BIZ.XML1.DIAGNOSIS_SEX": ("x1.gioi_tinh = '1'", set_x1("ma_benh_chinh = 'O80'")),
+    "BIZ.XML1.DIAGNOSIS_AGE": (
+        "TRY_CAST(substr(x1.ngay_sinh, 1, 4) AS INTEGER) < year(x1.ngay_vao) - 5",
+        set_x1("ma_benh_kt = 'P07.3'"),
+    ),
+    # -- XML1: required fields -------------------------------------------------------------------------
+    "BIZ.XML1.CAN_NANG_REQUIRED": (ANY, set_x1("can_nang = NULL")),
+    "BIZ.XML1.NGAY_VAO_NOI_TRU_REQUIRED": (INPATIENT, set_x1("ngay_vao_noi_tru = NULL")),
+    "BIZ.XML1.LY_DO_VNT_REQUIRED": (INPATIENT, set_x1("ly_do_vnt = NULL")),
+    "BIZ.XML1.MA_NOI_DI_REQUIRED": ("x1.ma_doituong_kcb = '1.3'", set_x1("ma_noi_di = NULL")),
+    "BIZ.XML1.MA_NOI_DEN_REQUIRED": (ANY, set_x1("ma_loai_rv = '5', ma_noi_den = NULL")),
+    "BIZ.XML1.NO_COST_LINES": (ANY, [f"DELETE FROM core.xml2 WHERE {K}", f"DELETE FROM core.xml3 WHERE {K}"]),
+    # -- XML1: across claims -----------------------------------------------------------------------------
+    "BIZ.XML1.OVERLAP_INPATIENT_SAME_FACILITY": (
+        INPATIENT,
+        [copy_xml1(ma_lk="ma_lk || 'X'", ngay_vao="ngay_vao + INTERVAL 1 HOUR")],
+    ),
+    "BIZ.XML1.OVERLAP_INPATIENT_OTHER_FACILITY": (
+        INPATIENT,
+        [copy_xml1(macskcb="'99001'", ma_lk="ma_lk || 'X'", ngay_vao="ngay_vao + INTERVAL 1 HOUR")],
+    ),
+    "BIZ.XML1.VISIT_DURING_INPATIENT_STAY": (
+        OUTPATIENT,
+        [
+            copy_xml1(
+                macskcb="'99001'",
+                ma_lk="ma_lk || 'I'",
+                ma_loai_kcb="'03'",
+                ngay_vao="ngay_vao - INTERVAL 1 DAY",
+                ngay_ra="ngay_vao + INTERVAL 1 DAY",
+            )
+        ],
+    ),
+    "BIZ.XML1.DUPLICATE_CLAIM": (ANY, [copy_xml1(ma_lk="ma_lk || 'D'")]),
+    # -- XML2 lines --------------------------------------------------------------------------------------
+    "BIZ.XML2.THANH_TIEN_BV_FORMULA": (has("xml2"), bump("xml2", "thanh_tien_bv")),
+    "BIZ.XML2.THANH_TIEN_BH_FORMULA": (has("xml2"), bump("xml2", "thanh_tien_bh")),
+    "BIZ.XML2.T_NGUONKHAC_PARTS": (has("xml2"), bump("xml2", "t_nguonkhac_nsnn")),
+    "BIZ.XML2.T_NGUONKHAC_RANGE": (has("xml2"), set_line("xml2", "t_nguonkhac = thanh_tien_bv + 1000")),
+    "BIZ.XML2.T_BHTT_FORMULA": (has("xml2"), bump("xml2", "t_bhtt")),
+    "BIZ.XML2.T_BNCCT_FORMULA": (has("xml2"), bump("xml2", "t_bncct")),
+    "BIZ.XML2.T_BNTT_FORMULA": (has("xml2"), bump("xml2", "t_bntt")),
+    "BIZ.XML2.LINE_BALANCE": (has("xml2"), bump("xml2", "t_bntt")),
+    "BIZ.XML2.NGAY_YL_BEFORE_VAO": (
+        has("xml2"),
+        set_line("xml2", f"ngay_yl = {x1('ngay_vao')} - INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML2.NGAY_YL_AFTER_RA": (
+        has("xml2") + " AND NOT " + has("xml2", "l.ngay_yl > x1.ngay_ra"),
+        set_line("xml2", f"ngay_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML2.NGAY_TH_YL_BEFORE_YL": (
+        has("xml2"),
+        set_line("xml2", "ngay_th_yl = ngay_yl - INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML2.TT_THAU_REQUIRED": (
+        has("xml2", "ma_nhom = '4'"),
+        set_line("xml2", "tt_thau = NULL", "ma_nhom = '4'"),
+    ),
+    "BIZ.XML2.MA_BAC_SI_REQUIRED": (has("xml2"), set_line("xml2", "ma_bac_si = NULL")),
+    "BIZ.XML2.MA_NHOM_TABLE": (has("xml2"), set_line("xml2", "ma_nhom = '13'")),
+    "BIZ.XML2.MA_NHOM_LEGACY": (has("xml2"), set_line("xml2", "ma_nhom = '6'")),
+    # -- XML3 lines --------------------------------------------------------------------------------------
+    "BIZ.XML3.THANH_TIEN_BV_FORMULA": (has("xml3"), bump("xml3", "thanh_tien_bv")),
+    "BIZ.XML3.THANH_TIEN_BH_FORMULA": (has("xml3"), bump("xml3", "thanh_tien_bh")),
+    "BIZ.XML3.T_NGUONKHAC_PARTS": (has("xml3"), bump("xml3", "t_nguonkhac_cl")),
+    "BIZ.XML3.T_NGUONKHAC_RANGE": (has("xml3"), set_line("xml3", "t_nguonkhac = thanh_tien_bv + 1000")),
+    "BIZ.XML3.T_BHTT_FORMULA": (has("xml3"), bump("xml3", "t_bhtt")),
+    "BIZ.XML3.T_BNCCT_FORMULA": (has("xml3"), bump("xml3", "t_bncct")),
+    "BIZ.XML3.T_BNTT_FORMULA": (has("xml3"), bump("xml3", "t_bntt")),
+    "BIZ.XML3.LINE_BALANCE": (has("xml3"), bump("xml3", "t_bhtt")),
+    "BIZ.XML3.TYLE_TT_DV_VALUE": (has("xml3"), set_line("xml3", "tyle_tt_dv = 77")),
+    "BIZ.XML3.T_BHTT_ABOVE_T_TRANTT": (
+        has("xml3", "t_bhtt > 5000"),
+        set_line("xml3", "t_trantt = t_bhtt - 1000", "t_bhtt > 5000"),
+    ),
+    "BIZ.XML3.DON_GIA_BH_ABOVE_BV": (has("xml3"), set_line("xml3", "don_gia_bh = don_gia_bv + 1000")),
+    "BIZ.XML3.TAI_SU_DUNG_PRICE": (
+        has("xml3"),
+        set_line("xml3", "tai_su_dung = '1', don_gia_bv = don_gia_bh + 1000"),
+    ),
+    "BIZ.XML3.MA_GIUONG_FORMAT": (has("xml3", BEDS), set_line("xml3", "ma_giuong = 'X12'", BEDS)),
+    "BIZ.XML3.VTYT_WITHOUT_DVKT": (
+        has("xml3", "ma_nhom = '10'"),
+        set_line("xml3", "ma_dich_vu = NULL", "ma_nhom = '10'"),
+    ),
+    "BIZ.XML3.NGAY_YL_BEFORE_VAO": (
+        has("xml3"),
+        set_line("xml3", f"ngay_yl = {x1('ngay_vao')} - INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML3.NGAY_YL_AFTER_RA": (
+        has("xml3") + " AND NOT " + has("xml3", "l.ngay_yl > x1.ngay_ra"),
+        set_line("xml3", f"ngay_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML3.NGAY_TH_YL_BEFORE_YL": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", "ngay_th_yl = ngay_yl - INTERVAL 10 MINUTE", PARACLINICAL),
+    ),
+    "BIZ.XML3.NGAY_KQ_BEFORE_TH_YL": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", "ngay_kq = ngay_th_yl - INTERVAL 10 MINUTE", PARACLINICAL),
+    ),
+    "BIZ.XML3.BED_DAY_UNDER_4H": (
+        INPATIENT + " AND " + has("xml3", BEDS),
+        set_x1("ngay_ra = ngay_vao + INTERVAL 2 HOUR"),
+    ),
+    "BIZ.XML3.BED_DAYS_4_TO_24H": (
+        INPATIENT + " AND " + has("xml3", BEDS),
+        set_x1("ngay_ra = ngay_vao + INTERVAL 10 HOUR") + set_line("xml3", "so_luong = 2", BEDS),
+    ),
+    "BIZ.XML3.BED_DAYS_EXCEED_STAY": (
+        INPATIENT + " AND " + has("xml3", BEDS),
+        set_line("xml3", "so_luong = 99", BEDS),
+    ),
+    "BIZ.XML3.INPATIENT_BED_NOT_INPATIENT": (
+        INPATIENT + " AND " + has("xml3", BEDS),
+        set_x1("ma_loai_kcb = '01'"),
+    ),
+    "BIZ.XML3.EXAM_FEE_INPATIENT": (
+        INPATIENT + " AND " + has("xml3", "ma_nhom = '13'"),
+        set_line("xml3", "so_luong = 2", "ma_nhom = '13'"),
+    ),
+    "BIZ.XML3.NGUOI_THUC_HIEN_REQUIRED": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", "nguoi_thuc_hien = NULL", PARACLINICAL),
+    ),
+    "BIZ.XML3.NGAY_TH_YL_REQUIRED": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", "ngay_th_yl = NULL", PARACLINICAL),
+    ),
+    "BIZ.XML3.MA_XANG_DAU_REQUIRED": (has("xml3"), set_line("xml3", "ma_nhom = '12', ma_xang_dau = NULL")),
+    "BIZ.XML3.TT_THAU_REQUIRED": (
+        has("xml3", "ma_nhom = '10'"),
+        set_line("xml3", "tt_thau = NULL", "ma_nhom = '10'"),
+    ),
+    "BIZ.XML3.PP_VO_CAM_REQUIRED": (
+        has("xml3", "ma_nhom = '8'"),
+        set_line("xml3", "pp_vo_cam = NULL", "ma_nhom = '8'"),
+    ),
+    "BIZ.XML3.MA_MAY_REQUIRED": (
+        has("xml3", "ma_nhom IN ('2', '3')"),
+        set_line("xml3", "ma_may = NULL", "ma_nhom IN ('2', '3')"),
+    ),
+    "BIZ.XML3.SERVICE_CODE_REQUIRED": (has("xml3"), set_line("xml3", "ma_dich_vu = NULL, ma_vat_tu = NULL")),
+    "BIZ.XML3.MA_BAC_SI_REQUIRED": (has("xml3"), set_line("xml3", "ma_bac_si = NULL")),
+    "BIZ.XML3.MA_NHOM_TABLE": (has("xml3"), set_line("xml3", "ma_nhom = '4'")),
+    "BIZ.XML3.MA_NHOM_LEGACY": (has("xml3"), set_line("xml3", "ma_nhom = '9'")),
+    # -- XML4, XML5, XML7, XML8, XML13, XML14 ------------------------------------------------------------
+    "BIZ.XML4.RESULT_MISSING": (has("xml4"), [f"DELETE FROM core.xml4 WHERE {K}"]),
+    "BIZ.XML4.NGAY_KQ_REQUIRED": (
+        has("xml4", "gia_tri IS NOT NULL"),
+        set_line("xml4", "ngay_kq = NULL", "gia_tri IS NOT NULL"),
+    ),
+    "BIZ.XML5.MISSING": (INPATIENT, [f"DELETE FROM core.xml5 WHERE {K}"]),
+    "BIZ.XML5.UNEXPECTED": (
+        OUTPATIENT,
+        [
+            "INSERT INTO core.xml5 SELECT * REPLACE ('{mac}' AS macskcb, '{lk}' AS ma_lk, "
+            f"{x1('source_sha256')} AS source_sha256) FROM core.xml5 LIMIT 1"
+        ],
+    ),
+    "BIZ.XML5.THOI_DIEM_OUTSIDE_STAY": (
+        has("xml5"),
+        set_line("xml5", f"thoi_diem_dbls = {x1('ngay_vao')} - INTERVAL 1 DAY"),
+    ),
+    "BIZ.XML7.MISSING": (INPATIENT, [f"DELETE FROM core.xml7 WHERE {K}"]),
+    "BIZ.XML7.DATES_DIFFER_XML1": (
+        has("xml7"),
+        [f"UPDATE core.xml7 SET ngay_ra = ngay_ra + INTERVAL 1 DAY WHERE {K}"],
+    ),
+    "BIZ.XML7.DINH_CHI_THAI_DETAILS": (
+        has("xml7"),
+        [f"UPDATE core.xml7 SET ma_dinh_chi_thai = '1', tuoi_thai = NULL WHERE {K}"],
+    ),
+    "BIZ.XML7.NGHI_NGOAI_TRU_INCOMPLETE": (has("xml7"), [f"UPDATE core.xml7 SET so_ngay_nghi = 5 WHERE {K}"]),
+    "BIZ.XML8.MISSING": (INPATIENT, [f"DELETE FROM core.xml8 WHERE {K}"]),
+    "BIZ.XML8.UNEXPECTED": (INPATIENT + " AND " + has("xml8"), set_x1("ma_loai_kcb = '01'")),
+    "BIZ.XML13.UNEXPECTED": (has("xml13"), set_x1("ma_loai_rv = '1'")),
+    "BIZ.XML13.DATES_DIFFER_XML1": (
+        has("xml13"),
+        [f"UPDATE core.xml13 SET ngay_ra = {x1('ngay_ra')} + INTERVAL 1 DAY WHERE {K}"],
+    ),
+    "BIZ.XML14.DATES_DIFFER_XML1": (
+        has("xml14"),
+        [f"UPDATE core.xml14 SET ngay_ra = {x1('ngay_ra')} + INTERVAL 1 DAY WHERE {K}"],
+    ),
+    "BIZ.XML14.NGAY_HEN_KL_BEFORE_RA": (
+        has("xml14"),
+        [f"UPDATE core.xml14 SET ngay_hen_kl = {x1('ngay_ra')} - INTERVAL 1 DAY WHERE {K}"],
+    ),
+}
+
+#: values a finding must never show (patient identifiers), from the claim's XML1
+IDENTIFIERS = ("ho_ten", "so_cccd", "ma_the_bhyt", "dia_chi", "dien_thoai", "ma_bn")
+
+
+def scope_of(con: duckdb.DuckDBPyConnection, mac: str, lk: str) -> str:
+    con.execute(
+        "CREATE OR REPLACE TABLE main.test_scope AS SELECT macskcb, ma_lk, source_sha256 "
+        "FROM core.claim_current "
+        "WHERE macskcb = ? AND ma_lk = ?",
+        [mac, lk],
+    )
+    return "main.test_scope"
+
+
+def findings_of(con: duckdb.DuckDBPyConnection, rule: review.Rule, mac: str, lk: str) -> list[dict]:
+    table = review.evaluate(con, [rule], scope=scope_of(con, mac, lk))
+    return table.to_pylist()
+
+
+def candidates(con: duckdb.DuckDBPyConnection, pick: str) -> list[tuple[str, str]]:
+    return con.execute(
+        f"SELECT macskcb, ma_lk FROM core.xml1 AS x1 WHERE {pick} ORDER BY macskcb, ma_lk"  # noqa: S608
+    ).fetchall()
+
+
+def test_every_rule_has_a_case(rules):
+    codes = {r.code for r in rules}
+    # the BIZ.CARD rules read the fund's list; their cases live in tests/patients/test_eligibility_rules.py
+    card = {c for c in codes if c.startswith("BIZ.CARD.")}
+    eligibility_tests = (Path(__file__).parents[1] / "patients" / "test_eligibility_rules.py").read_text()
+    assert all(c in eligibility_tests for c in card), card
+    codes -= card
+    assert codes == set(CASES), (
+        f"rules without a case: {codes - set(CASES)}; cases without a rule: {set(CASES) - codes}"
+    )
+    assert len(codes) >= 40
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule(scratch, rules, code):
+    rule = dataclasses.replace(next(r for r in rules if r.code == code), enabled=True)
+    pick, mutations = CASES[code]
+    found = candidates(scratch, pick)
+    assert found, f"no claim in the clean warehouse matches {pick!r}"
+    # the first candidate the rule leaves alone: the clean claim (a clean claim of that kind must exist)
+    clean = next(((m, k) for m, k in found[:15] if not findings_of(scratch, rule, m, k)), None)
+    assert clean is not None, (
+        f"{code} fires on every clean candidate, e.g. {findings_of(scratch, rule, *found[0])}"
+    )
+    mac, lk = clean
+    identifiers = scratch.execute(
+        f"SELECT {', '.join(IDENTIFIERS)} FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?", [mac, lk]
+    ).fetchone()
+    for sql in mutations:
+        TOUCHED.update(re.findall(r"core\.(?:xml\d+|claim_current)\b", sql))
+        scratch.execute(sql.format(mac=mac, lk=lk))
+    hits = findings_of(scratch, rule, mac, lk)
+    assert hits, f"{code} did not fire on {mac}/{lk} after {mutations}"
+    for h in hits:
+        assert (h["macskcb"], h["ma_lk"], h["rule_code"], h["severity"]) == (mac, lk, code, rule.severity)
+        assert h["loaihoso"] == rule.table and h["field"] and h["value"] is not None
+        assert (
+            h["source_sha256"] and h["message_vi"] == rule.message_vi and h["message_en"] == rule.message_en
+        )
+        for ident in identifiers:
+            if ident and len(ident) >= 5:
+                assert ident not in h["value"], f"{code} shows a patient identifier in its value"
