@@ -2,7 +2,7 @@
 """Bootstrap on a fresh machine with only Python 3.11+: `python3 run.py demo` or `python3 run.py test`.
 
 Creates ./.venv, installs the project (and its test extras) into it when pyproject.toml changed since the
-last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, then pytest). Standard
+last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, the import layers, then pytest). Standard
 library only, so it works before anything is installed.
 """
 
@@ -47,9 +47,14 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if argv[0] == "demo":
         return subprocess.run([str(BIN / "bhyt-etl"), "demo", *argv[1:]]).returncode
-    lint = subprocess.run([str(BIN / "ruff"), "check", "pipelines", "tests", "run.py"])
-    if lint.returncode:
-        return lint.returncode
+    checks = [
+        [str(BIN / "ruff"), "check", "pipelines", "tests", "tools", "run.py"],
+        [str(BIN / "lint-imports"), "--no-cache"],  # the layers of the package (pyproject.toml)
+    ]
+    for check in checks:
+        result = subprocess.run(check)
+        if result.returncode:
+            return result.returncode
     return subprocess.run([str(BIN / "python"), "-m", "pytest", *argv[1:]]).returncode
 
 

@@ -2,6 +2,8 @@
 
 The entry points, at the top of the layers: this package may import every other one. ``console`` holds what
 the commands print; ``demo`` and ``bench`` are commands of their own.
+
+May import: every other subpackage.
 """
 
 from __future__ import annotations

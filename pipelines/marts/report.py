@@ -38,6 +38,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
 MONEY_FORMAT = "#,##0"
 QUANTITY_FORMAT = "#,##0.###"
@@ -429,8 +433,6 @@ def _wrapped_lines(text: str, width: int) -> int:
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index)
 
 
@@ -442,10 +444,6 @@ def _write_xlsx(
     totals: list[Any] | None,
     subtitle: str,
 ) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.name)
     ncols = len(spec.columns)
