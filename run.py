@@ -2,8 +2,8 @@
 """Bootstrap on a fresh machine with only Python 3.11+: `python3 run.py demo` or `python3 run.py test`.
 
 Creates ./.venv, installs the project (and its test extras) into it when pyproject.toml changed since the
-last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, the import layers, then pytest). Standard
-library only, so it works before anything is installed.
+last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, the import layers, then
+pytest). Standard library only, so it works before anything is installed.
 """
 
 from __future__ import annotations
