@@ -114,30 +114,49 @@ class Manifest:
         )
 
 
+#: a generated MACSKCB is the province's two digits and a number from 1 to this (the first facility of
+#: each province in PROVINCE_ORDER gets 101, 102, ...)
+FACILITY_NUMBERS = 299
+MAX_FACILITIES = len(PROVINCE_ORDER) * FACILITY_NUMBERS
+
+
 def make_facilities(n: int, rng: random.Random, catalogs: Catalogs) -> list[Facility]:
-    out = []
+    """``n`` facilities with distinct MACSKCB and tax codes, the same for the same ``rng`` state."""
+    if not 1 <= n <= MAX_FACILITIES:
+        raise ValueError(
+            f"cannot generate {n} facilities: between 1 and {MAX_FACILITIES} "
+            f"({len(PROVINCE_ORDER)} provinces × {FACILITY_NUMBERS} facility numbers)"
+        )
+    out: list[Facility] = []
+    codes: set[str] = set()
+    tax_codes: set[str] = set()
     for i in range(n):
         province = PROVINCE_ORDER[i % len(PROVINCE_ORDER)]
         kind, level = FACILITY_KINDS[i % len(FACILITY_KINDS)]
         pname = catalogs.provinces.get(province, province)
         name = f"{kind} {level} {rng.choice(TOWNS)}" if level not in ("tỉnh",) else f"{kind} {level} {pname}"
+        if i < len(PROVINCE_ORDER):
+            macskcb = f"{province}{101 + i:03d}"
+        else:
+            macskcb = f"{province}{rng.randint(1, FACILITY_NUMBERS):03d}"
+            while macskcb in codes:  # drawn again only on a collision
+                macskcb = f"{province}{rng.randint(1, FACILITY_NUMBERS):03d}"
+        tax_code = f"{rng.randrange(10**9, 10**10)}"
+        while tax_code in tax_codes:
+            tax_code = f"{rng.randrange(10**9, 10**10)}"
+        codes.add(macskcb)
+        tax_codes.add(tax_code)
         out.append(
             Facility(
-                macskcb=f"{province}{rng.randint(1, 299):03d}"
-                if i >= len(PROVINCE_ORDER)
-                else f"{province}{101 + i:03d}",
+                macskcb=macskcb,
                 name=name,
-                tax_code=f"{rng.randrange(10**9, 10**10)}",
+                tax_code=tax_code,
                 province=province,
                 province_name=pname,
                 head_ma_ttdv=f"{province}{rng.randrange(10**8):08d}",
                 level=FACILITY_LEVELS[level],
             )
         )
-    seen: set[str] = set()
-    for f in out:  # keep MACSKCB unique
-        assert f.macskcb not in seen, "facility codes collide; change the seed"
-        seen.add(f.macskcb)
     return out
 
 
