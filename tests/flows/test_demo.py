@@ -1,5 +1,5 @@
-"""`bhyt-etl demo`, the README's main command, end to end; and the README's example queries run on its
-warehouse."""
+"""`bhyt-etl demo`, the README's main command, end to end; and the example queries that docs/analysts.md
+shows run on its warehouse."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ def test_the_demo_runs_two_nights_and_its_example_queries_answer(prefect_api, tm
     assert "0 outcomes differed" in proc.stdout
     assert "Night two" in proc.stdout and "(version 2)" in proc.stdout and "duplicate" in proc.stdout
     assert "Traceback" not in proc.stderr
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "analysts.md").read_text(encoding="utf-8")
     con = duckdb.connect(str(tmp_path / "demo" / "warehouse.duckdb"), read_only=True)
     try:
         for title, sql in example_queries():
             body = "\n".join(line for line in sql.splitlines() if not line.startswith("--")).strip()
-            assert body in readme, f"README does not show the example query '{title}'"
+            assert body in guide, f"docs/analysts.md does not show the example query '{title}'"
             con.execute(body.rstrip(";")).fetchall()
     finally:
         con.close()
