@@ -9,8 +9,9 @@ only: ``random`` is not a cryptographic generator.
 Shape: test root ("Vietnam National Root CA"-like) -> VNPT-style intermediate (pathlen 0) -> one
 leaf per facility (``C=VN, ST=<province>, CN=<facility name>, UID=MST:<tax code>``), plus a second
 intermediate with the legacy VNPT-style AuthorityKeyIdentifier (keyid + issuer + serial), a rogue
-root that is never written to ``roots.pem``, and negative leaves (expired, revoked, untrusted,
-without digitalSignature).
+root that is never written to ``roots.pem``, negative leaves (expired, revoked, untrusted, without
+digitalSignature, an RSA-1024 key) and ECDSA leaves (P-256, P-384: the government CA issues ECDSA
+certificates). EC keys are derived from the seed too (``ec.derive_private_key``).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-__all__ = ["FacilityIdentity", "Issued", "TestPKI", "deterministic_rsa_key"]
+__all__ = ["FacilityIdentity", "Issued", "TestPKI", "deterministic_ec_key", "deterministic_rsa_key"]
 
 _E = 65537
 _PRIME_BITS = 1024
@@ -106,17 +107,18 @@ def _random_prime(rng: random.Random, bits: int = _PRIME_BITS, rounds: int = 5) 
 _KEY_CACHE: dict[tuple[int, str], rsa.RSAPrivateKey] = {}
 
 
-def deterministic_rsa_key(seed: int, label: str) -> rsa.RSAPrivateKey:
-    """An RSA-2048 key (e = 65537) that depends only on ``(seed, label)``; cached in-process."""
-    cache_key = (seed, label)
+def deterministic_rsa_key(seed: int, label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """An RSA key (e = 65537, 2048 bits unless told) that depends only on ``(seed, label)``; cached."""
+    scoped = label if bits == 2048 else f"{label}/{bits}"
+    cache_key = (seed, scoped)
     key = _KEY_CACHE.get(cache_key)
     if key is not None:
         return key
-    rng = random.Random(f"bhyt-test-pki/{seed}/key/{label}")
-    p = _random_prime(rng)
-    q = _random_prime(rng)
+    rng = random.Random(f"bhyt-test-pki/{seed}/key/{scoped}")
+    p = _random_prime(rng, bits // 2)
+    q = _random_prime(rng, bits // 2)
     while q == p:  # pragma: no cover - astronomically unlikely
-        q = _random_prime(rng)
+        q = _random_prime(rng, bits // 2)
     if p < q:
         p, q = q, p
     n = p * q
@@ -135,6 +137,17 @@ def deterministic_rsa_key(seed: int, label: str) -> rsa.RSAPrivateKey:
     return key
 
 
+EC_CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
+
+
+def deterministic_ec_key(seed: int, label: str, curve: str = "P-256") -> ec.EllipticCurvePrivateKey:
+    """An EC key on ``curve`` whose private value depends only on ``(seed, label, curve)``."""
+    ec_curve = EC_CURVES[curve]
+    rng = random.Random(f"bhyt-test-pki/{seed}/ec-key/{label}/{curve}")
+    value = rng.getrandbits(ec_curve.key_size - 1) | 1  # below 2^(n-1) < the curve order
+    return ec.derive_private_key(value, ec_curve)
+
+
 def _serial(seed: int, label: str) -> int:
     return random.Random(f"bhyt-test-pki/{seed}/serial/{label}").randrange(1, 2**63)
 
@@ -149,11 +162,14 @@ class FacilityIdentity:
     province: str
 
 
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
 @dataclass(frozen=True)
 class Issued:
     """A private key and the certificate issued for it."""
 
-    key: rsa.RSAPrivateKey
+    key: PrivateKey
     cert: x509.Certificate
 
     @property
@@ -260,8 +276,9 @@ def _make_leaf(
     *,
     validity: tuple[datetime, datetime] = LEAF_VALIDITY,
     digital_signature: bool = True,
+    key: PrivateKey | None = None,
 ) -> Issued:
-    key = deterministic_rsa_key(seed, label)
+    key = key if key is not None else deterministic_rsa_key(seed, label)
     subject = _name(
         (NameOID.COUNTRY_NAME, "VN"),
         (NameOID.STATE_OR_PROVINCE_NAME, facility.province),
@@ -405,6 +422,12 @@ class TestPKI:
             issued = _make_leaf(self.seed, label, facility, self.intermediate, digital_signature=False)
         elif kind == "legacy":
             issued = _make_leaf(self.seed, label, facility, self.legacy_intermediate)
+        elif kind == "rsa1024":
+            weak = deterministic_rsa_key(self.seed, label, bits=1024)
+            issued = _make_leaf(self.seed, label, facility, self.intermediate, key=weak)
+        elif kind in ("ec-P-256", "ec-P-384"):
+            key = deterministic_ec_key(self.seed, label, kind.removeprefix("ec-"))
+            issued = _make_leaf(self.seed, label, facility, self.intermediate, key=key)
         else:  # pragma: no cover - internal
             raise ValueError(kind)
         self._variants[(kind, macskcb)] = issued
@@ -429,6 +452,14 @@ class TestPKI:
     def legacy_leaf(self, macskcb: str) -> Issued:
         """Same subject, issued by :attr:`legacy_intermediate` (exercises the VNPT-style AKI chain)."""
         return self._variant("legacy", macskcb)
+
+    def rsa1024(self, macskcb: str) -> Issued:
+        """Same subject and CA, an RSA-1024 key (below the accepted minimum)."""
+        return self._variant("rsa1024", macskcb)
+
+    def ec_leaf(self, macskcb: str, curve: str = "P-256") -> Issued:
+        """Same subject and CA, an ECDSA key on ``curve`` (P-256 or P-384)."""
+        return self._variant(f"ec-{curve}", macskcb)
 
     # -- CRL and trust directory -----------------------------------------------------------------
 
@@ -469,9 +500,11 @@ class TestPKI:
         return out.getvalue()
 
     def write_trust_dir(self, path: Path) -> None:
-        """Write the trust directory contract: roots.pem, intermediates.pem, facilities.csv, crl/."""
+        """Write the trust directory contract: roots.pem, intermediates.pem, facilities.csv, crl/, and
+        certs/ with each facility's registered certificate (``<MACSKCB>.pem``)."""
         path = Path(path)
         (path / "crl").mkdir(parents=True, exist_ok=True)
+        (path / "certs").mkdir(exist_ok=True)
         pem = serialization.Encoding.PEM
         (path / "roots.pem").write_bytes(self.root.cert.public_bytes(pem))
         (path / "intermediates.pem").write_bytes(
@@ -479,3 +512,5 @@ class TestPKI:
         )
         (path / "facilities.csv").write_bytes(self.facilities_csv().encode("utf-8"))
         (path / "crl" / "intermediate.crl").write_bytes(self.crl().public_bytes(serialization.Encoding.DER))
+        for code, issued in self.facility.items():
+            (path / "certs" / f"{code}.pem").write_bytes(issued.cert.public_bytes(pem))

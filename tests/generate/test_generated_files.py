@@ -114,6 +114,7 @@ def test_files_look_like_real_exports(generated):
     assert any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
     # trust directory of the contract
     assert sorted(p.name for p in trust.iterdir() if p.name != "ca-for-test.pem") == [
+        "certs",  # the facilities' registered certificates (signatures that name but do not embed theirs)
         "crl",
         "facilities.csv",
         "intermediates.pem",

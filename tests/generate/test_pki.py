@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.x509.oid import NameOID
 
-from pipelines.generate.pki import FacilityIdentity, TestPKI, deterministic_rsa_key
+from pipelines.generate.pki import FacilityIdentity, TestPKI, deterministic_ec_key, deterministic_rsa_key
 
 SEED = 1302024
 FACILITIES = [
@@ -145,6 +145,23 @@ def test_negative_leaves(pki: TestPKI) -> None:
     no_ds = pki.no_digital_signature("79001").cert
     assert not no_ds.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature
     assert pki.expired("79001") is pki.expired("79001")  # cached
+    weak = pki.rsa1024("79001")
+    assert weak.cert.subject == regular.subject and weak.key.key_size == 1024
+
+
+@pytest.mark.parametrize("curve", ["P-256", "P-384"])
+def test_ec_leaves_are_deterministic_and_chain_to_the_intermediate(pki: TestPKI, curve: str) -> None:
+    leaf = pki.ec_leaf("79001", curve)
+    assert isinstance(leaf.key, ec.EllipticCurvePrivateKey)
+    assert leaf.key.curve.key_size == int(curve[2:])
+    assert leaf.cert.subject == pki.facility["79001"].cert.subject
+    leaf.cert.verify_directly_issued_by(pki.intermediate.cert)
+    again = TestPKI.build(FACILITIES, seed=SEED).ec_leaf("79001", curve)
+    assert der(again.cert) == der(leaf.cert)  # EC keys derive from the seed as RSA keys do
+    assert (
+        deterministic_ec_key(SEED, "x", curve).private_numbers()
+        == deterministic_ec_key(SEED, "x", curve).private_numbers()
+    )
 
 
 def test_crl(pki: TestPKI) -> None:
@@ -158,11 +175,17 @@ def test_crl(pki: TestPKI) -> None:
 def test_trust_dir_contract(pki: TestPKI, tmp_path: Path) -> None:
     pki.write_trust_dir(tmp_path)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        "certs/01002.pem",
+        "certs/79001.pem",
         "crl/intermediate.crl",
         "facilities.csv",
         "intermediates.pem",
         "roots.pem",
     ]
+    for code, issued in pki.facility.items():  # the registered certificates, for signatures without one
+        assert x509.load_pem_x509_certificates((tmp_path / "certs" / f"{code}.pem").read_bytes()) == [
+            issued.cert
+        ]
     roots = x509.load_pem_x509_certificates((tmp_path / "roots.pem").read_bytes())
     assert [der(c) for c in roots] == [der(pki.root.cert)]
     inters = x509.load_pem_x509_certificates((tmp_path / "intermediates.pem").read_bytes())
