@@ -288,10 +288,10 @@ def test_sha1_rejected_by_default_and_legacy_with_policy(pki: TestPKI, trust: Tr
 def test_unknown_signature_algorithm(pki: TestPKI, trust: TrustStore) -> None:
     signed = sign_signxml(envelope(), pki.facility["79001"])
     other = signed.replace(
-        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", b"urn:example:vendor-rsa-sha256"
     )
-    check(other, trust, "SIG.ALGORITHM")
+    out = check(other, trust, "SIG.ALGORITHM")
+    assert "urn:example:vendor-rsa-sha256" in out.detail and "allowed: rsa-sha256" in out.detail
 
 
 # -- integrity --------------------------------------------------------------------------------
@@ -367,10 +367,12 @@ def test_structure_reference_uri_not_empty(pki: TestPKI, trust: TrustStore) -> N
 
 
 def test_structure_unexpected_transform(pki: TestPKI, trust: TrustStore) -> None:
+    # An XPath filter (evaluated by the verifier) instead of the canonicalization: never run, STRUCTURE.
     signed = sign_signxml(envelope(), pki.facility["79001"], c14n_transform=True)
     changed = signed.replace(
         b'<ds:Transform Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>',
-        b'<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
+        b'<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116">'
+        b"<ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform>",
     )
     assert changed != signed
     check(changed, trust, "SIG.STRUCTURE")
