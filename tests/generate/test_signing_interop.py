@@ -23,7 +23,7 @@ from lxml import etree
 from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
 
 from pipelines.generate.pki import FacilityIdentity, TestPKI
-from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
+from pipelines.generate.signing import SignatureShape, dotnet_guid, sign, sign_dotnet, sign_signxml
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"ds": DS}
@@ -238,3 +238,101 @@ def test_signer_refuses_a_non_empty_chukydonvi(pki: TestPKI) -> None:
     signed = sign_signxml(unsigned_document(), pki.facility["79001"])
     with pytest.raises(ValueError, match="CHUKYDONVI"):
         sign_dotnet(signed, pki.facility["79001"], signature_id="x")
+
+
+# -- every shape of the hand-rolled signer, cross-checked by signxml (an independent verifier) -----------
+
+MORE = "http://www.w3.org/2001/04/xmldsig-more#"
+EXC = "http://www.w3.org/2001/10/xml-exc-c14n#"
+SHAPES = {
+    "dotnet_intermediate_then_leaf": (SignatureShape(x509=("chain", "certificate")), "rsa"),
+    "ds_leaf_then_intermediate": (SignatureShape(prefix="ds", x509=("certificate", "chain")), "rsa"),
+    "keyvalue_beside_x509data": (SignatureShape(key_value=True), "rsa"),
+    "exclusive_c14n": (SignatureShape(prefix="ds", c14n=EXC, transform=EXC), "rsa"),
+    "exclusive_c14n_inclusive_prefixes": (
+        SignatureShape(
+            prefix="ds", c14n=EXC, c14n_prefixes=("xsi",), transform=EXC, transform_prefixes=("xsd",)
+        ),
+        "rsa",
+    ),
+    "exclusive_with_comments": (
+        SignatureShape(c14n=EXC + "WithComments", transform=EXC + "WithComments"),
+        "rsa",
+    ),
+    "c14n_1_1": (SignatureShape(c14n="http://www.w3.org/2006/12/xml-c14n11"), "rsa"),
+    "rsa_sha384": (
+        SignatureShape(signature_method=MORE + "rsa-sha384", digest_method=MORE + "sha384"),
+        "rsa",
+    ),
+    "rsa_sha512": (
+        SignatureShape(
+            signature_method=MORE + "rsa-sha512", digest_method="http://www.w3.org/2001/04/xmlenc#sha512"
+        ),
+        "rsa",
+    ),
+    "rsa_pss": (
+        SignatureShape(signature_method="http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1"),
+        "rsa",
+    ),
+    "ecdsa_p256": (SignatureShape(prefix="ds", signature_method=MORE + "ecdsa-sha256"), "P-256"),
+    "ecdsa_p384_keyvalue": (
+        SignatureShape(signature_method=MORE + "ecdsa-sha384", digest_method=MORE + "sha384", key_value=True),
+        "P-384",
+    ),
+    "signing_time_tt78": (SignatureShape(signature_id="sig", signing_time="2026-11-14T16:05:09"), "rsa"),
+    "signing_time_bksoft": (
+        SignatureShape(signing_time="2026-11-14T16:05:09", signing_time_style="bksoft"),
+        "rsa",
+    ),
+    "java_line_breaks": (
+        SignatureShape(
+            prefix="ds", c14n=EXC, transform=EXC, java_line_breaks=True, signing_time="2026-11-14"
+        ),
+        "rsa",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_hand_rolled_shapes_verify_with_signxml(pki: TestPKI, ca_pem: Path, name: str) -> None:
+    shape, key = SHAPES[name]
+    signer = pki.facility["79001"] if key == "rsa" else pki.ec_leaf("79001", key)
+    signed = sign(unsigned_document(), signer, shape, chain=[pki.intermediate.cert])
+    references = 2 if shape.signing_time else 1
+    config = SignatureConfiguration(
+        location="./CHUKYDONVI/",
+        expect_references=references,
+        signature_methods=frozenset(m for m in SignatureMethod if "SHA1" not in m.name),
+        digest_algorithms=frozenset(d for d in DigestAlgorithm if "SHA1" not in d.name),
+        verification_time=VERIFY_AT,
+    )
+    result = QD130Verifier().verify(
+        signed,
+        ca_pem_file=str(ca_pem),
+        # signxml, like the old verifier, takes X509Data's first certificate as the signer (the
+        # intermediate here): pin the leaf to check the signature itself
+        x509_cert=signer.cert if shape.x509[0] == "chain" else None,
+        expect_config=config,
+        parser=etree.XMLParser(**PARSER_ARGS),
+        # signxml's schema lacks ec:InclusiveNamespaces, and the XMLDSig schema wants a SignatureProperty's
+        # content in another namespace, while TT 78 signers write SigningTime in the ds namespace
+        validate_schema=not (
+            shape.c14n_prefixes or (shape.signing_time and shape.signing_time_style == "tt78")
+        ),
+    )
+    whole = result if references == 1 else result[0]
+    assert whole.signed_xml.findtext("THONGTINDONVI/MACSKCB") == "79001"
+    assert whole.signature_key == signer.cert.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    # and the document outside the signature is byte for byte the input
+    body = re.sub(rb"<CHUKYDONVI>.*</CHUKYDONVI>", b"<CHUKYDONVI/>", signed, flags=re.S)
+    assert body == unsigned_document()
+
+
+def test_dotnet_shape_is_unchanged_by_the_generalised_signer(pki: TestPKI) -> None:
+    """sign_dotnet is sign() with the .NET shape: the committed sample stays byte-identical."""
+    guid = guid_starting_with("digit")
+    shape = SignatureShape(signature_id=guid, x509=("subject_name", "certificate"))
+    leaf = pki.facility["79001"]
+    assert sign(unsigned_document(), leaf, shape) == sign_dotnet(unsigned_document(), leaf, signature_id=guid)
