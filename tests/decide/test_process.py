@@ -30,6 +30,7 @@ from pipelines.decide.process import Context, FileResult, process_file
 from pipelines.generate.claims import Episode, Facility
 from pipelines.generate.defects import LAUGHS, XXE
 from pipelines.generate.envelope import b64
+from pipelines.generate.signing import SignatureShape, sign
 from pipelines.generate.writer import LandingWriter, reindent, replace_first_payload
 from pipelines.standard import TableSpec, load_registry
 from pipelines.standard.codes import catalogue
@@ -408,6 +409,71 @@ def test_sig_certificate(kit: Kit, code: str) -> None:
     result = kit.run(kit.signed(signer=signer))
     expect(result, code)
     assert result.receipt["signature"]["status"] == code.split(".")[1].lower()
+
+
+def unsigned_of(data: bytes) -> bytes:
+    """The envelope as it was before signing (signers change nothing outside CHUKYDONVI)."""
+    return re.sub(rb"<CHUKYDONVI>.*</CHUKYDONVI>", b"<CHUKYDONVI/>", data, flags=re.S)
+
+
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+OTHER_SIGNERS = {  # issue 18: made the way other signing tools make them (docs/signatures.md)
+    "intermediate_then_leaf": SignatureShape(x509=("chain", "certificate")),
+    "keyvalue_beside_x509data": SignatureShape(prefix="ds", key_value=True),
+    "exclusive_c14n_java": SignatureShape(prefix="ds", c14n=EXC_C14N, transform=EXC_C14N,
+                                          java_line_breaks=True),
+    "c14n_1_1": SignatureShape(c14n="http://www.w3.org/2006/12/xml-c14n11"),
+    "rsa_sha512": SignatureShape(
+        signature_method="http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+        digest_method="http://www.w3.org/2001/04/xmlenc#sha512",
+    ),
+    "issuer_serial_only": SignatureShape(x509=("issuer_serial",)),
+    "subject_name_only": SignatureShape(x509=("subject_name",), subject_name_style="forward"),
+    "signing_time_object": SignatureShape(signature_id="s1", signing_time="2026-11-14T08:00:00"),
+}
+
+
+@pytest.mark.parametrize("name", list(OTHER_SIGNERS))
+def test_sig_other_signing_tools_are_accepted_with_their_signer_in_the_receipt(kit: Kit, name: str) -> None:
+    ep = kit.episode()
+    leaf = kit.w.pki.facility[kit.fac.macskcb]
+    data = sign(unsigned_of(kit.signed([ep])), leaf, OTHER_SIGNERS[name], chain=[kit.w.pki.intermediate.cert])
+    result = kit.run(data)
+    assert result.status == "accepted", result.receipt["errors"]
+    assert result.receipt["signature"]["status"] == "valid"
+    assert result.receipt["signature"]["signer_sha256"] == leaf.sha256_hex
+    assert result.receipt["claims"] == [{"ma_lk": ep.ma_lk, "status": "accepted", "version": 1}]
+
+
+def test_sig_expired_leaf_after_its_intermediate_is_expired(kit: Kit) -> None:
+    leaf = kit.w.pki.expired(kit.fac.macskcb)
+    shape = SignatureShape(x509=("chain", "certificate"))
+    result = kit.run(sign(unsigned_of(kit.signed()), leaf, shape, chain=[kit.w.pki.intermediate.cert]))
+    expect(result, "SIG.EXPIRED")
+    assert result.receipt["signature"]["signer_sha256"] == leaf.sha256_hex
+
+
+def test_sig_refused_algorithm_receipt_names_found_and_allowed(kit: Kit) -> None:
+    shape = SignatureShape(
+        signature_method="http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
+        digest_method="http://www.w3.org/2001/04/xmldsig-more#md5",
+    )
+    result = kit.run(sign(unsigned_of(kit.signed()), kit.w.pki.facility[kit.fac.macskcb], shape))
+    err = expect(result, "SIG.ALGORITHM")
+    assert "rsa-md5" in err["detail"] and "allowed: rsa-sha256" in err["detail"]
+    assert result.receipt["signature"]["algorithm"] == "rsa-md5/md5"
+
+
+def test_sig_tampered_amount_after_an_intermediate_first_signature_is_content_changed(kit: Kit) -> None:
+    def bump(doc: bytes) -> bytes:
+        m = re.search(rb"<T_BHTT>(\d)", doc)
+        return doc[: m.start(1)] + (b"1" if m.group(1) != b"1" else b"2") + doc[m.end(1):]
+
+    shape = SignatureShape(prefix="ds", x509=("chain", "certificate"), c14n=EXC_C14N, transform=EXC_C14N)
+    signed = sign(unsigned_of(kit.signed()), kit.w.pki.facility[kit.fac.macskcb], shape,
+                  chain=[kit.w.pki.intermediate.cert])
+    err = expect(kit.run(replace_first_payload(signed, "XML1", bump)), "SIG.INVALID")
+    assert "content changed after signing" in err["detail"]
 
 
 @pytest.mark.parametrize("shape", ["dotnet", "signxml"])

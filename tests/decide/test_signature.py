@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
+import functools
 import random
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +15,26 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipelines.decide.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
+from pipelines.decide.signature import (
+    C14N10,
+    C14N10_COMMENTS,
+    C14N11,
+    C14N11_COMMENTS,
+    EXC_C14N,
+    EXC_C14N_COMMENTS,
+    SignatureOutcome,
+    SignaturePolicy,
+    TrustStore,
+    algorithms,
+    verify_envelope,
+)
 from pipelines.generate.pki import FacilityIdentity, TestPKI
-from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
+from pipelines.generate.signing import SignatureShape, dotnet_guid, sign, sign_dotnet, sign_signxml
 
 SEED = 1302024
 RECEIVED = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)
@@ -445,3 +461,456 @@ def test_stage_module_does_not_import_generator_or_prefect() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+# -- issue 18: signatures from every real signer (docs/signatures.md) ---------------------------------
+
+MORE = "http://www.w3.org/2001/04/xmldsig-more#"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+SHA384, SHA512 = MORE + "sha384", "http://www.w3.org/2001/04/xmlenc#sha512"
+
+
+def amount_tampered(signed: bytes) -> bytes:
+    """T_TONGCHI 150000 -> 990000 inside the signed base64 payload of XML1 (same length)."""
+    start = signed.index(b"<NOIDUNGFILE>") + len(b"<NOIDUNGFILE>")
+    end = signed.index(b"</NOIDUNGFILE>")
+    inner = base64.b64decode(signed[start:end])
+    assert b"<T_TONGCHI>150000</T_TONGCHI>" in inner
+    forged = base64.b64encode(inner.replace(b"150000", b"990000"))
+    return signed[:start] + forged + signed[end:]
+
+
+def issue_row(name: str, pki: TestPKI) -> tuple[SignatureShape, list[x509.Certificate]]:
+    """The rows of issue 18, as other signing tools make them."""
+    inter = [pki.intermediate.cert]
+    return {
+        "leaf_then_intermediate": (SignatureShape(x509=("certificate", "chain")), inter),
+        "intermediate_then_leaf": (SignatureShape(x509=("chain", "certificate")), inter),
+        "keyvalue_beside_x509data": (
+            SignatureShape(key_value=True, x509=("subject_name", "certificate")),
+            [],
+        ),
+        "exclusive_c14n": (SignatureShape(c14n=EXC_C14N, transform=EXC_C14N), []),
+        "c14n_1_1": (SignatureShape(c14n=C14N11, transform=C14N11), []),
+        "rsa_sha512": (SignatureShape(signature_method=MORE + "rsa-sha512", digest_method=SHA512), []),
+    }[name]
+
+
+ISSUE_ROWS = [
+    "leaf_then_intermediate",
+    "intermediate_then_leaf",
+    "keyvalue_beside_x509data",
+    "exclusive_c14n",
+    "c14n_1_1",
+    "rsa_sha512",
+]
+
+
+@pytest.mark.parametrize("prefix", [None, "ds"])
+@pytest.mark.parametrize("row", ISSUE_ROWS)
+def test_issue_rows_are_accepted_with_the_right_signer(
+    pki: TestPKI, trust: TrustStore, row: str, prefix: str | None
+) -> None:
+    shape, chain = issue_row(row, pki)
+    leaf = pki.facility["79001"]
+    signed = sign(envelope(), leaf, dataclasses.replace(shape, prefix=prefix), chain=chain)
+    out = check(signed, trust, None)
+    assert out.signer_sha256 == leaf.sha256_hex
+    assert "UID=MST:0301234567" in (out.signer_subject or "")
+    assert out.signed_root.findtext("THONGTINDONVI/MACSKCB") == "79001"
+
+
+@pytest.mark.parametrize("row", ISSUE_ROWS)
+def test_issue_rows_tampered_amount_is_content_changed_after_signing(
+    pki: TestPKI, trust: TrustStore, row: str
+) -> None:
+    shape, chain = issue_row(row, pki)
+    out = check(
+        amount_tampered(sign(envelope(), pki.facility["79001"], shape, chain=chain)), trust, "SIG.INVALID"
+    )
+    assert "content changed after signing" in out.detail and "signed document" in out.detail
+    assert out.signer_sha256 == pki.facility["79001"].sha256_hex  # the signature itself is genuine
+
+
+@pytest.mark.parametrize(
+    "c14n", [C14N10, C14N10_COMMENTS, C14N11, C14N11_COMMENTS, EXC_C14N, EXC_C14N_COMMENTS]
+)
+@pytest.mark.parametrize("where", ["signed_info", "transform", "both"])
+def test_every_secure_canonicalization_is_accepted(
+    pki: TestPKI, trust: TrustStore, c14n: str, where: str
+) -> None:
+    shape = SignatureShape(
+        prefix="ds",
+        c14n=c14n if where != "transform" else C14N10,
+        transform=c14n if where != "signed_info" else None,
+    )
+    check(sign(envelope(), pki.facility["79001"], shape), trust, None)
+
+
+@pytest.mark.parametrize(
+    ("method", "digest", "key"),
+    [
+        (MORE + "rsa-sha256", SHA384, "rsa"),
+        (MORE + "rsa-sha384", SHA384, "rsa"),
+        (MORE + "rsa-sha512", SHA512, "rsa"),
+        ("http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1", SHA512, "rsa"),
+        (MORE + "ecdsa-sha256", "http://www.w3.org/2001/04/xmlenc#sha256", "P-256"),
+        (MORE + "ecdsa-sha384", SHA384, "P-384"),
+        (MORE + "ecdsa-sha512", SHA512, "P-256"),
+    ],
+)
+def test_rsa_and_ecdsa_with_sha2_are_accepted(
+    pki: TestPKI, trust: TrustStore, method: str, digest: str, key: str
+) -> None:
+    signer = pki.facility["79001"] if key == "rsa" else pki.ec_leaf("79001", key)
+    out = check(
+        sign(envelope(), signer, SignatureShape(signature_method=method, digest_method=digest)), trust, None
+    )
+    assert out.signer_sha256 == signer.sha256_hex
+    assert out.algorithm == f"{algorithms().signature[method].name}/{algorithms().digest[digest].name}"
+
+
+def test_ecdsa_keyvalue_beside_x509data_is_accepted(pki: TestPKI, trust: TrustStore) -> None:
+    signer = pki.ec_leaf("79001", "P-384")
+    shape = SignatureShape(signature_method=MORE + "ecdsa-sha384", digest_method=SHA384, key_value=True)
+    check(sign(envelope(), signer, shape), trust, None)
+
+
+# The signing certificate named, not embedded: found among the facility's registered certificates.
+
+REGISTERED_SHAPES = {
+    "issuer_serial_dotnet": SignatureShape(x509=("issuer_serial",)),
+    "issuer_serial_rfc4514": SignatureShape(
+        prefix="ds", x509=("issuer_serial",), subject_name_style="rfc4514"
+    ),
+    "subject_name_dotnet": SignatureShape(x509=("subject_name",)),
+    "subject_name_bkav_forward": SignatureShape(x509=("subject_name",), subject_name_style="forward"),
+    "subject_name_rfc4514": SignatureShape(prefix="ds", x509=("subject_name",), subject_name_style="rfc4514"),
+    "x509_digest": SignatureShape(prefix="ds", x509=("digest",)),
+    "x509_ski": SignatureShape(x509=("ski",)),
+    "keyvalue_only": SignatureShape(prefix="ds", x509=(), key_value=True),
+    "no_keyinfo": SignatureShape(key_info=False),
+}
+
+
+@pytest.mark.parametrize("name", list(REGISTERED_SHAPES))
+def test_signer_named_but_not_embedded_is_found_in_the_trust_directory(
+    pki: TestPKI, trust: TrustStore, name: str
+) -> None:
+    leaf = pki.facility["79001"]
+    signed = sign(envelope(), leaf, REGISTERED_SHAPES[name])
+    assert b"X509Certificate" not in signed
+    out = check(signed, trust, None)
+    assert out.signer_sha256 == leaf.sha256_hex
+    assert out.revocation == "good"  # chain, validity and CRL checked as for an embedded certificate
+
+
+@pytest.mark.parametrize("name", ["issuer_serial_dotnet", "subject_name_dotnet", "no_keyinfo"])
+def test_signer_named_but_not_registered_is_not_bound(
+    pki: TestPKI, trust_dir: Path, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / "trust"
+    shutil.copytree(trust_dir, target)
+    shutil.rmtree(target / "certs")
+    out = check(
+        sign(envelope(), pki.facility["79001"], REGISTERED_SHAPES[name]),
+        TrustStore.load(target),
+        "SIG.NOT_BOUND",
+    )
+    assert "does not embed its certificate" in out.detail and "<trust>/certs/" in out.detail
+    assert "content changed" not in out.detail
+
+
+def test_signer_named_by_issuer_serial_of_another_facility_is_not_bound(
+    pki: TestPKI, trust: TrustStore
+) -> None:
+    # Facility 01002's registered certificate signs data claiming to be 79001's: found, verified, not bound.
+    out = check(
+        sign(envelope("79001"), pki.facility["01002"], REGISTERED_SHAPES["issuer_serial_dotnet"]),
+        trust,
+        "SIG.NOT_BOUND",
+    )
+    assert out.signer_sha256 == pki.facility["01002"].sha256_hex
+
+
+def test_an_unregistered_certificate_named_by_subject_is_not_bound(pki: TestPKI, trust: TrustStore) -> None:
+    # A renewed certificate (same subject) not yet in certs/: the registered one does not verify it.
+    out = check(
+        sign(envelope(), pki.legacy_leaf("79001"), REGISTERED_SHAPES["subject_name_dotnet"]),
+        trust,
+        "SIG.NOT_BOUND",
+    )
+    assert "none of the 1 registered certificates tried verifies it" in out.detail
+
+
+# Refused algorithms: the receipt names what was found and what is allowed.
+
+
+@functools.cache
+def dsa_key(bits: int) -> dsa.DSAPrivateKey:
+    return dsa.generate_private_key(key_size=bits)
+
+
+REFUSED = {
+    "rsa-sha1": (DS + "rsa-sha1", DS + "sha1", "rsa-sha1"),
+    "sha1-digest": (MORE + "rsa-sha256", DS + "sha1", "sha1"),
+    "rsa-md5": (MORE + "rsa-md5", MORE + "md5", "rsa-md5"),
+    "md5-digest": (MORE + "rsa-sha256", MORE + "md5", "md5"),
+    "hmac-sha1": (DS + "hmac-sha1", "http://www.w3.org/2001/04/xmlenc#sha256", "hmac-sha1"),
+    "hmac-sha256": (MORE + "hmac-sha256", "http://www.w3.org/2001/04/xmlenc#sha256", "hmac-sha256"),
+    "dsa-sha1": (DS + "dsa-sha1", DS + "sha1", "dsa-sha1"),
+    "dsa-sha256": (
+        "http://www.w3.org/2009/xmldsig11#dsa-sha256",
+        "http://www.w3.org/2001/04/xmlenc#sha256",
+        "dsa-sha256",
+    ),
+    "rsa-sha224": (MORE + "rsa-sha224", MORE + "sha224", "rsa-sha224"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_algorithm_names_what_was_found_and_what_is_allowed(
+    pki: TestPKI, trust: TrustStore, name: str
+) -> None:
+    method, digest, found = REFUSED[name]
+    shape = SignatureShape(signature_method=method, digest_method=digest)
+    if "hmac" in name:
+        signed = sign(
+            envelope(), None, dataclasses.replace(shape, key_info=False), hmac_key=b"shared-secret" * 3
+        )
+    elif "dsa" in name:
+        key = dsa_key(1024 if name == "dsa-sha1" else 2048)
+        signed = sign(envelope(), None, dataclasses.replace(shape, key_info=False), key=key)
+    else:
+        signed = sign(envelope(), pki.facility["79001"], shape)
+    out = check(signed, trust, "SIG.ALGORITHM")
+    assert found in out.detail and found in (out.algorithm or ""), out.detail
+    allowed = out.detail.split("allowed: ", 1)[1]
+    assert "rsa-sha256" in allowed or allowed == "sha256, sha384, sha512", out.detail
+
+
+def test_sha1_legacy_policy_still_applies_to_the_new_shapes(pki: TestPKI, trust: TrustStore) -> None:
+    shape = SignatureShape(
+        prefix="ds",
+        c14n=EXC_C14N,
+        transform=EXC_C14N,
+        x509=("chain", "certificate"),
+        signature_method=DS + "rsa-sha1",
+        digest_method=DS + "sha1",
+    )
+    signed = sign(envelope(), pki.facility["79001"], shape, chain=[pki.intermediate.cert])
+    check(signed, trust, "SIG.ALGORITHM")
+    out = check(
+        signed, trust, None, policy=SignaturePolicy(allow_sha1_before=datetime(2027, 1, 1, tzinfo=UTC))
+    )
+    assert out.status == "valid_legacy_sha1" and out.signer_sha256 == pki.facility["79001"].sha256_hex
+
+
+def test_unknown_canonicalization_is_refused(pki: TestPKI, trust: TrustStore) -> None:
+    signed = sign(envelope(), pki.facility["79001"], SignatureShape())
+    changed = signed.replace(
+        b'CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"',
+        b'CanonicalizationMethod Algorithm="http://www.w3.org/2010/xml-c14n2"',
+    )
+    out = check(changed, trust, "SIG.ALGORITHM")
+    assert "c14n2" in out.detail and "allowed: c14n, c14n-with-comments, c14n11" in out.detail
+
+
+def test_rsa_key_below_2048_bits_is_refused(pki: TestPKI, trust: TrustStore) -> None:
+    out = check(sign(envelope(), pki.rsa1024("79001"), SignatureShape()), trust, "SIG.ALGORITHM")
+    assert "1024 bits" in out.detail and out.signer_sha256 == pki.rsa1024("79001").sha256_hex
+
+
+# Diagnostics that never accuse falsely, whatever the order of the certificates.
+
+
+@pytest.mark.parametrize("order", [("certificate", "chain"), ("chain", "certificate")])
+@pytest.mark.parametrize("code", ["SIG.EXPIRED", "SIG.REVOKED"])
+def test_expired_or_revoked_leaf_whatever_its_place(
+    pki: TestPKI, trust: TrustStore, order: tuple[str, ...], code: str
+) -> None:
+    leaf = pki.expired("79001") if code == "SIG.EXPIRED" else pki.revoked("79001")
+    signed = sign(envelope(), leaf, SignatureShape(x509=order), chain=[pki.intermediate.cert])
+    out = check(signed, trust, code)
+    assert out.signer_sha256 == leaf.sha256_hex
+    assert "content changed" not in out.detail
+
+
+def test_leaf_without_digital_signature_after_its_intermediate_is_untrusted(
+    pki: TestPKI, trust: TrustStore
+) -> None:
+    leaf = pki.no_digital_signature("79001")
+    shape = SignatureShape(x509=("chain", "certificate"))
+    out = check(sign(envelope(), leaf, shape, chain=[pki.intermediate.cert]), trust, "SIG.UNTRUSTED")
+    assert out.signer_sha256 == leaf.sha256_hex
+
+
+def test_no_certificate_in_the_signature_verifies_it(pki: TestPKI, trust: TrustStore) -> None:
+    # Signed by 79001's key, but X509Data carries 01002's certificate and the intermediate.
+    shape = SignatureShape(x509=("chain",))
+    chain = [pki.facility["01002"].cert, pki.intermediate.cert]
+    out = check(sign(envelope(), pki.facility["79001"], shape, chain=chain), trust, "SIG.INVALID")
+    assert out.detail == "signature value: no certificate in the signature verifies it (2 offered)"
+    assert out.signer_sha256 is None  # nobody is named as the signer
+
+
+def test_signed_info_changed_after_signing_is_not_called_a_content_change(
+    pki: TestPKI, trust: TrustStore
+) -> None:
+    signed = sign(envelope(), pki.facility["79001"], SignatureShape())
+    start = signed.index(b"<DigestValue>") + len(b"<DigestValue>")
+    forged = signed[:start] + (b"A" if signed[start : start + 1] != b"A" else b"B") + signed[start + 1 :]
+    out = check(forged, trust, "SIG.INVALID")
+    assert "no certificate in the signature verifies it" in out.detail
+    assert "content changed" not in out.detail
+
+
+def test_keyvalue_of_another_key_beside_x509data_is_ambiguous(pki: TestPKI, trust: TrustStore) -> None:
+    signed = sign(envelope(), pki.facility["79001"], SignatureShape(key_value=True))
+    other = pki.facility["01002"].key.public_key().public_numbers().n
+    theirs = base64.b64encode(other.to_bytes((other.bit_length() + 7) // 8, "big"))
+    swapped = re.sub(rb"<Modulus>[^<]*</Modulus>", b"<Modulus>" + theirs + b"</Modulus>", signed)
+    out = check(swapped, trust, "SIG.STRUCTURE")
+    assert "KeyValue" in out.detail
+
+
+# Shapes of the Vietnamese e-invoice/tax signers and of Java (Santuario) signers.
+
+
+@pytest.mark.parametrize("prefix", [None, "ds"])
+@pytest.mark.parametrize(
+    ("style", "transform"), [("tt78", EXC_C14N), ("bksoft", EXC_C14N), ("bksoft", C14N10), ("tt78", C14N11)]
+)
+def test_signing_time_object_is_accepted(
+    pki: TestPKI, trust: TrustStore, prefix: str | None, style: str, transform: str
+) -> None:
+    # bksoft + inclusive C14N: the properties carry a legitimate xmlns="" that a naive excision would drop
+    shape = SignatureShape(
+        prefix=prefix,
+        signature_id="sig-79001",
+        signing_time="2026-11-14T16:05:09",
+        signing_time_style=style,
+        signing_time_transform=transform,
+        x509=("subject_name", "certificate"),
+    )
+    signed = sign(envelope(), pki.facility["79001"], shape)
+    assert b'URI="#SigningTime"' in signed
+    assert (b'<SignedProperties xmlns="">' in signed) == (style == "bksoft")
+    out = check(signed, trust, None)
+    assert b"SigningTime" not in etree.tostring(out.signed_root)  # only the document is handed on
+
+
+def test_signing_time_changed_after_signing_is_content_changed(pki: TestPKI, trust: TrustStore) -> None:
+    shape = SignatureShape(signature_id="s", signing_time="2026-11-14T16:05:09")
+    signed = sign(envelope(), pki.facility["79001"], shape).replace(
+        b"2026-11-14T16:05:09", b"2026-11-01T16:05:09"
+    )
+    out = check(signed, trust, "SIG.INVALID")
+    assert 'signed property "#SigningTime"' in out.detail and "content changed after signing" in out.detail
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"<THONGTINDONVI>", b'<THONGTINDONVI Id="SigningTime">'),  # the same Id outside the signature
+        (b'URI="#SigningTime"', b'URI="http://127.0.0.1:9/properties.xml"'),  # never fetched
+        (b'URI="#SigningTime"', b'URI="#xpointer(/)"'),
+    ],
+)
+def test_references_outside_the_signature_are_structure(
+    pki: TestPKI, trust: TrustStore, old: bytes, new: bytes
+) -> None:
+    signed = sign(
+        envelope(), pki.facility["79001"], SignatureShape(signature_id="s", signing_time="2026-11-14")
+    )
+    assert old in signed
+    check(signed.replace(old, new, 1), trust, "SIG.STRUCTURE")
+
+
+def test_java_line_breaks_and_wrapped_base64_are_accepted(pki: TestPKI, trust: TrustStore) -> None:
+    shape = SignatureShape(
+        prefix="ds",
+        c14n=EXC_C14N,
+        transform=EXC_C14N,
+        java_line_breaks=True,
+        x509=("certificate", "chain"),
+        signature_id="xmldsig-1",
+        signing_time="2026-11-14",
+    )
+    signed = sign(envelope(), pki.facility["79001"], shape, chain=[pki.intermediate.cert])
+    assert b"&#13;\n" in signed  # CR LF inside SignatureValue and X509Certificate, as Santuario writes them
+    check(signed, trust, None)
+    check(amount_tampered(signed), trust, "SIG.INVALID")
+
+
+def test_comments_never_reach_the_signed_data(pki: TestPKI, trust: TrustStore) -> None:
+    # A #WithComments canonicalization; URI="" still excludes comments, before and after signing.
+    unsigned = envelope().replace(b"<THONGTINHOSO>", b"<!-- xuat tu HIS --><THONGTINHOSO>")
+    shape = SignatureShape(c14n=C14N10_COMMENTS, transform=EXC_C14N_COMMENTS)
+    signed = sign(unsigned, pki.facility["79001"], shape)
+    injected = signed.replace(b"<MACSKCB>79001</MACSKCB>", b"<MACSKCB>79<!---->001</MACSKCB>")
+    for raw in (signed, injected):
+        out = check(raw, trust, None)
+        assert out.signed_root.findtext("THONGTINDONVI/MACSKCB") == "79001"
+        assert not list(out.signed_root.iter(etree.Comment))
+
+
+# Two signing-tool bugs, named in the detail (these files fail at the gateway too).
+
+
+def test_signed_info_hashed_outside_its_document_is_named(pki: TestPKI, trust: TrustStore) -> None:
+    out = check(
+        sign(envelope(), pki.facility["79001"], SignatureShape(standalone_signed_info=True)),
+        trust,
+        "SIG.INVALID",
+    )
+    assert "without the namespace declarations it inherits" in out.detail
+    assert "content changed" not in out.detail
+
+
+def test_signed_info_hashed_outside_its_document_is_harmless_without_inherited_namespaces(
+    pki: TestPKI, trust: TrustStore
+) -> None:
+    plain = envelope().replace(
+        b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"',
+        b"",
+    )
+    check(sign(plain, pki.facility["79001"], SignatureShape(standalone_signed_info=True)), trust, None)
+
+
+def test_der_encoded_ecdsa_value_is_named(pki: TestPKI, trust: TrustStore) -> None:
+    shape = SignatureShape(signature_method=MORE + "ecdsa-sha256", ecdsa_der=True)
+    out = check(sign(envelope(), pki.ec_leaf("79001"), shape), trust, "SIG.INVALID")
+    assert "DER-encoded" in out.detail
+
+
+# The trust directory's optional certs/ folder and the algorithm table.
+
+
+def test_trust_store_loads_the_registered_certificates(trust: TrustStore, pki: TestPKI) -> None:
+    assert sorted(c.serial_number for c in trust.certificates) == sorted(
+        i.cert.serial_number for i in pki.facility.values()
+    )
+
+
+def test_trust_store_certs_errors_name_the_file(trust_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "trust"
+    shutil.copytree(trust_dir, target)
+    (target / "certs" / "broken.cer").write_bytes(b"not a certificate")
+    with pytest.raises(ValueError, match="broken.cer"):
+        TrustStore.load(target)
+    (target / "certs" / "broken.cer").unlink()
+    (target / "certs" / "notes.txt").write_text("ignored: not a certificate suffix", encoding="utf-8")
+    assert len(TrustStore.load(target).certificates) == len(FACILITIES)
+
+
+def test_algorithm_table_accepts_the_secure_family_only() -> None:
+    table = algorithms()
+    allowed = {a.name for a in table.signature.values() if a.accepted}
+    assert allowed == {f"{k}-sha{n}" for k in ("rsa", "ecdsa", "rsa-pss") for n in (256, 384, 512)}
+    assert {a.name for a in table.digest.values() if a.accepted} == {"sha256", "sha384", "sha512"}
+    assert len([a for a in table.canonicalization.values() if a.accepted]) == 6
+    assert {a.name for a in table.signature.values() if a.status == "legacy"} == {"rsa-sha1", "ecdsa-sha1"}
+    for algo in table.signature.values():
+        if algo.key in ("hmac", "dsa") or algo.hash in ("md5", "sha1", "sha224", "ripemd160"):
+            assert not algo.accepted and algo.reason, algo.uri
