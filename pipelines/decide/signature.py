@@ -92,6 +92,7 @@ EC_CURVES: dict[str, ec.EllipticCurve] = {  # dsig11:NamedCurve URIs (RFC 4050 /
 }
 MAX_CERTIFICATES = 16  # X509Certificate elements in one signature (a chain is 2-4)
 MAX_OBJECT_REFERENCES = 3  # references besides URI="" (signing-time properties)
+MAX_REGISTERED_CANDIDATES = 32  # registered certificates tried for one signature that embeds none
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1,
     "sha256": hashes.SHA256,
@@ -192,8 +193,8 @@ class TrustStore:
     crls: list[x509.CertificateRevocationList]
     roots: list[x509.Certificate] = field(default_factory=list)  # parsed roots.pem (loaded if empty)
     certificates: list[x509.Certificate] = field(default_factory=list)  # <trust>/certs/
-    _store: verification.Store | None = field(default=None, init=False, repr=False)
-    _index: _CertIndex | None = field(default=None, init=False, repr=False)
+    _store: verification.Store | None = field(default=None, init=False, repr=False, compare=False)
+    _index: _CertIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.roots:
@@ -1029,7 +1030,7 @@ def _registered_candidates(info: _KeyInfo, trust: TrustStore, macskcb_hint: str)
         if fingerprint not in seen:
             seen.add(fingerprint)
             out.append(cert)
-    return out
+    return out[:MAX_REGISTERED_CANDIDATES]
 
 
 def _macskcb_hint(root: etree._Element) -> str:
