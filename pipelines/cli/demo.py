@@ -22,22 +22,16 @@ from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.common.paths import SQL_ROOT
 from pipelines.flows.nightly import nightly
 from pipelines.generate.landing import generate_landing, generate_resends
+from pipelines.warehouse.sqlfiles import folder_files
 
 EXAMPLES = SQL_ROOT / "examples"
 MARKER = ".bhyt-demo"
 
 
 def example_queries() -> list[tuple[str, str]]:
-    """(title, SQL) of every example query, in file order."""
-    out = []
-    for path in sorted(EXAMPLES.glob("*.sql")):
-        text = path.read_text(encoding="utf-8")
-        title = next(
-            (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("-- title:")),
-            path.stem,
-        )
-        out.append((title, text))
-    return out
+    """(title, SQL) of every example query, in file order: the title from the file's header (the one SQL
+    header parser), the SQL without the header."""
+    return [(f.title, f.body) for f in folder_files(EXAMPLES, kind="example")]
 
 
 def _prepare(work: Path) -> bool:
@@ -129,9 +123,8 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
     try:
         for title, sql in example_queries():
             print(f"\n-- {title}")
-            body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
-            print(body)
-            print(con.sql(body.rstrip().rstrip(";")).limit(8))
+            print(sql)
+            print(con.sql(sql.rstrip(";")).limit(8))
     finally:
         con.close()
     print(

@@ -19,11 +19,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipelines.common.paths import SQL_ROOT
+from pipelines.common.sqlheader import file_columns
 from pipelines.generate.claims import BENEFIT_PERCENT
 from pipelines.generate.people import Card
 from pipelines.generate.writer import LandingWriter
 
-HEADER = ("ma_the_bhyt", "gt_the_tu", "gt_the_den", "muc_huong", "ma_dkbd", "ma_ket_qua", "ma_the_moi")
+#: the list's columns: those of ``ref.eligibility`` as its SQL file documents them (listed there only)
+HEADER = file_columns(SQL_ROOT / "ref" / "eligibility.sql")
 OK = "000"
 EXPIRED = "010"
 WRONG_BENEFIT = "053"

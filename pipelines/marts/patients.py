@@ -30,11 +30,13 @@ Objects (SQL and documentation in ``pipelines/sql/patients/``):
 ``core.patients``         [patient]                       first/last seen, facilities, episodes, cost
 ``core.referrals``        [referral paper or unexplained arrival]  matched / never_arrived / unknown_referral
 ``core.appointments``     [appointment slip]              kept / early / late / missed
-``ref.eligibility``       [card of the eligibility list]  (``pipelines/sql/review/ref/eligibility.sql``)
+``ref.eligibility``       [card of the eligibility list]  (``pipelines/sql/ref/eligibility.sql``)
 
 The first two are tables built by :func:`build_patients` on the full warehouse (they need the identities);
 the analytics copy copies them. The views are made by :func:`create_patient_objects`, a derived builder that
 runs the same way on both warehouses (they read only ``core.patient_timeline`` and non-identifying fields).
+The linking itself is SQL files too (``pipelines/sql/patients/helpers/``: TEMP relations dropped at the
+end), run like every other SQL file through :mod:`pipelines.warehouse.sqlfiles`.
 """
 
 from __future__ import annotations
@@ -49,116 +51,37 @@ import pyarrow as pa
 
 from pipelines.common.errors import TerminalError
 from pipelines.common.paths import SQL_ROOT
-from pipelines.warehouse.dictionary import parse_sql_header
+from pipelines.common.sqlheader import SqlFile, SqlFileError, file_columns, parse_file
 from pipelines.warehouse.identity import keyed_hash_sql
+from pipelines.warehouse.sqlfiles import create, create_all, folder_files
 
 SQL_DIR = SQL_ROOT / "patients"
 #: built by build_patients, in this order (the timeline first: patients aggregates it)
 TABLE_FILES = ("patient_timeline.sql", "patients.sql")
 #: views made by create_patient_objects (derived builder)
 VIEW_FILES = ("referrals.sql", "appointments.sql")
+#: the steps of the linking, TEMP relations dropped at the end (``pipelines/sql/patients/helpers/``): the
+#: graph before the components are found in numpy, then the keys and the claims under their key
+HELPER_DIR = SQL_DIR / "helpers"
+GRAPH_FILES = (
+    "claims.sql",
+    "ids.sql",
+    "ambiguous.sql",
+    "nodes.sql",
+    "claim_nodes.sql",
+    "anchor.sql",
+    "edges.sql",
+)
+KEY_FILES = ("keys.sql", "patient_claims.sql")
+ELIGIBILITY_LIST_FILE = "eligibility_list.sql"
 #: what the analytics copy copies as it is (``build_analytics(copied=...)``): it cannot rebuild them, the
 #: identities they are computed from are hashed there
 COPIED_TABLES = ["core.patients", "core.patient_timeline"]
 ELIGIBILITY_SQL = SQL_ROOT / "ref" / "eligibility.sql"
 ELIGIBILITY_FILE = "eligibility.csv"
-ELIGIBILITY_COLUMNS = (
-    "ma_the_bhyt",
-    "gt_the_tu",
-    "gt_the_den",
-    "muc_huong",
-    "ma_dkbd",
-    "ma_ket_qua",
-    "ma_the_moi",
-)
 #: an identifier found together with more identifiers of the other kind than this is a placeholder, not a
 #: person (one person has one BHXH number for life and at most an old ID card, a CCCD and a passport)
 MAX_PARTNERS = 3
-
-# -- the claims, under an integer id (cid) so that everything after joins integers, not (MACSKCB, MA_LK) ---
-_CLAIMS_SQL = """
-CREATE OR REPLACE TEMP TABLE _pk_claims AS
-SELECT
-    CAST(row_number() OVER () AS BIGINT) AS cid,
-    macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb, ma_benh_chinh, t_tongchi_bv, t_bhtt, so_cccd, ma_the_bhyt
-FROM core.xml1
-WHERE coalesce(trim(ma_doituong_kcb), '') <> '8'
-"""
-
-# -- their identifiers, as (cid, kind, value); kind 0 = CCCD, 1 = BHXH number ------------------------------
-_IDS_SQL = """
-CREATE OR REPLACE TEMP TABLE _pk_ids AS
-WITH raw AS (
-    SELECT cid, 0 AS kind, upper(trim(so_cccd)) AS value
-    FROM _pk_claims
-    WHERE so_cccd IS NOT NULL
-    UNION ALL
-    SELECT cid, 1 AS kind, right(card, 10) AS value
-    FROM (
-        SELECT cid, upper(trim(unnest(string_split(ma_the_bhyt, ';')))) AS card
-        FROM _pk_claims
-        WHERE ma_the_bhyt IS NOT NULL
-    )
-    WHERE length(card) IN (10, 15)
-)
-SELECT DISTINCT cid, kind, value
-FROM raw
-WHERE CASE kind
-        WHEN 0 THEN regexp_full_match(value, '[0-9A-Z]{8,15}')
-        ELSE regexp_full_match(value, '[0-9]{10}')
-    END
-  AND replace(value, left(value, 1), '') <> ''
-"""
-
-# -- the graph: nodes (identifiers, numbered in (kind, value) order), each claim's smallest node, edges
-_GRAPH_SQL = f"""
-CREATE OR REPLACE TEMP TABLE _pk_ambiguous AS
-SELECT a.kind, a.value
-FROM _pk_ids AS a
-JOIN _pk_ids AS b ON b.cid = a.cid AND b.kind <> a.kind
-GROUP BY a.kind, a.value
-HAVING count(DISTINCT b.value) > {MAX_PARTNERS};
-
-CREATE OR REPLACE TEMP TABLE _pk_nodes AS
-SELECT kind, value, CAST(row_number() OVER (ORDER BY kind, value) - 1 AS BIGINT) AS idx
-FROM (SELECT DISTINCT kind, value FROM _pk_ids) AS ids
-WHERE NOT EXISTS (SELECT 1 FROM _pk_ambiguous AS a WHERE a.kind = ids.kind AND a.value = ids.value);
-
-CREATE OR REPLACE TEMP TABLE _pk_claim_nodes AS
-SELECT i.cid, n.idx
-FROM _pk_ids AS i
-JOIN _pk_nodes AS n ON n.kind = i.kind AND n.value = i.value;
-
-CREATE OR REPLACE TEMP TABLE _pk_anchor AS
-SELECT cid, min(idx) AS anchor FROM _pk_claim_nodes GROUP BY cid;
-
-CREATE OR REPLACE TEMP TABLE _pk_edges AS
-SELECT DISTINCT a.anchor, c.idx
-FROM _pk_claim_nodes AS c
-JOIN _pk_anchor AS a ON a.cid = c.cid
-WHERE c.idx <> a.anchor;
-"""  # noqa: S608 - MAX_PARTNERS is a constant
-
-# -- the keys: one per component (its smallest node), one per claim that stands alone
-_KEYS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE _pk_keys AS
-SELECT n.idx AS root, CASE n.kind WHEN 0 THEN 'C' ELSE 'B' END || {keyed_hash_sql("n.value")} AS patient_key
-FROM _pk_nodes AS n
-WHERE n.idx IN (SELECT DISTINCT root FROM _pk_roots)
-UNION ALL
-SELECT -c.cid AS root, 'X' || {keyed_hash_sql("c.macskcb || '/' || c.ma_lk")} AS patient_key
-FROM _pk_claims AS c
-ANTI JOIN _pk_anchor AS a ON a.cid = c.cid
-"""  # noqa: S608 - constant SQL; the key is the query parameter $key
-
-_VIEW_SQL = """
-CREATE OR REPLACE TEMP VIEW _patient_claims AS
-SELECT c.* EXCLUDE (cid, so_cccd, ma_the_bhyt), k.patient_key
-FROM _pk_claims AS c
-LEFT JOIN _pk_anchor AS a ON a.cid = c.cid
-LEFT JOIN _pk_roots AS r ON r.idx = a.anchor
-JOIN _pk_keys AS k ON k.root = coalesce(r.root, -c.cid)
-"""
 
 _TEMP_TABLES = (
     "_pk_claims",
@@ -171,6 +94,18 @@ _TEMP_TABLES = (
     "_pk_roots",
     "_pk_keys",
 )
+
+
+def _objects(names: tuple[str, ...]) -> list[SqlFile]:
+    """The object files called ``names`` (every file of the folder must be a table or view of this module)."""
+    files = {f.path.name: f for f in folder_files(SQL_DIR, TABLE_FILES + VIEW_FILES, "object")}
+    return [files[name] for name in names]
+
+
+def _helpers() -> dict[str, SqlFile]:
+    """The helper files by name (every file of the folder must be one the module runs)."""
+    files = folder_files(HELPER_DIR, GRAPH_FILES + KEY_FILES + (ELIGIBILITY_LIST_FILE,), "helper")
+    return {f.path.name: f for f in files}
 
 
 def components(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
@@ -196,10 +131,6 @@ def components(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     return parent
 
 
-def _sql_file(name: str) -> str:
-    return (SQL_DIR / name).read_text(encoding="utf-8")
-
-
 def build_patients(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     """Create ``core.patient_timeline`` and ``core.patients`` (tables) on the full warehouse ``con`` from
     the current claims (``core.xml1``); ``key`` is the pseudonym key (``Settings.pseudonym_key``, else the
@@ -209,10 +140,11 @@ def build_patients(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
         raise TerminalError("build_patients needs the pseudonym key", stage="serve")
     started = time.perf_counter()
     con.execute("CREATE SCHEMA IF NOT EXISTS core")
+    helpers = _helpers()
     try:
-        for sql in (_CLAIMS_SQL, _IDS_SQL, _GRAPH_SQL):
-            con.execute(sql)
-        (n,) = con.execute("SELECT count(*) FROM _pk_nodes").fetchone()
+        graph = [helpers[name] for name in GRAPH_FILES]
+        create_all(con, graph, {"max_partners": MAX_PARTNERS})
+        n = _count(con, "SELECT count(*) FROM _pk_nodes")
         edges = con.execute("SELECT anchor, idx FROM _pk_edges").fetchnumpy()
         roots = components(edges["anchor"], edges["idx"], n)
         con.register(
@@ -221,16 +153,20 @@ def build_patients(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
         )
         con.execute("CREATE OR REPLACE TEMP TABLE _pk_roots AS SELECT idx, root FROM _pk_roots_arrow")
         con.unregister("_pk_roots_arrow")
-        con.execute(_KEYS_SQL, {"key": key})
-        con.execute(_VIEW_SQL)
-        for name in TABLE_FILES:
-            con.execute(_sql_file(name))
-        (ambiguous,) = con.execute("SELECT count(*) FROM _pk_ambiguous").fetchone()
-        patients, claims, by_cccd, by_bhxh, alone = con.execute(
+        hashes = {
+            "node_hash": keyed_hash_sql("n.value"),
+            "claim_hash": keyed_hash_sql("c.macskcb || '/' || c.ma_lk"),
+        }
+        create(con, helpers["keys.sql"], hashes, bind={"key": key})
+        create(con, helpers["patient_claims.sql"])
+        create_all(con, _objects(TABLE_FILES))
+        ambiguous = _count(con, "SELECT count(*) FROM _pk_ambiguous")
+        counts = con.execute(
             "SELECT count(*), sum(episodes), count(*) FILTER (WHERE patient_key LIKE 'C%'), "
             "count(*) FILTER (WHERE patient_key LIKE 'B%'), count(*) FILTER (WHERE patient_key LIKE 'X%') "
             "FROM core.patients"
         ).fetchone()
+        patients, claims, by_cccd, by_bhxh, alone = counts if counts else (0, 0, 0, 0, 0)
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main._patient_claims")
         for table in _TEMP_TABLES:
@@ -248,28 +184,23 @@ def build_patients(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
 
 def create_patient_objects(con: duckdb.DuckDBPyConnection) -> None:
     """Create the views ``core.referrals`` and ``core.appointments`` over ``core.patient_timeline`` (a derived
-    builder: the same on the full warehouse and on the analytics copy); refuse a view whose columns differ
-    from the ``-- column`` lines of its file (the data dictionary)."""
-    for name in VIEW_FILES:
-        path = SQL_DIR / name
-        doc = parse_sql_header(path)
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-            cols = [d[0] for d in con.execute(f"SELECT * FROM {doc.name} LIMIT 0").description]  # noqa: S608
-        except duckdb.Error as e:
-            raise TerminalError(f"{name} could not be built: {e}", stage="serve") from e
-        if cols != list(doc.columns):
-            raise TerminalError(
-                f"{doc.name} returns columns {cols}, its header documents {list(doc.columns)}", stage="serve"
-            )
+    builder: the same on the full warehouse and on the analytics copy); a view whose columns differ from the
+    ``-- column`` lines of its file (the data dictionary) is refused."""
+    create_all(con, _objects(VIEW_FILES))
 
 
 def dictionary_objects() -> list[str]:
     """The objects this module creates (for the data dictionary and the analytics copy)."""
-    return [parse_sql_header(SQL_DIR / n).name for n in TABLE_FILES + VIEW_FILES]
+    return [f.name for f in _objects(TABLE_FILES + VIEW_FILES)]
 
 
 # -- the card eligibility list ------------------------------------------------------------------------------
+def eligibility_columns() -> tuple[str, ...]:
+    """The columns of the card eligibility list (``eligibility.csv``): those of ``ref.eligibility``, as its
+    file's header documents them (the generator writes its list with the same, read the same way)."""
+    return file_columns(ELIGIBILITY_SQL)
+
+
 def load_eligibility(con: duckdb.DuckDBPyConnection, reference_dir: Path | None) -> dict[str, Any]:
     """(Re)create ``ref.eligibility`` from ``<reference_dir>/eligibility.csv``: empty when ``reference_dir``
     is None or holds no list (the ``BIZ.CARD.*`` rules then find nothing). Run it before the review
@@ -278,28 +209,25 @@ def load_eligibility(con: duckdb.DuckDBPyConnection, reference_dir: Path | None)
     checking the cards against half a list."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ref")
     con.execute("DROP TABLE IF EXISTS ref.eligibility")
-    con.execute(ELIGIBILITY_SQL.read_text(encoding="utf-8"))
+    create(con, parse_file(ELIGIBILITY_SQL))
     path = Path(reference_dir) / ELIGIBILITY_FILE if reference_dir else None
     if path is None or not path.is_file():
         return {"path": None, "cards": 0}
     literal = "'" + str(path).replace("'", "''") + "'"
     try:
-        con.execute(
-            "INSERT INTO ref.eligibility "  # noqa: S608 - the path is a quoted literal
-            "SELECT upper(trim(ma_the_bhyt)), "
-            "CAST(strptime(nullif(trim(gt_the_tu), ''), '%Y%m%d') AS DATE), "
-            "CAST(strptime(nullif(trim(gt_the_den), ''), '%Y%m%d') AS DATE), "
-            "CAST(nullif(trim(muc_huong), '') AS DECIMAL(5, 2)), "
-            "nullif(upper(trim(ma_dkbd)), ''), nullif(trim(ma_ket_qua), ''), "
-            "nullif(upper(trim(ma_the_moi)), '') "
-            f"FROM read_csv({literal}, header = true, delim = ',', quote = '\"', all_varchar = true) "
-            "WHERE nullif(trim(ma_the_bhyt), '') IS NOT NULL"
-        )
-    except duckdb.Error as e:
+        create(con, _helpers()[ELIGIBILITY_LIST_FILE], {"list_file": literal})
+        con.execute("INSERT INTO ref.eligibility SELECT * FROM _eligibility_list")
+    except (SqlFileError, duckdb.Error) as e:
         raise TerminalError(
-            f"the card eligibility list {path} could not be read (columns {', '.join(ELIGIBILITY_COLUMNS)}, "
-            f"dates yyyyMMdd): {e}",
+            f"the card eligibility list {path} could not be read "
+            f"(columns {', '.join(eligibility_columns())}, dates yyyyMMdd): {e}",
             stage="serve",
         ) from e
-    (cards,) = con.execute("SELECT count(*) FROM ref.eligibility").fetchone()
-    return {"path": str(path), "cards": cards}
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.main._eligibility_list")
+    return {"path": str(path), "cards": _count(con, "SELECT count(*) FROM ref.eligibility")}
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0

@@ -1,9 +1,12 @@
 """Payment reports out of the warehouse: CSV or Excel files for accountants (`bhyt-etl report`).
 
-``REPORTS`` maps a report name to its ``payment.*`` view (pipelines/sql/payment/), the columns shown with
-their Vietnamese headers and number kinds, and how rows are filtered (settlement month ``nam_qt``/
-``thang_qt`` and facility ``macskcb``) and ordered. ``write_report`` opens the warehouse read-only and writes
-one report for one settlement month, for one facility or for all:
+What a report shows is data, in the header of its ``payment.*`` view (``pipelines/sql/payment/``, grammar in
+``docs/sql-files.md``): its name and title, the row order, the shown columns in order with their Vietnamese
+titles and formats (``text``, ``int``, ``count``, ``money``, ``quantity``, ``price``, ``percent``,
+``datetime``), where the total line writes its label. ``REPORTS`` holds them (one
+:class:`~pipelines.common.sqlheader.ReportLayout` per report); this module only renders. Rows are filtered by
+settlement month (``nam_qt``/``thang_qt``) and facility (``macskcb``). ``write_report`` opens the warehouse
+read-only and writes one report for one settlement month, for one facility or for all:
 
 * ``.xlsx``: a title block (report name, facility, period), Vietnamese headers frozen above the data,
   money as ``#,##0``, quantities and unit prices as ``#,##0.###`` (``#,##0`` when the value is whole, so
@@ -15,9 +18,9 @@ one report for one settlement month, for one facility or for all:
   (``2026-10-03 08:15``) so that the file stays machine-readable. Accountants who want Excel formatting use
   the ``.xlsx``.
 
-The totals row sums the money columns (and counts) of the detail rows. The C79a/C80a views carry their own
-section subtotals and grand total per facility; their files get an extra all-facility total row only when
-they span several facilities.
+The totals row sums the ``money`` and ``count`` columns of the detail rows. The C79a/C80a views carry their
+own section subtotals and grand total per facility; their files get an extra all-facility total row only
+when they span several facilities.
 
 The file is written next to its target and renamed over it, so a failed run never leaves half a report.
 """
@@ -30,8 +33,6 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from pipelines.common.sqlheader import ReportLayout
+from pipelines.marts.payment import report_layouts
 
 MONEY_FORMAT = "#,##0"
 QUANTITY_FORMAT = "#,##0.###"
@@ -60,231 +64,20 @@ class ReportError(ValueError):
         self.exit_code = exit_code
 
 
-@dataclass(frozen=True)
-class Column:
-    """One shown column: view column, Vietnamese header, kind of value, summed in the totals row or not.
+#: the reports, by name, as the payment views' headers declare them (title, order, shown columns with their
+#: Vietnamese titles and formats: ``pipelines/sql/payment/*.sql``, grammar in docs/sql-files.md)
+REPORTS: dict[str, ReportLayout] = {layout.name: layout for layout in report_layouts()}
 
-    Kinds: ``text``, ``int`` (counts, numbers shown as is), ``money`` (VND, ``#,##0``), ``quantity`` and
-    ``price`` (up to 3 decimals, ``#,##0.###``), ``percent`` (a whole number), ``datetime``.
-    """
-
-    name: str
-    header: str
-    kind: str = "text"
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    name: str
-    view: str
-    title: str
-    columns: tuple[Column, ...]
-    order_by: tuple[str, ...]
-    label_column: str  # where the totals row writes its label
-    frozen_columns: int = 1  # columns kept in view when scrolling right
-    year_column: str = "nam_qt"
-    month_column: str = "thang_qt"
-    facility_column: str = "macskcb"
-    kind_column: str | None = None  # a view column telling detail rows (value "claim") from printed totals
-    totals_in_view: bool = False  # the view has its own subtotal/total rows per facility
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-
-def _money(name: str, header: str) -> Column:
-    return Column(name, header, "money", total=True)
-
-
-_BUCKETS = (
-    _money("t_xn", "Xét nghiệm"),
-    _money("t_cdha", "CĐHA, TDCN"),
-    _money("t_thuoc", "Thuốc"),
-    _money("t_mau", "Máu"),
-    _money("t_pttt", "PTTT"),
-    _money("t_vtyt", "VTYT"),
-    _money("t_dvkt_tyle", "DVKT tỷ lệ"),
-    _money("t_thuoc_tyle", "Thuốc tỷ lệ"),
-    _money("t_vtyt_tyle", "VTYT tỷ lệ"),
-    _money("t_kham", "Tiền khám"),
-    _money("t_giuong", "Tiền giường"),
-    _money("t_vchuyen", "Vận chuyển"),
-)
-
-_7980A = ReportSpec(
-    name="7980a",
-    view="payment.report_7980a",
-    title="Hồ sơ 79a/80a: danh sách người bệnh KCB BHYT đề nghị thanh toán",
-    order_by=("macskcb", "stt"),
-    label_column="ho_ten",
-    frozen_columns=4,
-    columns=(
-        Column("stt", "STT", "int"),
-        Column("ma_lk", "Mã liên kết"),
-        Column("ma_bn", "Mã người bệnh"),
-        Column("ho_ten", "Họ và tên"),
-        Column("ngay_sinh", "Ngày sinh"),
-        Column("gioi_tinh", "Giới tính"),
-        Column("dia_chi", "Địa chỉ"),
-        Column("ma_the_bhyt", "Mã thẻ BHYT"),
-        Column("ma_dkbd", "Mã ĐKBĐ"),
-        Column("gt_the_tu", "Giá trị thẻ từ"),
-        Column("gt_the_den", "Giá trị thẻ đến"),
-        Column("ma_benh_chinh", "Mã bệnh chính"),
-        Column("ma_benh_kt", "Mã bệnh kèm theo"),
-        Column("ma_lydo_vvien", "Lý do vào viện"),
-        Column("ma_noi_di", "Mã nơi chuyển"),
-        Column("ngay_vao", "Ngày vào", "datetime"),
-        Column("ngay_ra", "Ngày ra", "datetime"),
-        Column("so_ngay_dtri", "Số ngày điều trị", "int"),
-        Column("ket_qua_dtri", "Kết quả điều trị"),
-        Column("ma_loai_rv", "Tình trạng ra viện"),
-        _money("t_tongchi_bh", "Tổng chi phí BHYT"),
-        *_BUCKETS,
-        _money("t_nguoibenh", "Người bệnh trả"),
-        _money("t_bhtt", "Đề nghị BHXH thanh toán"),
-        _money("t_bhtt_gdv", "Ngoài định suất"),
-        Column("ma_khoa", "Mã khoa"),
-        Column("nam_qt", "Năm quyết toán", "int"),
-        Column("thang_qt", "Tháng quyết toán", "int"),
-        Column("ma_khuvuc", "Mã khu vực"),
-        Column("ma_loai_kcb", "Mã loại KCB"),
-        Column("ma_cskcb", "Mã CSKCB"),
-        _money("t_nguonkhac", "Nguồn khác chi trả"),
-        _money("t_khac", "Chi phí khác"),
-        Column("ma_doituong_kcb", "Mã đối tượng KCB"),
-    ),
-)
-
-
-def _settlement_form(name: str, title: str) -> ReportSpec:
-    return ReportSpec(
-        name=name,
-        view=f"payment.{name}",
-        title=title,
-        order_by=("macskcb", "row_order"),
-        label_column="dien_giai",
-        frozen_columns=5,
-        kind_column="row_kind",
-        totals_in_view=True,
-        columns=(
-            Column("phan_nhom", "Nhóm"),
-            Column("stt", "STT", "int"),
-            Column("dien_giai", "Diễn giải"),
-            Column("ma_lk", "Mã liên kết"),
-            Column("ho_ten", "Họ và tên"),
-            Column("ngay_sinh", "Ngày sinh"),
-            Column("gioi_tinh", "Giới tính"),
-            Column("ma_the_bhyt", "Mã thẻ BHYT"),
-            Column("ma_dkbd", "Mã ĐKBĐ"),
-            Column("ma_benh_chinh", "Mã bệnh chính"),
-            Column("ma_benh_kt", "Mã bệnh kèm theo"),
-            Column("ma_lydo_vvien", "Lý do vào viện"),
-            Column("ngay_vao", "Ngày vào", "datetime"),
-            Column("ngay_ra", "Ngày ra", "datetime"),
-            Column("so_ngay_dtri", "Số ngày điều trị", "int"),
-            Column("so_luot", "Số lượt", "int", total=True),
-            _money("t_tongchi_bh", "Tổng chi phí BHYT"),
-            *_BUCKETS,
-            _money("t_khac", "Chi phí khác"),
-            _money("t_nguoibenh", "Người bệnh trả"),
-            _money("t_bhtt", "Đề nghị BHXH thanh toán"),
-            _money("t_bhtt_gdv", "Ngoài định suất"),
-            _money("t_nguonkhac", "Nguồn khác chi trả"),
-            Column("ma_khoa", "Mã khoa"),
-            Column("ma_doituong_kcb", "Mã đối tượng KCB"),
-            Column("macskcb", "Mã CSKCB"),
-        ),
-    )
-
-
-_AMOUNTS = (
-    Column("so_luong_ngoaitru", "Số lượng ngoại trú", "quantity"),
-    Column("so_luong_noitru", "Số lượng nội trú", "quantity"),
-    Column("so_luong", "Tổng số lượng", "quantity"),
-    _money("thanh_tien_bv", "Thành tiền BV"),
-    _money("thanh_tien_bh", "Thành tiền BHYT"),
-    _money("t_nguonkhac", "Nguồn khác chi trả"),
-    _money("t_bntt", "Người bệnh tự trả"),
-    _money("t_bncct", "Người bệnh cùng chi trả"),
-    _money("t_bhtt", "Đề nghị BHXH thanh toán"),
-    Column("ma_nhom", "Mã nhóm"),
-    Column("macskcb", "Mã CSKCB"),
-)
-
-
-def _item_form(
-    name: str, title: str, code: Column, item_name: Column, middle: Sequence[Column]
-) -> ReportSpec:
-    return ReportSpec(
-        name=name,
-        view=f"payment.{name}",
-        title=title,
-        order_by=("macskcb", "stt"),
-        label_column=item_name.name,
-        frozen_columns=3,
-        columns=(Column("stt", "STT", "int"), code, item_name, *middle, *_AMOUNTS),
-    )
-
-
-_XML3_PRICES = (
-    Column("don_vi_tinh", "Đơn vị tính"),
-    Column("don_gia_bv", "Đơn giá BV", "price"),
-    Column("don_gia_bh", "Đơn giá BHYT", "price"),
-    Column("tyle_tt_dv", "Tỷ lệ thanh toán DV (%)", "percent"),
-)
-
-REPORTS: dict[str, ReportSpec] = {
-    spec.name: spec
-    for spec in (
-        _7980A,
-        _settlement_form(
-            "c79a", "Mẫu C79a-HD: danh sách người bệnh BHYT khám, chữa bệnh ngoại trú đề nghị thanh toán"
-        ),
-        _settlement_form(
-            "c80a", "Mẫu C80a-HD: danh sách người bệnh BHYT điều trị nội trú đề nghị thanh toán"
-        ),
-        _item_form(
-            "m19",
-            "Mẫu 19/BHYT: thống kê vật tư y tế thanh toán BHYT",
-            Column("ma_vat_tu", "Mã vật tư"),
-            Column("ten_vat_tu", "Tên vật tư"),
-            _XML3_PRICES,
-        ),
-        _item_form(
-            "m20",
-            "Mẫu 20/BHYT: thống kê thuốc thanh toán BHYT",
-            Column("ma_thuoc", "Mã thuốc"),
-            Column("ten_thuoc", "Tên thuốc"),
-            (
-                Column("ham_luong", "Hàm lượng"),
-                Column("duong_dung", "Đường dùng"),
-                Column("so_dang_ky", "Số đăng ký"),
-                Column("don_vi_tinh", "Đơn vị tính"),
-                Column("don_gia", "Đơn giá", "price"),
-            ),
-        ),
-        _item_form(
-            "m21",
-            "Mẫu 21/BHYT: thống kê dịch vụ kỹ thuật thanh toán BHYT",
-            Column("ma_dich_vu", "Mã dịch vụ"),
-            Column("ten_dich_vu", "Tên dịch vụ"),
-            _XML3_PRICES,
-        ),
-    )
-}
-
-_ALIASES = {"report_7980a": "7980a", "19": "m19", "20": "m20", "21": "m21"}
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _FACILITY = re.compile(r"^[0-9A-Za-z]{5}$")
 
 
-def report_spec(name: str) -> ReportSpec:
-    """The report called ``name`` (case-insensitive; ``19``/``20``/``21`` and view names also accepted)."""
+def report_spec(name: str) -> ReportLayout:
+    """The report called ``name`` (case-insensitive), or the report of the view called ``name``
+    (``payment.report_7980a``, ``report_7980a``); a form number alone (``19``) names form ``m19``."""
     key = name.strip().lower().removeprefix("payment.")
-    key = _ALIASES.get(key, key)
+    by_view = {layout.view.removeprefix("payment."): n for n, layout in REPORTS.items()}
+    key = by_view.get(key, f"m{key}" if key.isdigit() else key)
     if key not in REPORTS:
         raise ReportError(f"unknown report {name!r}; valid names: {', '.join(REPORTS)}")
     return REPORTS[key]
@@ -318,8 +111,8 @@ def _quote(identifier: str) -> str:
 
 
 def fetch_report(
-    con: duckdb.DuckDBPyConnection, spec: ReportSpec, year: int, month: int, facility: str | None
-) -> tuple[list[str], list[tuple]]:
+    con: duckdb.DuckDBPyConnection, spec: ReportLayout, year: int, month: int, facility: str | None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """(fetched column names, rows) of one report: the shown columns, then the helper columns needed."""
     names = [c.name for c in spec.columns]
     for helper in (spec.kind_column, spec.facility_column):
@@ -345,7 +138,7 @@ def fetch_report(
     return names, rows
 
 
-def _totals(spec: ReportSpec, names: list[str], rows: list[tuple]) -> list[Any] | None:
+def _totals(spec: ReportLayout, names: list[str], rows: list[tuple[Any, ...]]) -> list[Any] | None:
     """The totals row (values in shown-column order), or None when the view's own totals suffice."""
     index = {n: i for i, n in enumerate(names)}
     detail = rows
@@ -363,7 +156,7 @@ def _totals(spec: ReportSpec, names: list[str], rows: list[tuple]) -> list[Any] 
         if col.total:
             i = index[col.name]
             values.append(
-                sum((r[i] for r in detail if r[i] is not None), Decimal(0) if col.kind == "money" else 0)
+                sum((r[i] for r in detail if r[i] is not None), Decimal(0) if col.format == "money" else 0)
             )
         elif col.name == spec.label_column:
             values.append(label)
@@ -386,7 +179,7 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(path: Path, spec: ReportSpec, rows: list[list[Any]], totals: list[Any] | None) -> None:
+def _write_csv(path: Path, spec: ReportLayout, rows: list[list[Any]], totals: list[Any] | None) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(spec.headers)
@@ -402,7 +195,7 @@ def _number_format(kind: str, value: Any) -> str | None:
     if kind in ("quantity", "price"):
         whole = isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral_value())
         return WHOLE_FORMAT if whole else QUANTITY_FORMAT
-    if kind in ("int", "percent"):
+    if kind in ("int", "count", "percent"):
         return "0"
     if kind == "datetime":
         return DATETIME_FORMAT
@@ -433,12 +226,12 @@ def _wrapped_lines(text: str, width: int) -> int:
 
 
 def _column_letter(index: int) -> str:
-    return get_column_letter(index)
+    return str(get_column_letter(index))
 
 
 def _write_xlsx(
     path: Path,
-    spec: ReportSpec,
+    spec: ReportLayout,
     rows: list[list[Any]],
     kinds: list[str | None],
     totals: list[Any] | None,
@@ -454,14 +247,14 @@ def _write_xlsx(
     # widths from the header (wrapped over up to two lines) and the content (first 2,000 rows suffice)
     header_lines = 1
     for i, col in enumerate(spec.columns):
-        content = max((_display_width(col.kind, r[i]) for r in rows[:2000]), default=0)
+        content = max((_display_width(col.format, r[i]) for r in rows[:2000]), default=0)
         if totals is not None:
-            content = max(content, _display_width(col.kind, totals[i]))
-        header_need = max(len(w) for w in col.header.split()) if col.header else 0
-        header_need = max(header_need, (len(col.header) + 1) // 2)
+            content = max(content, _display_width(col.format, totals[i]))
+        header_need = max(len(w) for w in col.title.split()) if col.title else 0
+        header_need = max(header_need, (len(col.title) + 1) // 2)
         width = min(max(content, header_need, 4) + 2, 60)
         ws.column_dimensions[_column_letter(i + 1)].width = width
-        header_lines = max(header_lines, _wrapped_lines(col.header, width - 2))
+        header_lines = max(header_lines, _wrapped_lines(col.title, width - 2))
     ws.freeze_panes = f"{_column_letter(spec.frozen_columns + 1)}{first_data}"
     ws.auto_filter.ref = f"A{header_row}:{_column_letter(ncols)}{max(header_row, last_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
@@ -488,7 +281,7 @@ def _write_xlsx(
     ws.row_dimensions[header_row].height = 15 * header_lines + 3  # must be set before the row is streamed
     headers = []
     for col in spec.columns:
-        h = WriteOnlyCell(ws, value=col.header)
+        h = WriteOnlyCell(ws, value=col.title)
         h.font = bold
         h.fill = header_fill
         h.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -497,11 +290,11 @@ def _write_xlsx(
     ws.append(headers)
     for row, kind in zip(rows, kinds, strict=True):
         font = bold if kind not in (None, "claim") else None
-        ws.append([cell(v, c.kind, font=font) for v, c in zip(row, spec.columns, strict=True)])
+        ws.append([cell(v, c.format, font=font) for v, c in zip(row, spec.columns, strict=True)])
     if totals is not None:
         cells = []
         for v, c in zip(totals, spec.columns, strict=True):
-            t = cell(v, c.kind, font=bold)
+            t = cell(v, c.format, font=bold)
             t.border = Border(top=thin, bottom=Side(style="double"))
             cells.append(t)
         ws.append(cells)
@@ -557,9 +350,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_report_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_report_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Register ``report NAME --warehouse FILE --period YYYY-MM [--facility CODE] --out FILE.csv|.xlsx``."""
-    p = subparsers.add_parser(
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "report",
         help="write a payment report (7980a, C79a, C80a, forms 19/20/21) as CSV or Excel",
         description="Write one payment report for one settlement month from the warehouse "

@@ -1,9 +1,13 @@
 """Claims review (giám định): business rules as SQL files, run over the warehouse, findings for reviewers.
 
-The rules are data. Each rule is one file ``pipelines/sql/review/rules/<RULE_CODE>.sql``: a header of
-``-- key: value`` lines (code, severity, table, field, messages, grain, source, enabled) and ONE SELECT that
-returns the offending claims or lines as ``macskcb, ma_lk, loaihoso, field, value``. Nothing else lists the
-rules: adding a file adds a rule.
+The rules are data. Each rule file ``pipelines/sql/review/rules/<RULE_CODE>.sql`` has a header of
+``-- key: value`` lines (code, severity, table, field, messages, grain, source, enabled, note; the grammar is
+:mod:`pipelines.common.sqlheader`, described in ``docs/sql-files.md``) and ONE SELECT that returns the
+offending claims or lines as ``macskcb, ma_lk, loaihoso, field, value``. A rule that applies to several tables
+is one file with ``-- tables: XML2, XML3`` instead of ``-- table:``, named with its tables joined by ``+``
+(``BIZ.XML2+XML3.LINE_BALANCE.sql``); it becomes one rule per table at load, ``${table}`` and ``${t}`` filled
+in with ``XML2`` and ``xml2`` in its code, header and SQL, each with its own code (``BIZ.XML2.LINE_BALANCE``).
+Nothing else lists the rules: adding a file adds a rule.
 
 A rule reads the claims being checked from ``chk.xml1`` … ``chk.xml15`` (the current rows of the claims in
 scope, same columns as ``core.xmlN``), may read ``core.*`` for other claims (overlapping stays, repeated
@@ -23,8 +27,9 @@ gets one); ``warning`` = plausibility, implemented checkers' rules, or rules the
 
 or :func:`build_review`, which does exactly that. The review objects (``review.rules``, ``review.findings``,
 ``review.queue``, ``review.rule_hit_rates``, ``review.repeat_services``) are one ``.sql`` file each under
-``pipelines/sql/review/``, and so are the reference tables (``pipelines/sql/review/ref/``); each header states
-the object's grain and purpose (:func:`dictionary_entries`, for the data dictionary).
+``pipelines/sql/review/``, the reference tables one each under ``pipelines/sql/ref/`` and the helper views of
+the scope one each under ``pipelines/sql/review/scope/``; every one is refused when it is built if its
+columns differ from its header's ``-- column`` lines (:mod:`pipelines.warehouse.sqlfiles`).
 
 Plain functions; no Prefect.
 """
@@ -33,7 +38,6 @@ from __future__ import annotations
 
 import os
 import re
-import string
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,15 +50,15 @@ import pyarrow.parquet as pq
 from pipelines.common.errors import TerminalError
 from pipelines.common.files import FILE_MODE, make_dirs
 from pipelines.common.paths import REPO_ROOT, SQL_ROOT, catalog_dir
+from pipelines.common.sqlheader import SqlFile, SqlFileError, parse_file, substitute
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse.build import relation
+from pipelines.warehouse.sqlfiles import create, create_all, folder_files
 
 SQL_DIR = SQL_ROOT / "review"
 RULES_DIR = SQL_DIR / "rules"
 
 SEVERITIES = ("error", "warning", "info")
-HEADER_KEYS = ("code", "severity", "table", "field", "message_vi", "message_en", "grain", "source", "enabled")
-OPTIONAL_KEYS = ("note",)
 #: what every rule's SELECT returns, in this order
 RULE_COLUMNS = ("macskcb", "ma_lk", "loaihoso", "field", "value")
 #: what :func:`evaluate` returns
@@ -78,11 +82,9 @@ SCOPE_DIR = SQL_DIR / "scope"
 OBJECT_FILES = ("rules.sql", "findings.sql", "queue.sql", "rule_hit_rates.sql", "repeat_services.sql")
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
-_HEADER_LINE = re.compile(r"^--\s?([a-z_]+):\s*(.*)$")
-_CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
 
 
-class RuleDefinitionError(TerminalError):
+class RuleDefinitionError(SqlFileError):
     """A rule file is malformed (missing header key, unknown severity, code not the file name…)."""
 
 
@@ -117,88 +119,86 @@ class Rule:
 
 
 # -- rules ------------------------------------------------------------------------------------------------
-def parse_rule(path: Path) -> Rule:
-    """Read one rule file; raise :class:`RuleDefinitionError` naming the file when it is malformed."""
+def parse_rule(path: Path) -> list[Rule]:
+    """The rules of one rule file: one, or one per table of its ``tables`` entry (its ``${table}`` and
+    ``${t}`` placeholders filled in with ``XML2`` and ``xml2``, per-table values taken for that table). Raises
+    :class:`RuleDefinitionError` naming the file (and the line) when the file is malformed."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    meta: dict[str, str] = {}
-    body: list[str] = []
-    last: str | None = None
-    in_header = True
-    for line in text.splitlines():
-        if in_header and line.startswith("--"):
-            m = _HEADER_LINE.match(line)
-            if m:
-                key, value = m.group(1), m.group(2).strip()
-                if key not in HEADER_KEYS + OPTIONAL_KEYS:
-                    raise RuleDefinitionError(f"{path.name}: unknown header key {key!r}", stage="review")
-                if key in meta and key not in OPTIONAL_KEYS:
-                    raise RuleDefinitionError(f"{path.name}: header key {key!r} given twice", stage="review")
-                meta[key] = f"{meta[key]} {value}".strip() if key in meta else value
-                last = key
-                continue
-            c = _CONTINUATION.match(line)
-            if c and last:
-                meta[last] = f"{meta[last]} {c.group(1).strip()}"
-                continue
-            if line.strip() == "--":
-                last = None
-                continue
-            last = None  # a free comment inside the header
-            continue
-        in_header = False
-        body.append(line)
-    missing = [k for k in HEADER_KEYS if not meta.get(k)]
-    if missing:
-        raise RuleDefinitionError(f"{path.name}: header lacks {', '.join(missing)}", stage="review")
-    if meta["severity"] not in SEVERITIES:
+    try:
+        return _expand(parse_file(path, "rule"))
+    except SqlFileError as e:
+        if isinstance(e, RuleDefinitionError):
+            raise
+        raise RuleDefinitionError(str(e), stage="review") from e
+
+
+def _expand(sql: SqlFile) -> list[Rule]:
+    path, meta = sql.path, sql.meta
+    tables = [t.strip() for t in meta["tables"].split(",")] if "tables" in meta else [meta["table"]]
+    template = meta["code"]
+    if len(tables) > 1 and "${table}" not in template:
         raise RuleDefinitionError(
-            f"{path.name}: severity {meta['severity']!r} is not one of {', '.join(SEVERITIES)}",
+            f"{sql.where('code')}: a rule for several tables needs ${{table}} in its code "
+            f"(e.g. BIZ.${{table}}.NAME), one code per table",
             stage="review",
         )
-    if meta["enabled"].lower() not in ("true", "false"):
-        raise RuleDefinitionError(f"{path.name}: enabled must be true or false", stage="review")
-    code = meta["code"]
-    if not code.startswith("BIZ.") or path.stem != code:
+    joined = {"table": "+".join(tables), "t": "+".join(t.lower() for t in tables)}
+    stem = substitute(template, joined, path, sql.lines["code"])
+    if path.stem != stem:
         raise RuleDefinitionError(
-            f"{path.name}: code {code!r} must start with BIZ. and equal the file name", stage="review"
+            f"{path.name}: code {template!r} must start with BIZ. and equal the file name ({stem}.sql"
+            + (", the tables joined by '+'" if len(tables) > 1 else "")
+            + ")",
+            stage="review",
         )
-    if not re.fullmatch(r"XML([1-9]|1[0-5])", meta["table"]):
-        raise RuleDefinitionError(f"{path.name}: table {meta['table']!r} is not XML1…XML15", stage="review")
-    sql = "\n".join(body).strip().rstrip(";").strip()
-    if not sql:
-        raise RuleDefinitionError(f"{path.name}: no SELECT after the header", stage="review")
-    if ";" in _strip_sql_literals(sql):
-        raise RuleDefinitionError(f"{path.name}: a rule is ONE statement (found ';')", stage="review")
-    return Rule(
-        code=code,
-        severity=meta["severity"],
-        table=meta["table"],
-        field=meta["field"],
-        message_vi=meta["message_vi"],
-        message_en=meta["message_en"],
-        grain=meta["grain"],
-        source=meta["source"],
-        enabled=meta["enabled"].lower() == "true",
-        sql=sql,
-        path=path,
-        note=meta.get("note", ""),
-    )
+    rules = []
+    for table in tables:
+        params = {"table": table, "t": table.lower()}
 
+        def value(key: str, table: str = table, params: dict[str, str] = params) -> str:
+            if key in sql.per_table:
+                text, entry = sql.per_table[key][table], f"{key} {table}"
+            else:
+                text, entry = meta.get(key, ""), key
+            return substitute(text, params, path, sql.lines.get(entry, 1))
 
-def _strip_sql_literals(sql: str) -> str:
-    """The SQL without string literals and comments (to look for statement separators)."""
-    sql = re.sub(r"'(?:[^']|'')*'", "''", sql)
-    return re.sub(r"--[^\n]*", "", sql)
+        body = sql.render(params).strip().rstrip(";").strip()
+        rules.append(
+            Rule(
+                code=value("code"),
+                severity=meta["severity"],
+                table=table,
+                field=value("field"),
+                message_vi=value("message_vi"),
+                message_en=value("message_en"),
+                grain=value("grain"),
+                source=value("source"),
+                enabled=meta["enabled"] == "true",
+                sql=body,
+                path=path,
+                note=value("note"),
+            )
+        )
+    return rules
 
 
 def load_rules(folder: Path | str | None = None) -> list[Rule]:
-    """Every ``*.sql`` rule of ``folder`` (default: ``pipelines/sql/review/rules``), ordered by code."""
+    """Every rule of the ``*.sql`` files of ``folder`` (default: ``pipelines/sql/review/rules``), a file for
+    several tables giving one rule per table, ordered by code. Two rules with one code are an error."""
     folder = Path(folder) if folder else RULES_DIR
     paths = sorted(folder.glob("*.sql"))
     if not paths:
         raise RuleDefinitionError(f"no rule files in {folder}", stage="review")
-    return sorted((parse_rule(p) for p in paths), key=lambda r: r.code)
+    by_code: dict[str, Rule] = {}
+    for path in paths:
+        for rule in parse_rule(path):
+            if rule.code in by_code:
+                raise RuleDefinitionError(
+                    f"rule {rule.code} is defined twice: {by_code[rule.code].path.name} and {path.name}",
+                    stage="review",
+                )
+            by_code[rule.code] = rule
+    return sorted(by_code.values(), key=lambda r: r.code)
 
 
 # -- reference catalogues -----------------------------------------------------------------------------------
@@ -208,27 +208,19 @@ REF_DIR = SQL_ROOT / "ref"
 def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> list[str]:
     """Create schema ``ref`` with the catalogues the rules read; return the tables created.
 
-    One ``.sql`` file per table in ``pipelines/sql/review/ref/`` (header: object, grain, description), reading
-    ``data/catalogs/*.csv`` (``folder`` overrides the catalogue folder): ``ref.icd10``, ``ref.ma_nhom``,
-    ``ref.ma_loai_kcb``, ``ref.ma_doituong_kcb``, ``ref.card_groups``, ``ref.benefit_levels``,
-    ``ref.provinces``, ``ref.services``, ``ref.drugs``, ``ref.supplies``, ``ref.base_salary``. Codes stay
-    text (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
+    One ``.sql`` file per table in ``pipelines/sql/ref/`` (its header documents the table and its
+    columns, checked when it is built), reading ``data/catalogs/*.csv`` (``folder`` overrides the catalogue
+    folder): ``ref.icd10``, ``ref.ma_nhom``, ``ref.ma_loai_kcb``, ``ref.ma_doituong_kcb``,
+    ``ref.card_groups``, ``ref.benefit_levels``, ``ref.provinces``, ``ref.services``, ``ref.drugs``,
+    ``ref.supplies``, ``ref.base_salary`` (and ``ref.eligibility``, kept when it exists). Codes stay text
+    (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
     """
     folder = Path(folder) if folder else catalog_dir()
     if not folder.is_dir():
         raise TerminalError(f"reference catalogue folder {folder} is missing", stage="review")
     con.execute("CREATE SCHEMA IF NOT EXISTS ref")
-    created = []
-    for path in sorted(REF_DIR.glob("*.sql")):
-        sql = string.Template(path.read_text(encoding="utf-8")).substitute(
-            catalog_dir=str(folder).replace("'", "''")
-        )
-        try:
-            con.execute(sql)
-        except duckdb.Error as e:
-            raise TerminalError(f"reference table {path.name} could not be built: {e}", stage="review") from e
-        created.append(f"ref.{path.stem}")
-    return created
+    params = {"catalog_dir": str(folder).replace("'", "''")}
+    return create_all(con, folder_files(REF_DIR), params, stage="review")
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------
@@ -253,7 +245,10 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
     once instead of once per rule (faster when many rules run over Parquet-backed views; costs memory).
     """
     _check_name(scope, "scope")
-    (db,) = con.execute("SELECT current_database()").fetchone()
+    row = con.execute("SELECT current_database()").fetchone()
+    if row is None:
+        raise TerminalError("DuckDB names no current database", stage="review")
+    db = str(row[0])
     close_scope(con)
     con.execute("ATTACH ':memory:' AS chk")
     con.execute(
@@ -268,9 +263,8 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
             "SEMI JOIN chk.main.scope s ON t.macskcb = s.macskcb AND t.ma_lk = s.ma_lk "
             "AND t.source_sha256 = s.source_sha256"
         )
-    for helper in sorted(SCOPE_DIR.glob("*.sql")):  # relations several rules share (e.g. the line split)
-        sql = string.Template(helper.read_text(encoding="utf-8")).substitute(db=_quote(db))
-        con.execute(sql)
+    # relations several rules share (e.g. the line split), checked against their headers
+    create_all(con, folder_files(SCOPE_DIR), {"db": _quote(db)}, stage="review")
 
 
 def close_scope(con: duckdb.DuckDBPyConnection) -> None:
@@ -334,33 +328,9 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
 
 
 # -- review objects ---------------------------------------------------------------------------------------
-def object_sql(name: str, **params: Any) -> str:
-    """The SQL of one review object file with ``$params`` substituted."""
-    text = (SQL_DIR / name).read_text(encoding="utf-8")
-    return string.Template(text).substitute({k: str(v) for k, v in params.items()})
-
-
-def object_header(path: Path) -> dict[str, str]:
-    """``-- key: value`` header of an object file (``sql/review/queue.sql``, ``sql/ref/icd10.sql``): object,
-    grain, description."""
-    out: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = _HEADER_LINE.match(line)
-        if not line.startswith("--"):
-            break
-        if m:
-            out[m.group(1)] = m.group(2).strip()
-    return out
-
-
-def dictionary_entries() -> list[dict[str, str]]:
-    """Object, grain, description and file of every table/view this module creates (``review.*`` and
-    ``ref.*``), for the generated data dictionary. Rules are described by ``review.rules``."""
-    paths = [SQL_DIR / n for n in OBJECT_FILES] + sorted(REF_DIR.glob("*.sql"))
-    return [
-        {**object_header(p), "file": f"pipelines/{p.relative_to(SQL_ROOT.parent).as_posix()}"}
-        for p in paths
-    ]
+def object_files() -> list[SqlFile]:
+    """The review objects' files, in creation order (each reads only those before it)."""
+    return folder_files(SQL_DIR, OBJECT_FILES, "object")
 
 
 def create_review_objects(
@@ -379,10 +349,10 @@ def create_review_objects(
     if not isinstance(repeat_window_days, int) or repeat_window_days < 0:
         raise TerminalError("repeat_window_days must be a non-negative integer", stage="review")
     con.execute("CREATE SCHEMA IF NOT EXISTS review")
-    for name in OBJECT_FILES:
-        sql = object_sql(name, findings_relation=findings_relation, repeat_window_days=repeat_window_days)
-        con.execute(sql)
-        if name == "rules.sql" and rules:
+    params = {"findings_relation": findings_relation, "repeat_window_days": repeat_window_days}
+    for sql in object_files():
+        create(con, sql, params, stage="review")
+        if sql.name == "review.rules" and rules:
             con.executemany(
                 "INSERT INTO review.rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [

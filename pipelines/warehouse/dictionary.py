@@ -5,7 +5,9 @@ Generated, never written by hand, from three sources:
 * the XSDs (through the registry) for ``core.xmlN`` / ``lake.xmlN``: table titles and each field's
   documentation in Vietnamese and English;
 * :data:`OBJECT_DOCS` for the objects the warehouse build makes in Python (``ops.*``, versions);
-* the header comments of the SQL files under ``pipelines/sql/`` (review, payment, patients)::
+* the headers of the SQL files under ``pipelines/sql/`` that make a table or view (``ref``, ``review``,
+  ``payment``, ``patients``), read by the one parser (:mod:`pipelines.common.sqlheader`,
+  ``docs/sql-files.md``)::
 
       -- object: payment.c79a
       -- grain: one row per facility, settlement month and section
@@ -20,16 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
 from pipelines.common.paths import SQL_ROOT
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
-
-SQL_DIR = SQL_ROOT
-HEADER = re.compile(r"^--\s*(?P<key>[a-z_]+)(?:\s+(?P<column>[A-Za-z0-9_]+))?\s*:\s*(?P<value>.*)$")
+from pipelines.warehouse.sqlfiles import object_files
 
 LINEAGE_DOCS = {
     "source_sha256": "SHA-256 of the file the row came from (the raw zone keeps its bytes under this name)",
@@ -74,7 +73,7 @@ OBJECT_DOCS: list[ObjectDoc] = [
             "duplicate_of_file": "for a duplicate: the file that first brought these bytes",
             "run_id": "the run that decided the file",
         },
-        "pipelines/warehouse.py",
+        "pipelines/warehouse/build.py",
     ),
     ObjectDoc(
         "ops.runs",
@@ -88,7 +87,7 @@ OBJECT_DOCS: list[ObjectDoc] = [
             "landing": "landing root (no credentials)",
             "summary": "JSON: files and claims by outcome, rows per table, step times, repairs",
         },
-        "pipelines/warehouse.py",
+        "pipelines/warehouse/build.py",
     ),
     ObjectDoc(
         "core.claim_versions",
@@ -103,14 +102,14 @@ OBJECT_DOCS: list[ObjectDoc] = [
             "received_at": LINEAGE_DOCS["received_at"],
             "run_id": "the run that accepted this version",
         },
-        "pipelines/warehouse.py",
+        "pipelines/warehouse/build.py",
     ),
     ObjectDoc(
         "core.claim_current",
         "one row per claim (macskcb, ma_lk)",
         "The current version of every claim: the latest received.",
         {},  # filled below: the same columns as core.claim_versions
-        "pipelines/warehouse.py",
+        "pipelines/warehouse/build.py",
     ),
 ]
 
@@ -125,7 +124,7 @@ OBJECT_DOCS.append(
             "macskcb": LINEAGE_DOCS["macskcb"],
             "ma_lk": "the claim's MA_LK",
             "source_sha256": "the file of the claim version that was checked",
-            "rule_code": "the rule (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)",
+            "rule_code": "the rule (review.rules; its SQL file is review.rules.sql_file)",
             "severity": "error | warning | info",
             "loaihoso": "the table the finding is about (XML1, XML2, ...)",
             "field": "the field the finding is about",
@@ -133,36 +132,19 @@ OBJECT_DOCS.append(
             "message_vi": "what is wrong and what to do, in Vietnamese",
             "message_en": "what is wrong and what to do, in English",
         },
-        "pipelines/warehouse.py",
+        "pipelines/marts/review.py",
     )
 )
 
 
-def parse_sql_header(path: Path) -> ObjectDoc | None:
-    """The ObjectDoc of a SQL file with an ``-- object:`` header (None for files without one)."""
-    meta: dict[str, str] = {}
-    columns: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("--"):
-            if line.strip():
-                break
-            continue
-        m = HEADER.match(line.strip())
-        if not m:
-            continue
-        if m["key"] == "column" and m["column"]:
-            columns[m["column"]] = m["value"].strip()
-        elif not m["column"]:
-            meta[m["key"]] = m["value"].strip()
-    if "object" not in meta:
-        return None
-    return ObjectDoc(
-        meta["object"],
-        meta.get("grain", ""),
-        meta.get("description", ""),
-        columns,
-        path.relative_to(SQL_DIR.parent).as_posix(),
-    )
+def sql_docs() -> list[ObjectDoc]:
+    """The ObjectDoc of every table and view made from a SQL file (their headers, through the one parser)."""
+    return [
+        ObjectDoc(
+            f.name, f.grain, f.description, dict(f.columns), f.path.relative_to(SQL_ROOT.parent).as_posix()
+        )
+        for f in object_files()
+    ]
 
 
 def table_docs() -> list[ObjectDoc]:
@@ -175,7 +157,7 @@ def table_docs() -> list[ObjectDoc]:
             if spec.is_flat
             else f"one row per {spec.row_tag} element of a claim"
         )
-        columns = {}
+        columns: dict[str, str] = {}
         for version in registry.versions[lh]:
             for f in version.fields:
                 columns.setdefault(f.column, f"{f.tag}: {f.doc_en} / {f.doc_vi}".strip(" :/"))
@@ -197,12 +179,7 @@ def table_docs() -> list[ObjectDoc]:
 
 
 def all_docs() -> list[ObjectDoc]:
-    docs = table_docs() + list(OBJECT_DOCS)
-    for path in sorted(SQL_DIR.rglob("*.sql")):
-        doc = parse_sql_header(path)
-        if doc is not None:
-            docs.append(doc)
-    return docs
+    return table_docs() + list(OBJECT_DOCS) + sql_docs()
 
 
 def _quote(text: str) -> str:
@@ -244,11 +221,11 @@ def render_markdown() -> str:
     lines = [
         "# Data dictionary",
         "",
-        "Generated by `bhyt-etl dictionary` from the XSDs, `pipelines/dictionary.py` and the headers of",
-        "the SQL files in `pipelines/sql/`. Do not edit by hand. The same text is on every table, view and",
-        "column in DuckDB (`SELECT comment FROM duckdb_columns() WHERE ...`). The analytics copy has the",
-        "same objects; there names, addresses and phone numbers are NULL, CCCD and card numbers keyed",
-        "hashes, birth dates the year.",
+        "Generated by `bhyt-etl dictionary` from the XSDs, `pipelines/warehouse/dictionary.py` and the",
+        "headers of the SQL files in `pipelines/sql/`. Do not edit by hand. The same text is on every",
+        "table, view and column in DuckDB (`SELECT comment FROM duckdb_columns() WHERE ...`). The",
+        "analytics copy has the same objects; there names, addresses and phone numbers are NULL, CCCD and",
+        "card numbers keyed hashes, birth dates the year.",
         "",
     ]
     docs = sorted(all_docs(), key=lambda d: (d.name.split(".")[0], _natural(d.name)))
@@ -264,5 +241,5 @@ def render_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _natural(name: str) -> list:
+def _natural(name: str) -> list[int | str]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]

@@ -43,5 +43,48 @@
 -- column t_bhtt: amount claimed from social insurance (T_BHTT)
 -- column t_bhtt_gdv: insurance amount outside capitation/DRG (T_BHTT_GDV, the form's "ngoài định suất")
 -- column t_nguonkhac: paid by other sources (T_NGUONKHAC)
+-- report: c80a
+-- report_title: Mẫu C80a-HD: danh sách người bệnh BHYT điều trị nội trú đề nghị thanh toán
+-- report_order: macskcb, row_order
+-- report_label: dien_giai
+-- report_frozen: 5
+-- report_row_kind: row_kind
+-- title phan_nhom: Nhóm
+-- title stt: STT | int
+-- title dien_giai: Diễn giải
+-- title ma_lk: Mã liên kết
+-- title ho_ten: Họ và tên
+-- title ngay_sinh: Ngày sinh
+-- title gioi_tinh: Giới tính
+-- title ma_the_bhyt: Mã thẻ BHYT
+-- title ma_dkbd: Mã ĐKBĐ
+-- title ma_benh_chinh: Mã bệnh chính
+-- title ma_benh_kt: Mã bệnh kèm theo
+-- title ma_lydo_vvien: Lý do vào viện
+-- title ngay_vao: Ngày vào | datetime
+-- title ngay_ra: Ngày ra | datetime
+-- title so_ngay_dtri: Số ngày điều trị | int
+-- title so_luot: Số lượt | count
+-- title t_tongchi_bh: Tổng chi phí BHYT | money
+-- title t_xn: Xét nghiệm | money
+-- title t_cdha: CĐHA, TDCN | money
+-- title t_thuoc: Thuốc | money
+-- title t_mau: Máu | money
+-- title t_pttt: PTTT | money
+-- title t_vtyt: VTYT | money
+-- title t_dvkt_tyle: DVKT tỷ lệ | money
+-- title t_thuoc_tyle: Thuốc tỷ lệ | money
+-- title t_vtyt_tyle: VTYT tỷ lệ | money
+-- title t_kham: Tiền khám | money
+-- title t_giuong: Tiền giường | money
+-- title t_vchuyen: Vận chuyển | money
+-- title t_khac: Chi phí khác | money
+-- title t_nguoibenh: Người bệnh trả | money
+-- title t_bhtt: Đề nghị BHXH thanh toán | money
+-- title t_bhtt_gdv: Ngoài định suất | money
+-- title t_nguonkhac: Nguồn khác chi trả | money
+-- title ma_khoa: Mã khoa
+-- title ma_doituong_kcb: Mã đối tượng KCB
+-- title macskcb: Mã CSKCB
 CREATE OR REPLACE VIEW payment.c80a AS
 SELECT * EXCLUDE (noi_tru) FROM payment.c79a_c80a WHERE noi_tru

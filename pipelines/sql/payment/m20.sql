@@ -23,6 +23,30 @@
 -- column macskcb: facility code (filter column of the report)
 -- column nam_qt: settlement year (NAM_QT of the claim)
 -- column thang_qt: settlement month (THANG_QT of the claim)
+-- report: m20
+-- report_title: Mẫu 20/BHYT: thống kê thuốc thanh toán BHYT
+-- report_order: macskcb, stt
+-- report_label: ten_thuoc
+-- report_frozen: 3
+-- title stt: STT | int
+-- title ma_thuoc: Mã thuốc
+-- title ten_thuoc: Tên thuốc
+-- title ham_luong: Hàm lượng
+-- title duong_dung: Đường dùng
+-- title so_dang_ky: Số đăng ký
+-- title don_vi_tinh: Đơn vị tính
+-- title don_gia: Đơn giá | price
+-- title so_luong_ngoaitru: Số lượng ngoại trú | quantity
+-- title so_luong_noitru: Số lượng nội trú | quantity
+-- title so_luong: Tổng số lượng | quantity
+-- title thanh_tien_bv: Thành tiền BV | money
+-- title thanh_tien_bh: Thành tiền BHYT | money
+-- title t_nguonkhac: Nguồn khác chi trả | money
+-- title t_bntt: Người bệnh tự trả | money
+-- title t_bncct: Người bệnh cùng chi trả | money
+-- title t_bhtt: Đề nghị BHXH thanh toán | money
+-- title ma_nhom: Mã nhóm
+-- title macskcb: Mã CSKCB
 CREATE OR REPLACE VIEW payment.m20 AS
 SELECT
     row_number() OVER (

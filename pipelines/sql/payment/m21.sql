@@ -22,6 +22,29 @@
 -- column macskcb: facility code (filter column of the report)
 -- column nam_qt: settlement year (NAM_QT of the claim)
 -- column thang_qt: settlement month (THANG_QT of the claim)
+-- report: m21
+-- report_title: Mẫu 21/BHYT: thống kê dịch vụ kỹ thuật thanh toán BHYT
+-- report_order: macskcb, stt
+-- report_label: ten_dich_vu
+-- report_frozen: 3
+-- title stt: STT | int
+-- title ma_dich_vu: Mã dịch vụ
+-- title ten_dich_vu: Tên dịch vụ
+-- title don_vi_tinh: Đơn vị tính
+-- title don_gia_bv: Đơn giá BV | price
+-- title don_gia_bh: Đơn giá BHYT | price
+-- title tyle_tt_dv: Tỷ lệ thanh toán DV (%) | percent
+-- title so_luong_ngoaitru: Số lượng ngoại trú | quantity
+-- title so_luong_noitru: Số lượng nội trú | quantity
+-- title so_luong: Tổng số lượng | quantity
+-- title thanh_tien_bv: Thành tiền BV | money
+-- title thanh_tien_bh: Thành tiền BHYT | money
+-- title t_nguonkhac: Nguồn khác chi trả | money
+-- title t_bntt: Người bệnh tự trả | money
+-- title t_bncct: Người bệnh cùng chi trả | money
+-- title t_bhtt: Đề nghị BHXH thanh toán | money
+-- title ma_nhom: Mã nhóm
+-- title macskcb: Mã CSKCB
 CREATE OR REPLACE VIEW payment.m21 AS
 SELECT
     row_number() OVER (

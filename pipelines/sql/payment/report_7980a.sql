@@ -53,6 +53,56 @@
 -- column ma_doituong_kcb: extra: patient category of the visit, as sent
 -- column noi_tru: extra: true for inpatient care (belongs to C80a), false for outpatient (C79a)
 -- column phan_nhom: extra: C79a/C80a patient-origin section A, B or C (see payment.claims)
+-- report: 7980a
+-- report_title: Hồ sơ 79a/80a: danh sách người bệnh KCB BHYT đề nghị thanh toán
+-- report_order: macskcb, stt
+-- report_label: ho_ten
+-- report_frozen: 4
+-- title stt: STT | int
+-- title ma_lk: Mã liên kết
+-- title ma_bn: Mã người bệnh
+-- title ho_ten: Họ và tên
+-- title ngay_sinh: Ngày sinh
+-- title gioi_tinh: Giới tính
+-- title dia_chi: Địa chỉ
+-- title ma_the_bhyt: Mã thẻ BHYT
+-- title ma_dkbd: Mã ĐKBĐ
+-- title gt_the_tu: Giá trị thẻ từ
+-- title gt_the_den: Giá trị thẻ đến
+-- title ma_benh_chinh: Mã bệnh chính
+-- title ma_benh_kt: Mã bệnh kèm theo
+-- title ma_lydo_vvien: Lý do vào viện
+-- title ma_noi_di: Mã nơi chuyển
+-- title ngay_vao: Ngày vào | datetime
+-- title ngay_ra: Ngày ra | datetime
+-- title so_ngay_dtri: Số ngày điều trị | int
+-- title ket_qua_dtri: Kết quả điều trị
+-- title ma_loai_rv: Tình trạng ra viện
+-- title t_tongchi_bh: Tổng chi phí BHYT | money
+-- title t_xn: Xét nghiệm | money
+-- title t_cdha: CĐHA, TDCN | money
+-- title t_thuoc: Thuốc | money
+-- title t_mau: Máu | money
+-- title t_pttt: PTTT | money
+-- title t_vtyt: VTYT | money
+-- title t_dvkt_tyle: DVKT tỷ lệ | money
+-- title t_thuoc_tyle: Thuốc tỷ lệ | money
+-- title t_vtyt_tyle: VTYT tỷ lệ | money
+-- title t_kham: Tiền khám | money
+-- title t_giuong: Tiền giường | money
+-- title t_vchuyen: Vận chuyển | money
+-- title t_nguoibenh: Người bệnh trả | money
+-- title t_bhtt: Đề nghị BHXH thanh toán | money
+-- title t_bhtt_gdv: Ngoài định suất | money
+-- title ma_khoa: Mã khoa
+-- title nam_qt: Năm quyết toán | int
+-- title thang_qt: Tháng quyết toán | int
+-- title ma_khuvuc: Mã khu vực
+-- title ma_loai_kcb: Mã loại KCB
+-- title ma_cskcb: Mã CSKCB
+-- title t_nguonkhac: Nguồn khác chi trả | money
+-- title t_khac: Chi phí khác | money
+-- title ma_doituong_kcb: Mã đối tượng KCB
 CREATE OR REPLACE VIEW payment.report_7980a AS
 WITH lines AS (
     SELECT macskcb, ma_lk, source_sha256, try_cast(trim(ma_nhom) AS INTEGER) AS nhom, thanh_tien_bh

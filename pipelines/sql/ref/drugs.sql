@@ -1,6 +1,7 @@
 -- object: ref.drugs
 -- grain: one row per drug code MA_THUOC in the catalogue
 -- description: drugs, oxygen and blood products (XML2) with route, unit, registration number, cost group, unit price and tender info, from data/catalogs/drugs.csv (many values illustrative, see data/catalogs/README.md)
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_thuoc: MA_THUOC: active-ingredient code of the shared code list (40.n; 40.17 oxygen; blood with .NAT/.KT suffixes; XML2, STANDARD.md §3.3 XML2 #3); codes 40.9001–40.9078 are invented
 -- column ten_thuoc: TEN_THUOC: drug name (a realistic generic product, not a registered one)
 -- column ham_luong: HAM_LUONG: strength / concentration, e.g. 500mg

@@ -1,6 +1,7 @@
 -- object: ref.icd10
 -- grain: one row per ICD-10 code (WHO ICD-10 2019 category or subcategory, with the dot: A09, J18.9)
 -- description: the ICD-10 codes rules check MA_BENH_CHINH / MA_BENH_KT against, with is_billable (WHO leaf) and the plausibility limits sex_restriction (F/M) and age_min_years/age_max_years derived from the titles (data/catalogs/icd10.csv, see data/catalogs/README.md)
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column code: ICD-10 code with the dot (A09, J18.9), as written in MA_BENH_CHINH / MA_BENH_KT (XML1) and MA_BENH (XML3)
 -- column title_en: English WHO ICD-10 2019 title (no Vietnamese title: the MoH list QĐ 4469/2020 was not available)
 -- column chapter: ICD-10 chapter as a Roman numeral, I … XXII

@@ -1,6 +1,7 @@
 -- object: ref.ma_doituong_kcb
 -- grain: one row per category of visit MA_DOITUONG_KCB (QĐ 3276 Phụ lục 1; codes are text, 1.1 ≠ 1.10)
 -- description: categories of visit with the factor applied to the card's benefit level before and from 01/07/2026 (empty where the decision gives no single number), from data/catalogs/ma_doituong_kcb.csv
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_doituong_kcb: MA_DOITUONG_KCB: category of the visit as text (1.1, 1.10, 2, 3.1, 8 …; XML1, QĐ 3276 Phụ lục 1 / STANDARD.md §4.3)
 -- column ten: the category's wording in QĐ 3276 Phụ lục 1, in Vietnamese
 -- column factor_before_20260701: multiplier on the card's benefit level for episodes discharged before 01/07/2026 (MUC_HUONG = level × factor); NULL where the decision gives no single number

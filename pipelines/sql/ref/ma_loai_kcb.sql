@@ -1,6 +1,7 @@
 -- object: ref.ma_loai_kcb
 -- grain: one row per type of care MA_LOAI_KCB (QĐ 824 Phụ lục 1, 01–09)
 -- description: types of care with the inpatient flag, the SO_NGAY_DTRI rule and which of XML5/XML7/XML8 the type requires, from data/catalogs/ma_loai_kcb.csv
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_loai_kcb: MA_LOAI_KCB: type of care as 2-digit text, 01–09 (XML1, QĐ 824 Phụ lục 1 / STANDARD.md §4.2)
 -- column ten: name of the type of care, in Vietnamese (wording of 05, 06, 08 unchecked)
 -- column name_en: name of the type of care, in English

@@ -1,6 +1,7 @@
 -- object: ref.ma_nhom
 -- grain: one row per cost group code MA_NHOM (QĐ 5937 Phụ lục 3, 1–19)
 -- description: cost groups with the claim table they belong in (table_name XML2 or XML3) and whether the code is legacy (5, 6, 9, 11), from data/catalogs/ma_nhom.csv
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_nhom: MA_NHOM: cost group code as text, 1–19 (QĐ 5937 Phụ lục 3, QĐ 130 / STANDARD.md §4.4)
 -- column ten_nhom: name of the cost group, in Vietnamese (Xét nghiệm, Chẩn đoán hình ảnh …)
 -- column name_en: name of the cost group, in English

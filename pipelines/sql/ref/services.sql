@@ -1,6 +1,7 @@
 -- object: ref.services
 -- grain: one row per service code MA_DICH_VU in the catalogue (examinations, beds, technical services, transport)
 -- description: services with cost group, unit price and whether they are paraclinical (MA_NHOM 1, 2, 3), from data/catalogs/services.csv (prices partly illustrative, see data/catalogs/README.md)
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_dich_vu: MA_DICH_VU: service code XX.YYYY.ZZZZ (chapter.technique.price code; exams XX.1896, beds Kxx.19yy, transport VC.xxxxx; XML3, STANDARD.md §3.3 XML3 #3)
 -- column ten_dich_vu: TEN_DICH_VU: name of the service, in Vietnamese
 -- column ma_nhom: MA_NHOM: cost group of the service line, e.g. 1 test, 2 imaging, 3 functional, 8 surgery, 12 transport, 13 exam, 15 bed-day (QĐ 130 / STANDARD.md §4.4; ref.ma_nhom)

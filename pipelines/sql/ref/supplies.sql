@@ -1,6 +1,7 @@
 -- object: ref.supplies
 -- grain: one row per medical-supply code MA_VAT_TU in the catalogue
 -- description: medical supplies (XML3, MA_NHOM 10) with unit, unit price and tender info, from data/catalogs/supplies.csv (codes end in a synthetic suffix; prices mostly illustrative)
+-- param catalog_dir: the folder of the reference catalogues (data/catalogs unless load_reference is given another)
 -- column ma_vat_tu: MA_VAT_TU: medical-supply code (TT 04/2017 group + portal segments; here always ending in the synthetic .0000.000.NNNN; XML3, STANDARD.md §3.3 XML3 #5)
 -- column ten_vat_tu: TEN_VAT_TU: name of the supply, in Vietnamese
 -- column ma_nhom: MA_NHOM: cost group of the supply line, 10 medical supply in the BHYT list (QĐ 130 / STANDARD.md §4.4; ref.ma_nhom)

@@ -1,11 +1,12 @@
 -- object: review.findings
 -- grain: one row per rule hit on the current version of a claim (per claim or per line, as the rule's grain says)
 -- description: review findings of enabled rules on current claim versions: where (macskcb, ma_lk, loaihoso, field), what (value), which rule (rule_code, severity) and why (message_vi, message_en); findings of superseded claim versions and of disabled rules are hidden
+-- param findings_relation: the table or view holding the findings of every claim version checked (lake.review_findings in a nightly build)
 -- column macskcb: MACSKCB: 5-character code of the facility that sent the claim (its landing folder, bound to the signer); with ma_lk it identifies the claim
 -- column ma_lk: MA_LK: the claim's episode key (XML1 MA_LK, STANDARD.md §3.3 XML1 #1), unique within the facility; joins to core.xml1 … core.xml15
 -- column source_sha256: SHA-256 of the file that carried the claim version checked (always the current version; ops.files.sha256, core.claim_current.source_sha256)
 -- column version: number of the claim version checked, i.e. the current one (core.claim_current.version: 1 for the first accepted file, +1 for each resend)
--- column rule_code: the rule that fired, BIZ.<table>.<NAME> (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)
+-- column rule_code: the rule that fired, BIZ.<table>.<NAME> (review.rules; its SQL file is review.rules.sql_file)
 -- column severity: error (contradicts a formula or a required rule of the standard; a clean claim never gets one), warning (plausibility, or a rule the sources disagree on) or info
 -- column loaihoso: the claim table (LOAIHOSO) the finding points at: XML1 … XML15
 -- column field: the standard's field name(s) the finding is about, e.g. T_BHTT, MA_BENH_CHINH, NGAY_VAO, NGAY_RA (as in review.rules.field)

@@ -1,6 +1,7 @@
 -- object: review.repeat_services
 -- grain: one row per paraclinical XML3 line (MA_NHOM 1 test, 2 imaging, 3 functional exploration) repeated at another facility within the window
 -- description: a paraclinical service done again for the same patient at ANOTHER facility within ${repeat_window_days} days (window fixed when the view is built: create_review_objects(repeat_window_days=...)); the patient is matched on the BHXH number (last 10 characters of any MA_THE_BHYT on the claim) or on SO_CCCD, but no identifier is output: only the two episodes (facility, MA_LK, line STT, time), the service code, the days between and the cost of the repeat; each repeat is paired with the latest earlier occurrence; withdrawn claims (MA_DOITUONG_KCB 8) are left out
+-- param repeat_window_days: the window in days (create_review_objects(repeat_window_days=...), default 30)
 -- column first_macskcb: MACSKCB of the facility where the service was done first (the earlier episode)
 -- column first_ma_lk: MA_LK of the earlier claim (at first_macskcb)
 -- column first_stt: STT of the XML3 line of the earlier occurrence in its claim

@@ -1,7 +1,7 @@
 -- object: review.rule_hit_rates
 -- grain: one row per review rule
 -- description: how often each rule fires, so that noisy rules are visible: claims checked (every current claim when the rule is enabled, since the nightly build reviews all of them; 0 when disabled), claims hit, findings and hit rate = claims hit / claims checked
--- column rule_code: the rule, BIZ.<table>.<NAME> (review.rules; its SQL is pipelines/sql/review/rules/<rule_code>.sql)
+-- column rule_code: the rule, BIZ.<table>.<NAME> (review.rules; its SQL file is review.rules.sql_file)
 -- column severity: the rule's severity: error, warning or info
 -- column table_name: the claim table the rule's findings point at: XML1 … XML15
 -- column field: the standard's field name(s) the rule checks

@@ -1,7 +1,7 @@
 -- object: review.rules
--- grain: one row per review rule (one rule file in pipelines/sql/review/rules/)
+-- grain: one row per review rule (a file of pipelines/sql/review/rules/ holds one rule, or one per table it lists)
 -- description: the rule catalogue: code, severity, table and field checked, messages in Vietnamese and English, whether it runs, its SQL file, its grain and the rule source
--- column rule_code: the rule's code, BIZ.<table>.<NAME>, equal to its file name (pipelines/sql/review/rules/<rule_code>.sql)
+-- column rule_code: the rule's code, BIZ.<table>.<NAME>: the name of its file, or for a rule of several tables (BIZ.XML2+XML3.<NAME>.sql) one code per table
 -- column severity: error (contradicts a formula or a required rule of the standard), warning (plausibility, or a rule the sources disagree on) or info
 -- column table_name: the claim table the rule's findings point at: XML1 … XML15
 -- column field: the standard's field name(s) the rule checks, e.g. T_BHTT or NGAY_VAO, NGAY_RA
@@ -12,7 +12,7 @@
 -- column grain: what one finding of the rule stands for: one row per offending claim, per offending line, or per claim and another key (card, code, overlapping claim …)
 -- column source: the STANDARD.md section, decision or checker the rule implements (why the rule exists)
 CREATE OR REPLACE TABLE review.rules (
-    rule_code  VARCHAR PRIMARY KEY,  -- BIZ.<table>.<NAME>, the rule file's name
+    rule_code  VARCHAR PRIMARY KEY,  -- BIZ.<table>.<NAME>
     severity   VARCHAR NOT NULL,     -- error | warning | info
     table_name VARCHAR NOT NULL,     -- XML1 … XML15: the table the finding points at
     field      VARCHAR NOT NULL,     -- the standard's field name(s) checked

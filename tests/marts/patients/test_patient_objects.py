@@ -11,6 +11,8 @@ from patients_support import KEY
 
 from pipelines.cli.demo import example_queries
 from pipelines.common.errors import TerminalError
+from pipelines.common.sqlheader import parse_file
+from pipelines.generate.eligibility import HEADER
 from pipelines.marts import patients
 from pipelines.warehouse.analytics import build_analytics
 from pipelines.warehouse.dictionary import all_docs, apply_comments
@@ -134,16 +136,36 @@ def test_the_analytics_copy_holds_no_card_number_of_the_list(built, tmp_path):
     assert cards and not listed & cards
 
 
-def test_a_view_that_differs_from_its_documentation_is_refused(copy, monkeypatch):
-    original = patients.parse_sql_header
-
-    def renamed(path):
-        doc = original(path)
-        doc.columns = {("state" if c == "status" else c): m for c, m in doc.columns.items()}
-        return doc
-
-    monkeypatch.setattr(patients, "parse_sql_header", renamed)
+def test_a_view_that_differs_from_its_documentation_is_refused(copy, monkeypatch, tmp_path):
+    folder = tmp_path / "patients"
+    shutil.copytree(patients.SQL_DIR, folder)
+    path = folder / "referrals.sql"
+    text = path.read_text(encoding="utf-8")
+    assert "\n-- column status: " in text
+    path.write_text(text.replace("\n-- column status: ", "\n-- column state: "), encoding="utf-8")
+    monkeypatch.setattr(patients, "SQL_DIR", folder)
     con = duckdb.connect(str(copy))
-    with pytest.raises(TerminalError, match="documents"):
+    refused = r"referrals\.sql: core\.referrals has columns \['status'.*documents \['state'"
+    with pytest.raises(TerminalError, match=refused):
         patients.create_patient_objects(con)
     con.close()
+
+
+def test_a_linking_step_that_differs_from_its_documentation_is_refused(built, monkeypatch, tmp_path):
+    folder = tmp_path / "helpers"
+    shutil.copytree(patients.HELPER_DIR, folder)
+    path = folder / "anchor.sql"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("AS anchor FROM", "AS root FROM"), encoding="utf-8")
+    monkeypatch.setattr(patients, "HELPER_DIR", folder)
+    target = tmp_path / "w.duckdb"
+    shutil.copy(built.warehouse, target)
+    con = duckdb.connect(str(target))
+    with pytest.raises(TerminalError, match=r"anchor\.sql: _pk_anchor has columns \['cid', 'root'\]"):
+        patients.build_patients(con, KEY)
+    con.close()
+
+
+def test_the_generator_writes_the_eligibility_list_with_the_columns_ref_eligibility_documents():
+    assert HEADER == patients.eligibility_columns() == tuple(parse_file(patients.ELIGIBILITY_SQL).columns)
+    assert HEADER[0] == "ma_the_bhyt" and len(HEADER) == 7

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from pipelines.marts.payment import report_layouts
 from pipelines.marts.report import (
     ALL_FACILITIES_TOTAL_LABEL,
     MONEY_FORMAT,
@@ -19,6 +20,7 @@ from pipelines.marts.report import (
     TOTAL_LABEL,
     WHOLE_FORMAT,
     add_report_parser,
+    report_spec,
     write_report,
 )
 
@@ -86,7 +88,7 @@ def test_csv_is_utf8_with_bom_vietnamese_headers_and_a_right_totals_row(payment_
     for column, value in totals.items():
         assert Decimal(last[index[column]]) == value, column
     # data rows are the view's rows in the report's order, numbers written plainly
-    money = next(c.name for c in spec.columns if c.kind == "money")
+    money = next(c.name for c in spec.columns if c.format == "money")
     assert sum(Decimal(r[index[money]] or 0) for r in body[:n]) == sum(r[money] or 0 for r in view)
 
 
@@ -107,9 +109,9 @@ def test_xlsx_has_title_frozen_vietnamese_headers_formats_and_totals(payment_wh,
     data = list(ws.iter_rows(min_row=5, max_row=4 + n))
     for j, col in enumerate(spec.columns):
         cells = [row[j] for row in data if row[j].value is not None]
-        if col.kind == "money":
+        if col.format == "money":
             assert cells and all(c.number_format == MONEY_FORMAT for c in cells), col.name
-        elif col.kind in ("quantity", "price"):
+        elif col.format in ("quantity", "price"):
             assert cells and all(c.number_format in (WHOLE_FORMAT, QUANTITY_FORMAT) for c in cells), col.name
             assert all(
                 c.number_format == (WHOLE_FORMAT if float(c.value).is_integer() else QUANTITY_FORMAT)
@@ -162,6 +164,33 @@ def test_the_warehouse_is_only_read(payment_wh, tmp_path):
 
 
 # -- command line --------------------------------------------------------------------------------------
+
+
+def test_the_reports_are_what_the_payment_views_headers_declare():
+    assert REPORTS == {layout.name: layout for layout in report_layouts()}
+    assert list(REPORTS) == ["7980a", "c79a", "c80a", "m19", "m20", "m21"]
+    c79a = REPORTS["c79a"]
+    assert (c79a.view, c79a.kind_column, c79a.label_column, c79a.frozen_columns) == (
+        "payment.c79a",
+        "row_kind",
+        "dien_giai",
+        5,
+    )
+    assert c79a.headers[:3] == ["Nhóm", "STT", "Diễn giải"] and c79a.headers[-1] == "Mã CSKCB"
+
+
+@pytest.mark.parametrize(
+    "given, name",
+    [
+        ("7980A", "7980a"),
+        ("report_7980a", "7980a"),
+        ("payment.c79a", "c79a"),
+        ("19", "m19"),
+        (" m21 ", "m21"),
+    ],
+)
+def test_a_report_is_named_by_its_name_its_view_or_its_form_number(given, name):
+    assert report_spec(given).name == name
 
 
 def test_cli_writes_the_report(payment_wh, tmp_path, capsys):

@@ -12,13 +12,8 @@ import duckdb
 import pytest
 
 from pipelines.common.paths import catalog_dir
-from pipelines.marts.payment import (
-    SQL_DIR,
-    SqlHeaderError,
-    create_payment_objects,
-    parse_sql_header,
-    payment_objects,
-)
+from pipelines.common.sqlheader import SqlFileError, parse_text
+from pipelines.marts.payment import SQL_DIR, create_payment_objects, payment_objects
 from pipelines.warehouse import dictionary
 
 # The documented MA_NHOM → 7980a bucket mapping, written out again here on purpose.
@@ -83,13 +78,14 @@ def test_every_sql_file_has_a_regular_header_matching_its_view(payment_wh):
     objects = payment_objects()
     assert {o.path.name for o in objects} == {p.name for p in SQL_DIR.glob("*.sql")}
     con = payment_wh.connect()
+    docs = {d.name: d for d in dictionary.sql_docs()}
     for obj in objects:
         assert obj.name.startswith("payment.") and obj.grain and obj.description, obj.name
         actual = [r[0] for r in con.execute(f"DESCRIBE {obj.name}").fetchall()]
         assert actual == list(obj.columns), obj.name
         assert all(obj.columns.values()), obj.name
         # the data dictionary reads the same header the same way
-        doc = dictionary.parse_sql_header(obj.path)
+        doc = docs[obj.name]
         assert (doc.name, doc.grain, doc.description, doc.columns) == (
             obj.name,
             obj.grain,
@@ -102,16 +98,17 @@ def test_every_sql_file_has_a_regular_header_matching_its_view(payment_wh):
 @pytest.mark.parametrize(
     "header, message",
     [
-        ("-- object: payment.x\n-- grain: g\n-- description: d\n--   more\n-- column a: A\n", "not a header"),
-        ("-- object: payment.x\n-- grain: g\n-- descripton: d\n-- column a: A\n", "not a header"),
-        ("-- object: payment.x\n-- grain: g\n-- column a: A\n", "lacks description"),
+        ("-- object: payment.x\n-- grain g\n-- description: d\n-- column a: A\n", r"x\.sql:2: not a header"),
+        ("-- object: payment.x\n-- grain: g\n-- descripton: d\n-- column a: A\n", r"x\.sql:3: unknown key"),
+        ("-- object: payment.x\n-- grain: g\n-- column a: A\n", r"x\.sql: header lacks description"),
         ("-- object: payment.y\n-- grain: g\n-- description: d\n-- column a: A\n", "creates payment.x"),
         ("-- object: payment.x\n-- grain: g\n-- description: d\n-- column a: A\n-- column a: B\n", "twice"),
     ],
 )
 def test_a_malformed_header_is_refused(header, message):
-    with pytest.raises(SqlHeaderError, match=message):
-        parse_sql_header(header + "CREATE OR REPLACE VIEW payment.x AS SELECT 1 AS a\n")
+    with pytest.raises(SqlFileError, match=message):
+        body = "CREATE OR REPLACE VIEW payment.x AS SELECT 1 AS a\n"
+        parse_text(header + body, SQL_DIR / "x.sql", "object")
 
 
 def test_a_view_whose_columns_differ_from_its_header_is_refused(payment_wh, tmp_path, monkeypatch):
@@ -119,13 +116,15 @@ def test_a_view_whose_columns_differ_from_its_header_is_refused(payment_wh, tmp_
     shutil.copytree(SQL_DIR, folder)
     path = folder / "m20.sql"
     text = path.read_text(encoding="utf-8")
-    assert "-- column ham_luong: strength (HAM_LUONG)\n" in text
-    path.write_text(text.replace("-- column ham_luong: strength (HAM_LUONG)\n", ""), encoding="utf-8")
+    for line in ("-- column ham_luong: strength (HAM_LUONG)\n", "-- title ham_luong: Hàm lượng\n"):
+        assert line in text
+        text = text.replace(line, "")  # the view still has the column, its header no longer documents it
+    path.write_text(text, encoding="utf-8")
     monkeypatch.setattr("pipelines.marts.payment.SQL_DIR", folder)
     copy = tmp_path / "w.duckdb"
     shutil.copy(payment_wh.path, copy)
     con = duckdb.connect(str(copy))
-    with pytest.raises(SqlHeaderError, match="has columns .*ham_luong"):
+    with pytest.raises(SqlFileError, match=r"m20\.sql: payment\.m20 has columns .*ham_luong"):
         create_payment_objects(con)
     con.close()
 

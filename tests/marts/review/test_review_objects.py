@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.marts import review
+from pipelines.warehouse.sqlfiles import folder_files
 
 GOOD_HEADER = """-- code: {code}
 -- severity: warning
@@ -35,7 +36,9 @@ def write_rule(folder: Path, code: str, text: str) -> Path:
 def test_rule_files_are_complete(rules):
     assert len(rules) >= 40
     for r in rules:
-        assert r.code.startswith("BIZ.") and r.path.stem == r.code
+        prefix, tables, name = r.path.stem.split(".")
+        assert r.code == f"{prefix}.{r.table if '+' in tables else tables}.{name}" and prefix == "BIZ"
+        assert r.table in tables.split("+") or tables == "CARD"
         assert r.severity in review.SEVERITIES
         assert re.fullmatch(r"XML([1-9]|1[0-5])", r.table)
         assert r.grain.startswith("one row per")
@@ -62,7 +65,9 @@ def test_load_rules_fails_loudly(tmp_path):
     write_rule(
         bad, "BIZ.XML1.SEV", GOOD_HEADER.format(code="BIZ.XML1.SEV").replace("warning", "fatal") + GOOD_BODY
     )
-    with pytest.raises(review.RuleDefinitionError, match=r"BIZ\.XML1\.SEV\.sql: severity 'fatal'"):
+    with pytest.raises(
+        review.RuleDefinitionError, match=r"BIZ\.XML1\.SEV\.sql:2: severity 'fatal' is not one of error"
+    ):
         review.load_rules(bad)
     (bad / "BIZ.XML1.SEV.sql").unlink()
     write_rule(bad, "BIZ.XML1.NAME", GOOD_HEADER.format(code="BIZ.XML1.OTHER") + GOOD_BODY)
@@ -287,8 +292,8 @@ def test_repeat_at_the_same_facility_is_not_listed(scratch):
 
 
 def test_object_files_document_grain(scratch):
-    entries = review.dictionary_entries()
-    assert {e["object"] for e in entries} >= {
+    files = review.object_files() + folder_files(review.REF_DIR)
+    assert {f.name for f in files} >= {
         "review.rules",
         "review.findings",
         "review.queue",
@@ -298,10 +303,10 @@ def test_object_files_document_grain(scratch):
         "ref.ma_nhom",
         "ref.ma_loai_kcb",
     }
-    for e in entries:
-        assert e["object"].split(".")[0] in ("review", "ref")
-        assert e["grain"].startswith("one row per")
-        assert len(e["description"]) > 20
+    for f in files:
+        assert f.name.split(".")[0] in ("review", "ref")
+        assert f.grain.startswith("one row per")
+        assert len(f.description) > 20
     # every ref table documented is one load_reference creates, and the other way round
     created = set(review.load_reference(scratch))
-    assert created == {e["object"] for e in entries if e["object"].startswith("ref.")}
+    assert created == {f.name for f in files if f.name.startswith("ref.")}

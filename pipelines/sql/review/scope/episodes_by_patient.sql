@@ -1,9 +1,17 @@
--- Every episode keyed by the patient's identifiers, for the rules that compare a claim with the patient's
--- other claims (overlapping stays, visits during a stay). One row per claim and identifier: 'B' + the BHXH
--- number of each card in MA_THE_BHYT (the last 10 characters), 'C' + SO_CCCD. checked: the claim is one
--- under review (chk); the rows with checked = false are every current claim of the warehouse (under review
--- or not). inpatient: MA_LOAI_KCB is an inpatient type (ref.ma_loai_kcb). Withdrawn claims (MA_DOITUONG_KCB 8)
--- are left out. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- object: chk.main.episodes_by_patient
+-- grain: one row per claim and patient identifier ('B' + the BHXH number of each card, 'C' + SO_CCCD)
+-- description: every episode keyed by the patient's identifiers, for the rules that compare a claim with the
+--   patient's other claims (overlapping stays, visits during a stay): the claims under review (checked) and
+--   every current claim of the warehouse (under review or not). Withdrawn claims (MA_DOITUONG_KCB 8) are left
+--   out. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
+-- column checked: true for a claim under review (chk.xml1), false for a current claim of the warehouse
+-- column macskcb: facility of the claim
+-- column ma_lk: the claim's MA_LK
+-- column ngay_vao: NGAY_VAO of the claim
+-- column ngay_ra: NGAY_RA of the claim
+-- column pkey: 'B' + the last 10 characters of a card of MA_THE_BHYT, or 'C' + SO_CCCD
+-- column inpatient: MA_LOAI_KCB is an inpatient type (ref.ma_loai_kcb)
 CREATE VIEW chk.main.episodes_by_patient AS
 WITH episodes AS (
     SELECT true AS checked, macskcb, ma_lk, ngay_vao, ngay_ra, ma_loai_kcb, ma_the_bhyt, so_cccd

@@ -1,8 +1,30 @@
--- The expected split of every drug (XML2) and service/supply (XML3) line of the claims under review:
--- T_BHTT = THANH_TIEN_BH x MUC_HUONG / 100, T_BNCCT = THANH_TIEN_BH - T_BHTT, T_BNTT = THANH_TIEN_BV -
--- THANH_TIEN_BH, other-source money (T_NGUONKHAC) taken off T_BNTT, then T_BNCCT, then T_BHTT
--- (STANDARD.md §5.1 L6, L7 case a). One row per line with MUC_HUONG; read by the *_FORMULA rules.
--- Lives in the review's in-memory scope (chk), never in the warehouse.
+-- object: chk.main.line_split
+-- grain: one row per drug (XML2) or service/supply (XML3) line with MUC_HUONG of the claims under review
+-- description: the expected split of every line: T_BHTT = THANH_TIEN_BH x MUC_HUONG / 100, T_BNCCT =
+--   THANH_TIEN_BH - T_BHTT, T_BNTT = THANH_TIEN_BV - THANH_TIEN_BH, other-source money (T_NGUONKHAC) taken off
+--   T_BNTT, then T_BNCCT, then T_BHTT. Read by the *_FORMULA rules. Lives in the review's in-memory scope
+--   (chk), never in the warehouse.
+-- source: STANDARD.md §5.1 L6, L7 case a
+-- column loaihoso: the line's table, XML2 or XML3
+-- column macskcb: facility of the claim
+-- column ma_lk: the claim's MA_LK
+-- column stt: STT of the line
+-- column muc_huong: MUC_HUONG of the line (percent)
+-- column t_bhtt: T_BHTT as sent
+-- column t_bncct: T_BNCCT as sent
+-- column t_bntt: T_BNTT as sent
+-- column thanh_tien_bv: THANH_TIEN_BV as sent
+-- column thanh_tien_bh: THANH_TIEN_BH as sent
+-- column t_nguonkhac: T_NGUONKHAC as sent
+-- column bv: THANH_TIEN_BV as DOUBLE (0 when empty)
+-- column bh: THANH_TIEN_BH as DOUBLE (0 when empty)
+-- column nk: T_NGUONKHAC as DOUBLE (0 when empty)
+-- column bhtt0: THANH_TIEN_BH x MUC_HUONG / 100, rounded to 2 decimals, before other sources
+-- column bncct0: THANH_TIEN_BH - bhtt0, before other sources
+-- column bntt0: THANH_TIEN_BV - THANH_TIEN_BH, before other sources
+-- column exp_bntt: expected T_BNTT: bntt0 less the other-source money, not below 0
+-- column exp_bncct: expected T_BNCCT: bncct0 less what other sources pay beyond bntt0, not below 0
+-- column exp_bhtt: expected T_BHTT: bhtt0 less what other sources pay beyond bntt0 + bncct0
 CREATE VIEW chk.main.line_split AS
 WITH base AS (
     SELECT
