@@ -1,6 +1,6 @@
--- code: BIZ.XML3.T_NGUONKHAC_PARTS
+-- code: BIZ.${table}.T_NGUONKHAC_PARTS
 -- severity: error
--- table: XML3
+-- tables: XML2, XML3
 -- field: T_NGUONKHAC
 -- message_vi: T_NGUONKHAC phải bằng T_NGUONKHAC_NSNN + T_NGUONKHAC_VTNN + T_NGUONKHAC_VTTN + T_NGUONKHAC_CL
 -- message_en: T_NGUONKHAC must equal T_NGUONKHAC_NSNN + T_NGUONKHAC_VTNN + T_NGUONKHAC_VTTN + T_NGUONKHAC_CL
@@ -12,12 +12,12 @@ WITH l AS (
         *,
         coalesce(t_nguonkhac_nsnn, 0) + coalesce(t_nguonkhac_vtnn, 0) + coalesce(t_nguonkhac_vttn, 0)
             + coalesce(t_nguonkhac_cl, 0) AS parts
-    FROM chk.xml3
+    FROM chk.${t}
 )
 SELECT
     macskcb,
     ma_lk,
-    'XML3' AS loaihoso,
+    '${table}' AS loaihoso,
     'T_NGUONKHAC' AS field,
     concat('STT ', stt, ': T_NGUONKHAC=', coalesce(t_nguonkhac, 0), '; sum of the four sources=', parts) AS value
 FROM l

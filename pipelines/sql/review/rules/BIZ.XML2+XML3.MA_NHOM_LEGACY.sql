@@ -1,6 +1,6 @@
--- code: BIZ.XML2.MA_NHOM_LEGACY
+-- code: BIZ.${table}.MA_NHOM_LEGACY
 -- severity: warning
--- table: XML2
+-- tables: XML2, XML3
 -- field: MA_NHOM
 -- message_vi: Mã nhóm chi phí (MA_NHOM) thuộc nhóm cũ (5, 6, 9, 11) không còn dùng theo QĐ 5937
 -- message_en: The cost group (MA_NHOM) is a legacy code (5, 6, 9, 11) no longer used under QĐ 5937
@@ -10,8 +10,8 @@
 SELECT
     macskcb,
     ma_lk,
-    'XML2' AS loaihoso,
+    '${table}' AS loaihoso,
     'MA_NHOM' AS field,
     concat('STT ', stt, ': MA_NHOM=', ma_nhom) AS value
-FROM chk.xml2
+FROM chk.${t}
 WHERE ma_nhom IN (SELECT ma_nhom FROM ref.ma_nhom WHERE legacy)

@@ -1,6 +1,6 @@
--- code: BIZ.XML3.LINE_BALANCE
+-- code: BIZ.${table}.LINE_BALANCE
 -- severity: error
--- table: XML3
+-- tables: XML2, XML3
 -- field: THANH_TIEN_BV
 -- message_vi: THANH_TIEN_BV của dòng phải bằng T_BNTT + T_BNCCT + T_BHTT + T_NGUONKHAC (sai lệch quá 2 đồng)
 -- message_en: A line's THANH_TIEN_BV must equal T_BNTT + T_BNCCT + T_BHTT + T_NGUONKHAC (off by more than 2 VND)
@@ -11,12 +11,12 @@ WITH l AS (
     SELECT
         *,
         coalesce(t_bntt, 0) + coalesce(t_bncct, 0) + coalesce(t_bhtt, 0) + coalesce(t_nguonkhac, 0) AS parts
-    FROM chk.xml3
+    FROM chk.${t}
 )
 SELECT
     macskcb,
     ma_lk,
-    'XML3' AS loaihoso,
+    '${table}' AS loaihoso,
     'THANH_TIEN_BV' AS field,
     concat('STT ', stt, ': THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0), '; T_BNTT+T_BNCCT+T_BHTT+T_NGUONKHAC=', parts) AS value
 FROM l

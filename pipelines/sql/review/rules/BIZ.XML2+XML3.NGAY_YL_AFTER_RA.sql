@@ -1,6 +1,6 @@
--- code: BIZ.XML2.NGAY_YL_AFTER_RA
+-- code: BIZ.${table}.NGAY_YL_AFTER_RA
 -- severity: warning
--- table: XML2
+-- tables: XML2, XML3
 -- field: NGAY_YL
 -- message_vi: Thời điểm ra y lệnh (NGAY_YL) sau thời điểm ra viện/kết thúc khám (NGAY_RA của XML1)
 -- message_en: The order time (NGAY_YL) is after the discharge / end of visit (XML1 NGAY_RA)
@@ -12,9 +12,9 @@
 SELECT
     l.macskcb,
     l.ma_lk,
-    'XML2' AS loaihoso,
+    '${table}' AS loaihoso,
     'NGAY_YL' AS field,
     concat('STT ', l.stt, ': NGAY_YL=', strftime(l.ngay_yl, '%Y%m%d%H%M'), '; NGAY_RA=', strftime(x1.ngay_ra, '%Y%m%d%H%M')) AS value
-FROM chk.xml2 AS l
+FROM chk.${t} AS l
 JOIN chk.xml1 AS x1 ON x1.macskcb = l.macskcb AND x1.ma_lk = l.ma_lk
 WHERE l.ngay_yl > x1.ngay_ra

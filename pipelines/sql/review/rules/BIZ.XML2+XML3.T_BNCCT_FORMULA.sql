@@ -1,6 +1,6 @@
--- code: BIZ.XML3.T_BNCCT_FORMULA
+-- code: BIZ.${table}.T_BNCCT_FORMULA
 -- severity: error
--- table: XML3
+-- tables: XML2, XML3
 -- field: T_BNCCT
 -- message_vi: T_BNCCT (số tiền người bệnh cùng chi trả) của dòng không đúng cách phân bổ theo MUC_HUONG và nguồn khác: T_BHTT = THANH_TIEN_BH × MUC_HUONG/100, T_BNCCT = THANH_TIEN_BH − T_BHTT, T_BNTT = THANH_TIEN_BV − THANH_TIEN_BH; nguồn khác trừ lần lượt vào T_BNTT, T_BNCCT rồi T_BHTT
 -- message_en: The line's T_BNCCT (patient co-payment) does not follow the split by MUC_HUONG and other sources: T_BHTT = THANH_TIEN_BH × MUC_HUONG/100, T_BNCCT = THANH_TIEN_BH − T_BHTT, T_BNTT = THANH_TIEN_BV − THANH_TIEN_BH; other-source money comes off T_BNTT, then T_BNCCT, then T_BHTT
@@ -17,4 +17,4 @@ SELECT
         ' (THANH_TIEN_BH=', CAST(bh AS DECIMAL(18, 2)), ', MUC_HUONG=', muc_huong, ', T_NGUONKHAC=', CAST(nk AS DECIMAL(18, 2)), ')'
     ) AS value
 FROM chk.line_split
-WHERE loaihoso = 'XML3' AND abs(coalesce(t_bncct, 0) - exp_bncct) > 2
+WHERE loaihoso = '${table}' AND abs(coalesce(t_bncct, 0) - exp_bncct) > 2

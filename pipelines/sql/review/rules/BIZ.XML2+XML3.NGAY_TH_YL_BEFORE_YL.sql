@@ -1,6 +1,6 @@
--- code: BIZ.XML2.NGAY_TH_YL_BEFORE_YL
+-- code: BIZ.${table}.NGAY_TH_YL_BEFORE_YL
 -- severity: error
--- table: XML2
+-- tables: XML2, XML3
 -- field: NGAY_TH_YL
 -- message_vi: Thời điểm thực hiện y lệnh (NGAY_TH_YL) trước thời điểm ra y lệnh (NGAY_YL)
 -- message_en: The execution time (NGAY_TH_YL) is before the order time (NGAY_YL)
@@ -10,8 +10,8 @@
 SELECT
     macskcb,
     ma_lk,
-    'XML2' AS loaihoso,
+    '${table}' AS loaihoso,
     'NGAY_TH_YL' AS field,
     concat('STT ', stt, ': NGAY_TH_YL=', strftime(ngay_th_yl, '%Y%m%d%H%M'), '; NGAY_YL=', strftime(ngay_yl, '%Y%m%d%H%M')) AS value
-FROM chk.xml2
+FROM chk.${t}
 WHERE ngay_th_yl < ngay_yl

@@ -1,6 +1,6 @@
--- code: BIZ.XML3.T_NGUONKHAC_RANGE
+-- code: BIZ.${table}.T_NGUONKHAC_RANGE
 -- severity: error
--- table: XML3
+-- tables: XML2, XML3
 -- field: T_NGUONKHAC
 -- message_vi: T_NGUONKHAC lớn hơn THANH_TIEN_BV của dòng (nguồn khác không thể trả nhiều hơn chi phí)
 -- message_en: T_NGUONKHAC exceeds the line's THANH_TIEN_BV (other sources cannot pay more than the cost)
@@ -10,8 +10,8 @@
 SELECT
     macskcb,
     ma_lk,
-    'XML3' AS loaihoso,
+    '${table}' AS loaihoso,
     'T_NGUONKHAC' AS field,
     concat('STT ', stt, ': T_NGUONKHAC=', t_nguonkhac, '; THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0)) AS value
-FROM chk.xml3
+FROM chk.${t}
 WHERE t_nguonkhac IS NOT NULL AND (t_nguonkhac < 0 OR t_nguonkhac > coalesce(thanh_tien_bv, 0) + 2)
