@@ -5,6 +5,7 @@
 ``identity``    the identity policy (``identity.toml``) and the keyed hash
 ``analytics``   the copy without identities, built from the full warehouse
 ``dictionary``  the data dictionary, from the XSDs and the SQL files' headers
+``sqlfiles``    the one runner of the SQL files: in order, parameters filled in, columns checked
 
 May import: ``pipelines.standard``, ``pipelines.common``. Never ``decide``, ``landing``, ``run`` or
 ``marts``: what sits on top (the marts) is passed in by the run (``build_warehouse(extend=...)``).
