@@ -390,26 +390,8 @@ def parse_text(text: str, path: Path, kind: str) -> SqlFile:
             per_table.setdefault(e.key, {})[e.arg] = e.value
         else:
             meta[e.key] = e.value
-    present = {e.key for e in entries}
-    _check_presence(schema, present, meta, per_table, seen, path)
-    tables = [t.strip() for t in meta["tables"].split(",")] if "tables" in meta else []
-    if len(set(tables)) != len(tables):
-        raise SqlFileError(f"{path}:{seen['tables']}: a table is listed twice in {meta['tables']!r}")
-    for key_name, values in per_table.items():
-        if key_name in meta:
-            raise SqlFileError(
-                f"{path}:{seen[key_name]}: {key_name!r} is given for all tables and per table "
-                f"(line {min(seen[f'{key_name} {t}'] for t in values)})"
-            )
-        stray = [t for t in values if t not in tables]
-        if stray:
-            raise SqlFileError(
-                f"{path}:{seen[f'{key_name} {stray[0]}']}: {key_name} {stray[0]}: {stray[0]} is not in "
-                f"'tables: {meta.get('tables', '')}'"
-            )
-        lacking = [t for t in tables if t not in values]
-        if lacking:
-            raise SqlFileError(f"{path}: {key_name!r} is given per table but not for {', '.join(lacking)}")
+    _check_presence(schema, {e.key for e in entries}, meta, per_table, seen, path)
+    _check_per_table(meta, per_table, seen, path)
     if not body:
         raise SqlFileError(f"{path}: nothing after the header (a file holds one statement)")
     if ";" in _strip_literals(body).rstrip().rstrip(";"):
@@ -502,6 +484,30 @@ def _check_presence(
         key_name, values = next(iter(per_table.items()))
         table = next(iter(values))
         raise SqlFileError(f"{path}:{seen[f'{key_name} {table}']}: per-table values need 'tables'")
+
+
+def _check_per_table(
+    meta: Mapping[str, str], per_table: Mapping[str, Mapping[str, str]], seen: Mapping[str, int], path: Path
+) -> None:
+    """A per-table value is given for every table of ``tables``, for no other, and not also for all."""
+    tables = [t.strip() for t in meta["tables"].split(",")] if "tables" in meta else []
+    if len(set(tables)) != len(tables):
+        raise SqlFileError(f"{path}:{seen['tables']}: a table is listed twice in {meta['tables']!r}")
+    for key_name, values in per_table.items():
+        if key_name in meta:
+            raise SqlFileError(
+                f"{path}:{seen[key_name]}: {key_name!r} is given for all tables and per table "
+                f"(line {min(seen[f'{key_name} {t}'] for t in values)})"
+            )
+        stray = [t for t in values if t not in tables]
+        if stray:
+            raise SqlFileError(
+                f"{path}:{seen[f'{key_name} {stray[0]}']}: {key_name} {stray[0]}: {stray[0]} is not in "
+                f"'tables: {meta.get('tables', '')}'"
+            )
+        lacking = [t for t in tables if t not in values]
+        if lacking:
+            raise SqlFileError(f"{path}: {key_name!r} is given per table but not for {', '.join(lacking)}")
 
 
 def _report(

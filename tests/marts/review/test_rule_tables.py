@@ -155,6 +155,13 @@ def test_per_table_values(tmp_path):
             "XML4 is not in",
         ),
         (
+            "BIZ.XML2+XML3.S.sql",
+            "BIZ.${table}.S",
+            "tables: XML2, XML3\n-- note: n\n-- note XML2: n\n-- note XML3: n",
+            "m",
+            "'note' is given for all tables and per table",
+        ),
+        (
             "BIZ.XML2.S.sql",
             "BIZ.XML2.S",
             "table: XML2\n-- note XML2: n",
