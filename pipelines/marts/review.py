@@ -151,35 +151,37 @@ def _expand(sql: SqlFile) -> list[Rule]:
             + ")",
             stage="review",
         )
-    rules = []
-    for table in tables:
-        params = {"table": table, "t": table.lower()}
-
-        def value(key: str, table: str = table, params: dict[str, str] = params) -> str:
-            if key in sql.per_table:
-                text, entry = sql.per_table[key][table], f"{key} {table}"
-            else:
-                text, entry = meta.get(key, ""), key
-            return substitute(text, params, path, sql.lines.get(entry, 1))
-
-        body = sql.render(params).strip().rstrip(";").strip()
-        rules.append(
-            Rule(
-                code=value("code"),
-                severity=meta["severity"],
-                table=table,
-                field=value("field"),
-                message_vi=value("message_vi"),
-                message_en=value("message_en"),
-                grain=value("grain"),
-                source=value("source"),
-                enabled=meta["enabled"] == "true",
-                sql=body,
-                path=path,
-                note=value("note"),
-            )
+    return [
+        Rule(
+            code=_value(sql, "code", table),
+            severity=meta["severity"],
+            table=table,
+            field=_value(sql, "field", table),
+            message_vi=_value(sql, "message_vi", table),
+            message_en=_value(sql, "message_en", table),
+            grain=_value(sql, "grain", table),
+            source=_value(sql, "source", table),
+            enabled=meta["enabled"] == "true",
+            sql=sql.render(_placeholders(table)).strip().rstrip(";").strip(),
+            path=path,
+            note=_value(sql, "note", table),
         )
-    return rules
+        for table in tables
+    ]
+
+
+def _placeholders(table: str) -> dict[str, str]:
+    """What a rule's ``${table}`` and ``${t}`` become for one of its tables."""
+    return {"table": table, "t": table.lower()}
+
+
+def _value(sql: SqlFile, key: str, table: str) -> str:
+    """A rule's header value for one of its tables: its per-table value if it has one, placeholders filled."""
+    if key in sql.per_table:
+        text, entry = sql.per_table[key][table], f"{key} {table}"
+    else:
+        text, entry = sql.meta.get(key, ""), key
+    return substitute(text, _placeholders(table), sql.path, sql.lines.get(entry, 1))
 
 
 def load_rules(folder: Path | str | None = None) -> list[Rule]:
