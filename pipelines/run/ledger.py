@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.warehouse.ops import RunArrivalRow, VersionRow
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -74,10 +76,6 @@ CREATE TABLE IF NOT EXISTS parts (
 
 #: A committed, undelivered arrival: (arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt).
 AnswerRow = tuple[int, str, str, int, float, str, str, str]
-#: An arrival decided by a run: (arrival_id, macskcb, file_name, size, sha256, received_at, status, receipt).
-RunArrivalRow = tuple[int, str, str, int, str, str, str, str]
-#: A claim version a run added: (macskcb, ma_lk, version, source_sha256, file_name, received_at, run_id).
-VersionRow = tuple[str, str, int, str, str, str, str]
 
 
 @dataclass(frozen=True)
