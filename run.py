@@ -2,8 +2,8 @@
 """Bootstrap on a fresh machine with only Python 3.11+: `python3 run.py demo` or `python3 run.py test`.
 
 Creates ./.venv, installs the project (and its test extras) into it when pyproject.toml changed since the
-last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, the import layers, then
-pytest). Standard library only, so it works before anything is installed.
+last install, then runs the demo (`bhyt-etl demo`) or the whole test suite (ruff, the import layers, mypy,
+then pytest). Standard library only, so it works before anything is installed.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def main(argv: list[str]) -> int:
     checks = [
         [str(BIN / "ruff"), "check", "pipelines", "tests", "tools", "run.py"],
         [str(BIN / "lint-imports"), "--no-cache"],  # the layers of the package (pyproject.toml)
+        [str(BIN / "mypy")],  # the types ([tool.mypy]; its cache lives in .venv)
     ]
     for check in checks:
         result = subprocess.run(check)

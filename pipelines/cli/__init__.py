@@ -83,8 +83,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         executor=args.executor,
         dask_address=args.dask_address,
     )
+    lake = settings.lake
     missing = [n for n in ("landing", "lake", "warehouse", "trust") if getattr(settings, n) is None]
-    if missing:
+    if missing or lake is None:
         print(
             "bhyt-etl ingest: missing "
             + ", ".join(f"--{n}" for n in missing)
@@ -95,8 +96,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if settings.executor == "dask" and not settings.dask_address:
         print("bhyt-etl ingest: --executor dask needs --dask-address tcp://host:8786", file=sys.stderr)
         return 2
-    Path(settings.lake).mkdir(parents=True, exist_ok=True, mode=0o750)
-    lock = RunLock(Path(settings.lake))
+    Path(lake).mkdir(parents=True, exist_ok=True, mode=0o750)
+    lock = RunLock(Path(lake))
     lock.acquire()  # refuse before starting anything when another run holds the lake
     quiet_prefect(args.verbose)
     try:
@@ -201,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except PipelineError as exc:
         print(f"bhyt-etl: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)

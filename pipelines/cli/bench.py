@@ -141,8 +141,10 @@ def floor_seconds_per_file(landing: Path, trust: Path, sample: int) -> tuple[flo
     def floor(raw: bytes) -> None:
         etree.fromstring(raw, parser)
         outcome = verify_envelope(raw, store, received_at=now)
+        if outcome.signed_root is None:
+            raise RuntimeError(f"a benchmark file failed its signature check: {outcome.code}")
         for node in outcome.signed_root.iter("NOIDUNGFILE"):
-            etree.fromstring(base64.b64decode(node.text, validate=True), parser)
+            etree.fromstring(base64.b64decode(node.text or "", validate=True), parser)
 
     for raw in raws[:5]:
         floor(raw)
@@ -155,7 +157,7 @@ def floor_seconds_per_file(landing: Path, trust: Path, sample: int) -> tuple[flo
 def run_bench(claims: int, workers: int, seed: int, workdir: Path | None, floor_sample: int = 400) -> dict:
     quiet_prefect()
     own = workdir is None
-    root = Path(tempfile.mkdtemp(prefix="bhyt-bench-")) if own else Path(workdir)
+    root = Path(tempfile.mkdtemp(prefix="bhyt-bench-")) if workdir is None else Path(workdir)
     if root.exists() and any(root.iterdir()):
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)

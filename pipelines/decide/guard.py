@@ -124,7 +124,7 @@ def parse_document(
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         msg = str(exc.msg or exc)
-        line, col = exc.position if exc.position else (None, None)
+        line, col = exc.position
         if any(m in msg for m in _LIMIT_MARKERS):
             return None, Problem("SEC.LIMIT", detail=f"{what}: {msg}", line=line, column=col)
         if "UTF-8" in msg or "encoding" in msg.lower() or "Char 0x" in msg:

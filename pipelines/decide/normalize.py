@@ -42,7 +42,15 @@ def _check_day(text: str) -> None:
 CHECKS: dict[str, Callable[[str], None]] = {"Date": _check_day, "DateTime": _check_day}
 
 
-def _cast(column: pa.Array, target: pa.DataType) -> pa.Array:
+#: One typed row of a table: column name → validated text, None when empty (cast per column in Arrow).
+Row = dict[str, str | None]
+#: A table's rows, each with the version of the table it was read with (its ``standard_version``).
+VersionedRows = list[tuple[Row, str]]
+#: (tag, column, check or None, type name) per field of a table version.
+_Plan = tuple[tuple[str, str, Callable[[str], None] | None, str], ...]
+
+
+def _cast(column: pa.StringArray, target: pa.DataType) -> pa.Array[Any]:
     """A column of validated text to its warehouse type."""
     if pa.types.is_string(target):
         return column
@@ -55,7 +63,7 @@ def _cast(column: pa.Array, target: pa.DataType) -> pa.Array:
 
 def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
     """The rows of one inner document as {TAG: text} ('' for empty elements)."""
-    if spec.is_flat:
+    if spec.list_tag is None or spec.row_tag is None:  # a flat table: the fields are the root's children
         rows = [root]
     else:
         container = root.find(spec.list_tag)
@@ -66,7 +74,7 @@ def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
     return out
 
 
-def _plan(spec: TableSpec) -> tuple[tuple[str, str, Callable[[str], None] | None, str], ...]:
+def _plan(spec: TableSpec) -> _Plan:
     """(tag, column, check or None, type name) per field of a table version, computed once."""
     plan = _PLANS.get(id(spec))
     if plan is None:
@@ -76,18 +84,19 @@ def _plan(spec: TableSpec) -> tuple[tuple[str, str, Callable[[str], None] | None
     return plan
 
 
-_PLANS: dict[int, tuple] = {}
+_PLANS: dict[int, _Plan] = {}
 
 
 def type_rows(
     rows: list[dict[str, str]], spec: TableSpec, *, ma_lk: str | None
-) -> tuple[list[dict[str, Any]], list[Problem]]:
+) -> tuple[list[Row], list[Problem]]:
     """The rows of one table by column name (text, None when empty), checked: XSD.VALUE problems for values
     that passed the schema but have no typed meaning (30 February)."""
-    typed_rows, problems = [], []
+    typed_rows: list[Row] = []
+    problems: list[Problem] = []
     plan = _plan(spec)
     for i, row in enumerate(rows, 1):
-        typed: dict[str, Any] = {}
+        typed: Row = {}
         for tag, column, check, kind in plan:
             text = row.get(tag, "")
             if text == "":
@@ -125,12 +134,12 @@ class Lineage:
 
 
 def to_batch_many(
-    registry: Registry, loaihoso: str, files: list[tuple[list[tuple[dict[str, Any], str]], Lineage]]
+    registry: Registry, loaihoso: str, files: list[tuple[VersionedRows, Lineage]]
 ) -> pa.RecordBatch:
     """One record batch from the typed rows of many files: Arrow is built once per column for all of them
     (per file it would cost more than typing the values)."""
     schema = registry.table_schema(loaihoso)
-    data: dict[str, list] = {name: [] for name in schema.names}
+    data: dict[str, list[str | datetime | None]] = {name: [] for name in schema.names}
     lineage_names = ("source_sha256", "macskcb", "received_at", "standard_version")
     value_names = [n for n in schema.names if n not in lineage_names]
     for rows, lineage in files:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from lxml import etree
 
 from pipelines.common.settings import Settings
 from pipelines.decide.guard import check_size, hardened_parser, parse_document
-from pipelines.decide.normalize import Lineage, table_rows, to_batch_many, type_rows
+from pipelines.decide.normalize import Lineage, VersionedRows, table_rows, to_batch_many, type_rows
 from pipelines.decide.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
 from pipelines.decide.unpack import Claim, unpack
 from pipelines.decide.validate import validate_envelope, validate_table
@@ -59,18 +59,19 @@ class Context:
 class FileResult:
     receipt: dict[str, Any]
     #: accepted claims' typed rows per LOAIHOSO, each with the table version it was read with
-    rows: dict[str, list[tuple[dict[str, Any], str]]] = field(default_factory=dict)
-    lineage: Lineage | None = None
-    registry: Registry | None = field(default=None, repr=False)
+    rows: dict[str, VersionedRows] = field(default_factory=dict)
+    lineage: Lineage | None = None  # set whenever rows are
+    registry: Registry | None = field(default=None, repr=False)  # set whenever rows are
 
     @property
     def status(self) -> str:
-        return self.receipt["status"]
+        status: str = self.receipt["status"]
+        return status
 
     @property
     def batches(self) -> dict[str, pa.RecordBatch]:
         """This file's rows as one record batch per table (the nightly run batches many files at once)."""
-        if not self.rows:
+        if not self.rows or self.registry is None or self.lineage is None:
             return {}
         return {
             lh: to_batch_many(self.registry, lh, [(rows, self.lineage)]) for lh, rows in self.rows.items()
@@ -112,16 +113,17 @@ def _receipt(
 
 
 def _claim_tables(
-    claim: Claim, ctx: Context, ngaylap: Any
-) -> tuple[dict[str, list[tuple[dict, str]]], list[Problem]]:
+    claim: Claim, ctx: Context, ngaylap: date
+) -> tuple[dict[str, VersionedRows], list[Problem]]:
     """Validate and type every table of one claim; problems reject the claim."""
     problems: list[Problem] = []
-    typed: dict[str, list[tuple[dict, str]]] = {}
+    typed: dict[str, VersionedRows] = {}
     for table in claim.tables:
         if table.problem:
             table.problem.ma_lk = claim.ma_lk
             problems.append(table.problem)
             continue
+        assert table.root is not None, "an inner table without a problem was parsed"
         spec = ctx.registry.for_file(table.loaihoso, ngaylap)
         found = validate_table(table.root, spec, ma_lk=claim.ma_lk)
         if found:
@@ -237,6 +239,7 @@ def _process(
     root, problem = parse_document(raw, ctx.parser)
     if problem:
         return reject([problem])
+    assert root is not None, "parse_document returns a root or a problem"
     slots = _signature_slots(root)
     if slots:
         return reject([slots])
@@ -249,6 +252,7 @@ def _process(
         return reject([Problem(outcome.code, detail=outcome.detail)], outcome)
     if outcome.status == "valid_legacy_sha1":
         warnings.append(Problem("SIG.LEGACY_SHA1", detail=outcome.detail))
+    assert outcome.signed_root is not None, "an accepted signature hands on the signed tree"
     envelope, problems = unpack(
         outcome.signed_root,
         folder_macskcb=folder,
@@ -258,9 +262,10 @@ def _process(
     )
     if problems:
         return reject(problems, outcome)
+    assert envelope is not None, "unpack returns an envelope or its problems"
     warnings.extend(envelope.warnings)
     claims_out: list[dict[str, Any]] = []
-    accepted: dict[str, list[tuple[dict, str]]] = {}
+    accepted: dict[str, VersionedRows] = {}
     claim_problems: list[Problem] = []
     for claim in envelope.claims:
         typed, problems = _claim_tables(claim, ctx, envelope.ngaylap)

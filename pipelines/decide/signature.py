@@ -48,6 +48,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.x509 import verification
 from lxml import etree
@@ -855,6 +856,7 @@ def _c14n_document_without(root: etree._Element, signature: etree._Element, ref:
     text after it stays where it was.
     """
     parent = signature.getparent()
+    assert parent is not None  # _locate found it inside CHUKYDONVI
     tail, previous = signature.tail, signature.getprevious()
     if tail:
         if previous is not None:
@@ -998,7 +1000,7 @@ def _ski(cert: x509.Certificate) -> bytes | None:
         return None
 
 
-def _spki(key: Any) -> bytes:
+def _spki(key: PublicKeyTypes) -> bytes:
     return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 

@@ -137,6 +137,7 @@ def unpack(
                 problem.loaihoso, problem.path = loaihoso, f"{fpath}/NOIDUNGFILE"
                 problems.append(problem)
                 continue
+            assert payload is not None, "decode_payload returns bytes or a problem"
             root, problem = parse_document(payload, parser, what=f"{loaihoso} payload")
             if problem and problem.code.startswith("SEC."):
                 problem.loaihoso, problem.path = loaihoso, f"{fpath}/NOIDUNGFILE"

@@ -63,7 +63,9 @@ def explain(
 ) -> list[Problem]:
     """Problems for a document that libxml2 rejected, explained by xmlschema (path, line, rule)."""
     problems = []
-    for error in _xmlschema(xsd_path).iter_errors(root):
+    # types-lxml types _Element.tag as str | bytes | QName, so an lxml element does not match elementpath's
+    # ElementProtocol (tag: str) that xmlschema declares; xmlschema reads lxml trees by design.
+    for error in _xmlschema(xsd_path).iter_errors(root):  # type: ignore[arg-type]
         elem = error.elem
         line = getattr(elem, "sourceline", None) if elem is not None else None
         tag = elem.tag if elem is not None and isinstance(elem.tag, str) else None

@@ -8,7 +8,9 @@ the error code the pipeline must give it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from pipelines.generate.claims import Episode
 from pipelines.generate.writer import (
     ExpectedClaim,
     LandingWriter,
@@ -26,6 +28,13 @@ LAUGHS = (
     + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9))
     + b"]>\n<GIAMDINHHS><THONGTINDONVI><MACSKCB>&j;</MACSKCB></THONGTINDONVI></GIAMDINHHS>"
 )
+
+
+def _find(pattern: bytes, data: bytes, flags: int = 0) -> re.Match[bytes]:
+    m = re.search(pattern, data, flags)
+    if m is None:
+        raise ValueError(f"a generated file has no {pattern!r}")
+    return m
 
 
 def write_defects(w: LandingWriter) -> None:
@@ -59,7 +68,7 @@ def write_defects(w: LandingWriter) -> None:
             )
         )
 
-    def one(**kw: object) -> tuple[bytes, list, str]:
+    def one(**kw: Any) -> tuple[bytes, list[Episode], str]:  # kw: claim_file's options
         eps = [w.episode(fac)]
         data, _, shape = w.claim_file(fac, eps, **kw)
         return data, eps, shape
@@ -158,7 +167,7 @@ def write_defects(w: LandingWriter) -> None:
     add("sig_unsigned", "rejected", ["SIG.UNSIGNED"], "CHUKYDONVI left empty", unsigned, claims=rej(eps))
 
     def bump_amount(doc: bytes) -> bytes:  # change one digit of T_BHTT: same length, different money
-        m = re.search(rb"<T_BHTT>(\d)", doc)
+        m = _find(rb"<T_BHTT>(\d)", doc)
         digit = b"1" if m.group(1) != b"1" else b"2"
         return doc[: m.start(1)] + digit + doc[m.end(1) :]
 
@@ -223,7 +232,7 @@ def write_defects(w: LandingWriter) -> None:
         shape=shape,
     )
     data, eps, shape = one()
-    block = re.search(rb"<CHUKYDONVI>.*</CHUKYDONVI>", data, flags=re.S).group(0)
+    block = _find(rb"<CHUKYDONVI>.*</CHUKYDONVI>", data, flags=re.S).group(0)
     add(
         "sig_two_chukydonvi",
         "rejected",

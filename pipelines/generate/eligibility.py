@@ -76,13 +76,13 @@ def build_eligibility(w: LandingWriter) -> tuple[list[dict[str, str]], list[dict
     rng.shuffle(candidates)
     defects: list[dict[str, Any]] = []
     for kind in KINDS:
-        idx = next((i for i in candidates if _fits(kind, w, claims_of[i][0])), None)
-        if idx is None:
+        chosen = next((i for i in candidates if _fits(kind, w, claims_of[i][0])), None)
+        if chosen is None:
             continue
-        candidates.remove(idx)
-        mac, ma_lk = claims_of[idx][0]
+        candidates.remove(chosen)
+        mac, ma_lk = claims_of[chosen][0]
         info = w.claim_info[(mac, ma_lk)]
-        card: Card = info["card"]
+        card = info["card"]
         row = rows[card.number]
         care = datetime.strptime(info["ngay_vao"], "%Y%m%d%H%M").date()
         column, code, description = _break(kind, row, card, care, rng, rows, w)
@@ -102,7 +102,7 @@ def build_eligibility(w: LandingWriter) -> tuple[list[dict[str, str]], list[dict
 def _fits(kind: str, w: LandingWriter, claim: tuple[str, str]) -> bool:
     info = w.claim_info[claim]
     if kind == "benefit_level":  # the claim's MUC_HUONG is the card's level, so either reading sees it
-        return info["muc_huong"] == str(BENEFIT_PERCENT[info["card"].benefit_level])
+        return bool(info["muc_huong"] == str(BENEFIT_PERCENT[info["card"].benefit_level]))
     return True
 
 

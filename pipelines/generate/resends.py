@@ -28,6 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipelines.decide.guard import hardened_parser
+from pipelines.decide.normalize import table_rows
 from pipelines.generate.catalogs import load_catalogs
 from pipelines.generate.claims import FULL_COVER_THRESHOLD, finish_line, header_totals
 from pipelines.generate.envelope import b64, envelope, table_document
@@ -39,17 +40,24 @@ from pipelines.standard import Registry, TableSpec, load_registry
 NIGHT2_MANIFEST = "manifest-night2.json"
 
 
+def _text(element: etree._Element, path: str) -> str:
+    text = element.findtext(path)
+    if text is None:
+        raise ValueError(f"a night-one file has no {path}")
+    return text
+
+
 class _File:
     """A night-one claim file read back: envelope facts and its inner tables as rows."""
 
     def __init__(self, entry: ManifestEntry, data: bytes, registry: Registry) -> None:
         self.entry, self.data = entry, data
         root = etree.fromstring(data, hardened_parser())
-        self.ngaylap = root.findtext("THONGTINHOSO/NGAYLAP")
+        self.ngaylap = _text(root, "THONGTINHOSO/NGAYLAP")
         self.style = "inventec" if b"\n  <THONGTINDONVI>" in data else "official"
         hoso = root.findall("THONGTINHOSO/DANHSACHHOSO/HOSO")
         self.files = [
-            (f.findtext("LOAIHOSO"), f.findtext("NOIDUNGFILE")) for f in hoso[0].findall("FILEHOSO")
+            (_text(f, "LOAIHOSO"), _text(f, "NOIDUNGFILE")) for f in hoso[0].findall("FILEHOSO")
         ]
         self.single = len(hoso) == 1
         day = datetime.strptime(self.ngaylap, "%Y%m%d").date()
@@ -59,11 +67,8 @@ class _File:
         content = next((c for lh, c in self.files if lh == loaihoso), None)
         if content is None:
             return []
-        spec = self.specs[loaihoso]
         root = etree.fromstring(base64.b64decode(content), hardened_parser())
-        if spec.is_flat:
-            return [{child.tag: child.text or "" for child in root}]
-        return [{c.tag: c.text or "" for c in row} for row in root.find(spec.list_tag).findall(spec.row_tag)]
+        return table_rows(root, self.specs[loaihoso])
 
 
 def _locate(landing: Path, entry: ManifestEntry) -> Path:

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,7 +214,11 @@ def forward_name(name: x509.Name) -> str:
     return ",".join(parts)
 
 
-_NAME_STYLES = {"dotnet": _dotnet_name, "forward": forward_name, "rfc4514": x509.Name.rfc4514_string}
+_NAME_STYLES: dict[str, Callable[[x509.Name], str]] = {
+    "dotnet": _dotnet_name,
+    "forward": forward_name,
+    "rfc4514": x509.Name.rfc4514_string,
+}
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,7 @@ def sign(
     )
 
     nsmap = {shape.prefix: DS_NS}
-    signature = etree.SubElement(slot, f"{{{DS_NS}}}Signature", nsmap=nsmap)  # type: ignore[dict-item]
+    signature = etree.SubElement(slot, f"{{{DS_NS}}}Signature", nsmap=nsmap)
     if shape.signature_id is not None:
         signature.set("Id", shape.signature_id)
 

@@ -263,9 +263,12 @@ class LandingWriter:
         seq = self._seq.get(fac.macskcb, 0) + 1
         ma_lk = f"{self.first_day:%y%m}{fac.macskcb}{seq:06d}"
         plan = plan or EpisodePlan(random_links=self.random_links)
-        for _ in range(100):  # a random person's visits never overlap (one person is in one place at a time)
-            idx = person_index
-            if idx is None:
+        tries = 0
+        while True:  # a random person's visits never overlap (one person is in one place at a time)
+            tries += 1
+            if person_index is not None:
+                idx = person_index
+            else:
                 local = self.registered_at.get(fac.macskcb, [])
                 people = local if local and self.rng.random() < 0.5 else self.pool
                 idx = people[self.rng.randrange(len(people))]
@@ -278,6 +281,7 @@ class LandingWriter:
                 person_index is not None
                 or not self.avoid_overlaps
                 or not any(stay[0] <= ra and vao <= stay[1] for vao, ra in self.stays.get(idx, []))
+                or tries == 100
             ):
                 break
         self._seq[fac.macskcb] = seq

@@ -25,7 +25,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from pipelines.common.errors import TerminalError, TransientError
 from pipelines.common.files import atomic_write
@@ -71,6 +71,12 @@ class InboxEntry:
         return (self.macskcb, self.name)
 
 
+class ByteSink(Protocol):
+    """Where an upload is copied to: a binary file, or a wrapper that hashes what passes through it."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 class Inbox(Protocol):
     """The facilities' folders. Implementations raise TransientError for I/O that may succeed on retry."""
 
@@ -86,7 +92,7 @@ class Inbox(Protocol):
 
     def read(self, entry: InboxEntry) -> bytes: ...
 
-    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+    def read_to(self, entry: InboxEntry, out: ByteSink) -> None:
         """Copy the upload into ``out`` a chunk at a time (an upload of any size costs no memory)."""
         ...
 
@@ -158,7 +164,7 @@ class LocalInbox:
                 stage="intake",
             ) from exc
 
-    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+    def read_to(self, entry: InboxEntry, out: ByteSink) -> None:
         path = self.root / entry.macskcb / "inbox" / entry.name
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -224,7 +230,7 @@ class LocalInbox:
 
 
 def _answerable_entries(inbox: Inbox) -> dict[tuple[str, str], InboxEntry]:
-    out = {}
+    out: dict[tuple[str, str], InboxEntry] = {}
     for mac in inbox.facilities():
         try:
             entries = inbox.list(mac)

@@ -49,14 +49,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import paramiko
 from paramiko.sftp import SFTPError
 
 from pipelines.common.errors import ConfigurationError, TerminalError, TransientError
-from pipelines.landing.inbox import DESTINATIONS, MACSKCB_FOLDER, InboxEntry, in_flight
+from pipelines.landing.inbox import DESTINATIONS, MACSKCB_FOLDER, ByteSink, InboxEntry, in_flight
 
 CONNECT_TIMEOUT = 15.0  # TCP connect, SSH banner, authentication, opening the SFTP channel
 OPERATION_TIMEOUT = 60.0  # no answer from the server for this long during an operation
@@ -209,7 +208,9 @@ class SftpInbox:
             assert transport is not None
             transport.set_keepalive(KEEPALIVE_SECONDS)
             sftp = ssh.open_sftp()
-            sftp.get_channel().settimeout(OPERATION_TIMEOUT)
+            channel = sftp.get_channel()
+            assert channel is not None  # an SFTP client opened over SSH always has its channel
+            channel.settimeout(OPERATION_TIMEOUT)
         except _UnknownHostKey as exc:
             ssh.close()
             raise ConfigurationError(
@@ -336,7 +337,7 @@ class SftpInbox:
         ]
         return sorted(out, key=lambda e: e.name)
 
-    def read_to(self, entry: InboxEntry, out: BinaryIO) -> None:
+    def read_to(self, entry: InboxEntry, out: ByteSink) -> None:
         """Copy the upload into ``out`` a chunk at a time (a regular file only, as :meth:`read`)."""
         path = self._path(entry.macskcb, "inbox", entry.name)
         with self._io("read the upload", entry.macskcb, entry.name):

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -35,7 +36,7 @@ from pipelines.common.files import FILE_MODE, fsync_dir, make_dirs
 ROW_GROUP_ROWS = 128 * 1024
 ROW_GROUP_BYTES = 16 * 1024 * 1024  # a row group is written at whichever comes first: memory stays flat
 FILE_ROWS = 4 * 1024 * 1024
-COMPRESSION = "zstd"
+COMPRESSION: Final = "zstd"
 
 
 def table_dir(loaihoso: str) -> str:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.warehouse.ops import RunArrivalRow, VersionRow
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -70,6 +72,10 @@ CREATE TABLE IF NOT EXISTS parts (
     bytes INTEGER NOT NULL
 );
 """
+
+
+#: A committed, undelivered arrival: (arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt).
+AnswerRow = tuple[int, str, str, int, float, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,7 @@ class Ledger:
                 ),
             )
 
-    def to_answer(self, page: int = 500) -> Iterator[tuple]:
+    def to_answer(self, page: int = 500) -> Iterator[AnswerRow]:
         """Committed arrivals whose receipt is undelivered: (id, macskcb, name, size, mtime, sha256, status,
         receipt),
         read a page at a time (a national night has half a million receipts: never all in memory)."""
@@ -248,7 +254,7 @@ class Ledger:
             "SELECT p.path, p.table_name, p.rows FROM parts p JOIN runs r USING (run_id) "
             "WHERE r.state = 'committed'"
         )
-        args: tuple = ()
+        args: tuple[str, ...] = ()
         if table_name:
             sql += " AND p.table_name = ?"
             args = (table_name,)
@@ -285,14 +291,14 @@ class Ledger:
             db.execute("UPDATE runs SET state = 'committed' WHERE run_id = ?", (run_id,))
         return n
 
-    def arrivals_of_run(self, run_id: str) -> Iterator[tuple]:
+    def arrivals_of_run(self, run_id: str) -> Iterator[RunArrivalRow]:
         return self.db.execute(
             "SELECT arrival_id, macskcb, file_name, size, sha256, received_at, status, receipt FROM arrivals "
             "WHERE run_id = ? ORDER BY arrival_id",
             (run_id,),
         )
 
-    def versions_of_run(self, run_id: str) -> Iterator[tuple]:
+    def versions_of_run(self, run_id: str) -> Iterator[VersionRow]:
         return self.db.execute(
             "SELECT v.macskcb, v.ma_lk, v.version, v.source_sha256, a.file_name, a.received_at, v.run_id "
             "FROM claim_versions v JOIN arrivals a USING (arrival_id) WHERE v.run_id = ? "

@@ -20,6 +20,7 @@ the next run's ``deliver-left`` delivers.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -492,7 +493,7 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
             batches = run.batches()
             for number, batch in enumerate(batches, 1):
                 label = f"decide batch {number} of {len(batches)}"
-                totals.update(step("decide", lambda b=batch: run.decide(b, pool), label=label))
+                totals.update(step("decide", functools.partial(run.decide, batch, pool), label=label))
         log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")
         step("publish", run.publish)
         delivered = step("deliver", run.deliver, io=True)

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.common.settings import Settings
-from pipelines.decide.normalize import Lineage, to_batch_many
+from pipelines.decide.normalize import Lineage, VersionedRows, to_batch_many
 from pipelines.decide.process import Context, process_file
 from pipelines.run.lake import partition_of
 
@@ -77,7 +77,7 @@ def decide_chunk(jobs: list[Job]) -> Chunk:
     """Decide every file of the chunk, then build Arrow once per table and month for all of them."""
     ctx = context()
     decisions = []
-    grouped: dict[tuple[str, str], list[tuple[list, Lineage]]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[tuple[VersionedRows, Lineage]]] = defaultdict(list)
     for job in jobs:
         started = time.perf_counter()
         raw, sha = read_capped(Path(job.raw_path), ctx.settings.max_file_bytes)
@@ -89,14 +89,15 @@ def decide_chunk(jobs: list[Job]) -> Chunk:
             ctx=ctx,
             sha256=sha,
         )
-        if result.rows:
+        if result.rows and result.lineage is not None:  # (a file with rows always has its lineage)
+            lineage = result.lineage
             periods = claim_periods(result.rows["XML1"])
             for lh, rows in result.rows.items():
-                by_period: dict[str, list] = defaultdict(list)
+                by_period: dict[str, VersionedRows] = defaultdict(list)
                 for row in rows:
                     by_period[periods.get(row[0].get("ma_lk"), partition_of(None, None))].append(row)
                 for period, part in by_period.items():
-                    grouped[(lh, period)].append((part, result.lineage))
+                    grouped[(lh, period)].append((part, lineage))
         decisions.append(Decision(job.arrival_id, result.receipt, time.perf_counter() - started))
     parts = [(lh, period, to_batch_many(ctx.registry, lh, files)) for (lh, period), files in grouped.items()]
     return Chunk(decisions, parts, os.getpid())
@@ -110,13 +111,15 @@ def read_capped(path: Path, cap: int) -> tuple[bytes, str | None]:
     return (raw, path.stem) if len(raw) > cap else (raw, None)
 
 
-def claim_periods(xml1_rows: list[tuple[dict[str, Any], str]]) -> dict[str, str]:
+def claim_periods(xml1_rows: VersionedRows) -> dict[str | None, str]:
     """MA_LK → settlement-month partition: XML1's NAM_QT/THANG_QT, else the payment or discharge date."""
-    out = {}
+    out: dict[str | None, str] = {}
     for row, _ in xml1_rows:  # validated text: NAM_QT 4 digits, THANG_QT 1-2, dates yyyyMMddHHmm
-        nam, thang = row.get("nam_qt"), row.get("thang_qt")
-        if nam and thang:
-            nam, thang = int(nam), int(thang)
+        nam_qt, thang_qt = row.get("nam_qt"), row.get("thang_qt")
+        nam: int | None
+        thang: int | None
+        if nam_qt and thang_qt:
+            nam, thang = int(nam_qt), int(thang_qt)
         else:
             when = row.get("ngay_ttoan") or row.get("ngay_ra")
             nam, thang = (int(when[:4]), int(when[4:6])) if when else (None, None)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import xmlschema
 from lxml import etree
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup, XsdSimpleType
 
 from pipelines.common.paths import xsd_dir
 
@@ -44,7 +45,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 #: Columns added to every row of every table: where the row came from.
-LINEAGE_FIELDS: tuple[pa.Field, ...] = (
+LINEAGE_FIELDS: tuple[pa.Field[pa.DataType], ...] = (
     pa.field("source_sha256", pa.string(), nullable=False),
     pa.field("macskcb", pa.string(), nullable=False),
     pa.field("received_at", pa.timestamp("us", tz="UTC"), nullable=False),
@@ -137,7 +138,8 @@ class Registry:
     xsd_folder: Path
     versions: dict[str, tuple[TableSpec, ...]]  # loaihoso -> versions, oldest first
     envelope_xsd: Path
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _columns: dict[str, tuple[Field, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _schemas: dict[tuple[str, bool], pa.Schema] = field(default_factory=dict, compare=False, repr=False)
 
     def loaihoso(self) -> tuple[str, ...]:
         return tuple(self.versions)
@@ -156,7 +158,7 @@ class Registry:
 
     def table_columns(self, loaihoso: str) -> tuple[Field, ...]:
         """Fields of every version of a table, in order of first appearance (what a warehouse table holds)."""
-        cached = self._cache.get(("columns", loaihoso))
+        cached = self._columns.get(loaihoso)
         if cached is not None:
             return cached
         seen: dict[str, Field] = {}
@@ -168,31 +170,31 @@ class Registry:
             for f in spec.fields:
                 if f.tag not in order:
                     order.append(f.tag)
-        out = self._cache[("columns", loaihoso)] = tuple(seen[t] for t in order)
+        out = self._columns[loaihoso] = tuple(seen[t] for t in order)
         return out
 
     def table_schema(self, loaihoso: str, lineage: bool = True) -> pa.Schema:
-        key = ("schema", loaihoso, lineage)
-        if key not in self._cache:
+        key = (loaihoso, lineage)
+        if key not in self._schemas:
             cols = [pa.field(f.column, f.arrow_type) for f in self.table_columns(loaihoso)]
-            self._cache[key] = pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
-        return self._cache[key]
+            self._schemas[key] = pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
+        return self._schemas[key]
 
     def __iter__(self) -> Iterator[TableSpec]:
         for specs in self.versions.values():
             yield from specs
 
 
-def _named_base(xsd_type: xmlschema.validators.XsdSimpleType) -> str:
-    t = xsd_type
+def _named_base(xsd_type: XsdSimpleType) -> str:
+    t: XsdSimpleType | None = xsd_type
     while t is not None and t.name not in ARROW_TYPES:
         t = getattr(t, "base_type", None)
-    if t is None:
+    if t is None or t.name is None:
         raise ValueError(f"leaf type {xsd_type!r} does not derive from a named type of bhyt-types.xsd")
     return t.name
 
 
-def _docs(element: xmlschema.validators.XsdElement) -> tuple[str, str]:
+def _docs(element: XsdElement) -> tuple[str, str]:
     en = vi = ""
     if element.annotation is not None:
         for d in element.annotation.documentation:
@@ -210,12 +212,43 @@ def _docs(element: xmlschema.validators.XsdElement) -> tuple[str, str]:
     return en, vi
 
 
-def _leaves(group: xmlschema.validators.XsdGroup, out: dict[str, xmlschema.validators.XsdElement]) -> None:
+def _leaves(group: XsdGroup, out: dict[str, XsdElement], where: str) -> None:
     for particle in group:
-        if isinstance(particle, xmlschema.validators.XsdElement):
+        if isinstance(particle, XsdElement):
+            if particle.name is None:
+                raise ValueError(f"{where}: an element without a name")
             out.setdefault(particle.name, particle)  # the money choice repeats names: first order wins
+        elif isinstance(particle, XsdGroup):
+            _leaves(particle, out, where)
         else:
-            _leaves(particle, out)
+            raise ValueError(f"{where}: <xs:any> where the standard names its elements")
+
+
+def _content(element: XsdElement, where: str) -> XsdGroup:
+    """The model group of an element of complex type (a table's root, list or row element)."""
+    if not isinstance(element.type, XsdComplexType) or not isinstance(element.type.content, XsdGroup):
+        raise ValueError(f"{where}: <{element.name}> has no element content")
+    return element.type.content
+
+
+def _first_child(element: XsdElement, where: str) -> XsdElement:
+    child = _content(element, where)[0]
+    if not isinstance(child, XsdElement):
+        raise ValueError(f"{where}: <{element.name}> does not start with an element")
+    return child
+
+
+def _leaf_type(element: XsdElement, where: str) -> XsdSimpleType:
+    if not isinstance(element.type, XsdSimpleType):
+        raise ValueError(f"{where}: field <{element.name}> is not of a simple type")
+    return element.type
+
+
+def _info(info: etree._Element, name: str, where: str) -> str:
+    value = info.get(name)
+    if value is None:
+        raise ValueError(f"{where}: <bhyt:table> has no {name} attribute")
+    return value
 
 
 def _table_from_xsd(path: Path) -> TableSpec:
@@ -223,44 +256,45 @@ def _table_from_xsd(path: Path) -> TableSpec:
     if info is None:
         raise ValueError(f"{path.name}: no <bhyt:table> annotation")
     schema = xmlschema.XMLSchema(str(path))
-    root = schema.elements[info.get("root")]
+    root = schema.elements[_info(info, "root", path.name)]
     container = root
     list_tag = info.get("list") or None
     row_tag = info.get("row") or None
     if list_tag:
-        container = root.type.content[0]
+        container = _first_child(root, path.name)
         assert container.name == list_tag, f"{path.name}: list element {container.name} != {list_tag}"
-        container = container.type.content[0]
+        container = _first_child(container, path.name)
         assert container.name == row_tag, f"{path.name}: row element {container.name} != {row_tag}"
-    leaves: dict[str, xmlschema.validators.XsdElement] = {}
-    _leaves(container.type.content, leaves)
+    leaves: dict[str, XsdElement] = {}
+    _leaves(_content(container, path.name), leaves, path.name)
     fields = []
     for tag, el in leaves.items():
         if tag == "CHUKYDONVI":
             continue
         en, vi = _docs(el)
-        enum = el.type.enumeration
-        max_len = getattr(el.type, "max_length", None)
+        leaf_type = _leaf_type(el, path.name)
+        enum = leaf_type.enumeration
+        max_len = leaf_type.max_length
         fields.append(
             Field(
                 tag=tag,
-                xsd_type=_named_base(el.type),
+                xsd_type=_named_base(leaf_type),
                 max_length=max_len,
-                required=el.min_occurs > 0 and (getattr(el.type, "min_length", None) or 0) > 0,
-                enumeration=tuple(v for v in enum if v != "") if enum else None,
+                required=el.min_occurs > 0 and (leaf_type.min_length or 0) > 0,
+                enumeration=tuple(str(v) for v in enum if v != "") if enum else None,
                 doc_en=en,
                 doc_vi=vi,
             )
         )
     return TableSpec(
-        loaihoso=info.get("loaihoso"),
-        version=info.get("version"),
-        effective_from=date.fromisoformat(info.get("effective_from")),
-        root_tag=root.name,
+        loaihoso=_info(info, "loaihoso", path.name),
+        version=_info(info, "version", path.name),
+        effective_from=date.fromisoformat(_info(info, "effective_from", path.name)),
+        root_tag=_info(info, "root", path.name),
         list_tag=list_tag,
         row_tag=row_tag,
-        title_vi=info.get("title_vi"),
-        title_en=info.get("title_en"),
+        title_vi=_info(info, "title_vi", path.name),
+        title_en=_info(info, "title_en", path.name),
         xsd_path=path,
         fields=tuple(fields),
     )

@@ -158,21 +158,28 @@ def build_warehouse(
     }
 
 
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    assert row is not None  # an aggregate without GROUP BY returns one row
+    count: int = row[0]
+    return count
+
+
 def check(con: duckdb.DuckDBPyConnection, expected_rows: dict[str, int]) -> None:
     """Refuse to swap in a warehouse whose views fail or whose row counts differ from the ledger's."""
     problems = []
     for lh in ENVELOPE_TABLES:
         name = lh.lower()
-        (n,) = con.execute(f"SELECT count(*) FROM lake.{name}").fetchone()
+        n = _count(con, f"lake.{name}")
         if n != expected_rows.get(lh, 0):
             problems.append(f"lake.{name} has {n} rows, the ledger lists {expected_rows.get(lh, 0)}")
         con.execute(f"SELECT * FROM core.{name} LIMIT 0")
-    (claims,) = con.execute("SELECT count(*) FROM core.claim_current").fetchone()
-    (xml1,) = con.execute("SELECT count(*) FROM core.xml1").fetchone()
+    claims = _count(con, "core.claim_current")
+    xml1 = _count(con, "core.xml1")
     if claims != xml1:
         problems.append(f"core.claim_current has {claims} claims but core.xml1 {xml1} rows")
     for table, label in (("ops.files", "ops.files"), ("core.claim_versions", "core.claim_versions")):
-        (n,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        n = _count(con, table)
         if n != expected_rows.get(label, 0):
             problems.append(f"{table} has {n} rows, the ledger lists {expected_rows.get(label, 0)}")
     if problems:

@@ -10,46 +10,51 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import pyarrow as pa
 
-FILES_SCHEMA = pa.schema(
-    [
-        ("arrival_id", pa.int64()),
-        ("sha256", pa.string()),
-        ("macskcb", pa.string()),
-        ("file_name", pa.string()),
-        ("size_bytes", pa.int64()),
-        ("received_at", pa.timestamp("us", tz="UTC")),
-        ("status", pa.string()),
-        ("error_codes", pa.list_(pa.string())),
-        ("errors", pa.int32()),
-        ("warnings", pa.int32()),
-        ("signature_status", pa.string()),
-        ("signer_sha256", pa.string()),
-        ("claims_accepted", pa.int32()),
-        ("claims_rejected", pa.int32()),
-        ("duplicate_of_file", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
+#: An arrival decided by a run, as the ledger gives it:
+#: (arrival_id, macskcb, file_name, size, sha256, received_at, status, receipt as JSON).
+RunArrivalRow = tuple[int, str, str, int, str, str, str, str]
+#: A claim version a run added: (macskcb, ma_lk, version, source_sha256, file_name, received_at, run_id).
+VersionRow = tuple[str, str, int, str, str, str, str]
 
-CLAIM_VERSIONS_SCHEMA = pa.schema(
-    [
-        ("macskcb", pa.string()),
-        ("ma_lk", pa.string()),
-        ("version", pa.int32()),
-        ("source_sha256", pa.string()),
-        ("file_name", pa.string()),
-        ("received_at", pa.timestamp("us", tz="UTC")),
-        ("run_id", pa.string()),
-    ]
-)
+_FILES_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("arrival_id", pa.int64()),
+    ("sha256", pa.string()),
+    ("macskcb", pa.string()),
+    ("file_name", pa.string()),
+    ("size_bytes", pa.int64()),
+    ("received_at", pa.timestamp("us", tz="UTC")),
+    ("status", pa.string()),
+    ("error_codes", pa.list_(pa.string())),
+    ("errors", pa.int32()),
+    ("warnings", pa.int32()),
+    ("signature_status", pa.string()),
+    ("signer_sha256", pa.string()),
+    ("claims_accepted", pa.int32()),
+    ("claims_rejected", pa.int32()),
+    ("duplicate_of_file", pa.string()),
+    ("run_id", pa.string()),
+]
+FILES_SCHEMA = pa.schema(_FILES_COLUMNS)
+
+_CLAIM_VERSIONS_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("macskcb", pa.string()),
+    ("ma_lk", pa.string()),
+    ("version", pa.int32()),
+    ("source_sha256", pa.string()),
+    ("file_name", pa.string()),
+    ("received_at", pa.timestamp("us", tz="UTC")),
+    ("run_id", pa.string()),
+]
+CLAIM_VERSIONS_SCHEMA = pa.schema(_CLAIM_VERSIONS_COLUMNS)
 
 
-def files_table(rows: Iterable[tuple], run_id: str) -> pa.Table:
+def files_table(rows: Iterable[RunArrivalRow], run_id: str) -> pa.Table:
     """ops.files rows of one run from the ledger's arrivals (receipts are summarised, not copied)."""
-    cols: dict[str, list] = {f.name: [] for f in FILES_SCHEMA}
+    cols: dict[str, list[Any]] = {f.name: [] for f in FILES_SCHEMA}
     for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt_json in rows:
         receipt = json.loads(receipt_json)
         errors = receipt.get("errors", [])
@@ -73,8 +78,8 @@ def files_table(rows: Iterable[tuple], run_id: str) -> pa.Table:
     return pa.Table.from_pydict(cols, schema=FILES_SCHEMA)
 
 
-def claim_versions_table(rows: Iterable[tuple]) -> pa.Table:
-    cols: dict[str, list] = {f.name: [] for f in CLAIM_VERSIONS_SCHEMA}
+def claim_versions_table(rows: Iterable[VersionRow]) -> pa.Table:
+    cols: dict[str, list[Any]] = {f.name: [] for f in CLAIM_VERSIONS_SCHEMA}
     for macskcb, ma_lk, version, sha, file_name, received_at, run_id in rows:
         for name, value in zip(
             CLAIM_VERSIONS_SCHEMA.names,
