@@ -68,7 +68,8 @@ def _night(work: Path, label: str) -> dict[str, Any]:
 
 def _receipt(work: Path, macskcb: str, name: str) -> dict[str, Any]:
     path = work / "landing" / macskcb / "outbox" / f"{name}.receipt.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    receipt: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return receipt
 
 
 def _check(work: Path, entries: list, *, show_all: bool) -> int:

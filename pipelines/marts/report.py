@@ -40,7 +40,7 @@ from typing import Any
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -266,7 +266,8 @@ def _write_xlsx(
     thin = Side(style="thin")
     header_fill = PatternFill("solid", fgColor="DDEBF7")
 
-    def cell(value: Any, kind: str | None = None, *, font: Font | None = None) -> WriteOnlyCell:
+    # types-openpyxl declares WriteOnlyCell as a function, so the cells are typed as the Cell it returns
+    def cell(value: Any, kind: str | None = None, *, font: Font | None = None) -> Cell:
         c = WriteOnlyCell(ws, value=value)
         fmt = _number_format(kind or "text", value) if value is not None else None
         if fmt:

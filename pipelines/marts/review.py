@@ -299,9 +299,10 @@ def evaluate(
             if not rule.enabled or rule.code in disabled:
                 continue
             run_rule(con, rule)
-        return con.sql(
+        table: pa.Table = con.sql(
             "SELECT * FROM chk.main.findings ORDER BY macskcb, ma_lk, rule_code, loaihoso, field, value"
         ).to_arrow_table()
+        return table
     finally:
         close_scope(con)
 
@@ -348,7 +349,7 @@ def create_review_objects(
     view). ``findings_relation`` must be a persistent table or view with the columns of :func:`evaluate`.
     """
     _check_name(findings_relation, "findings relation")
-    if not isinstance(repeat_window_days, int) or repeat_window_days < 0:
+    if repeat_window_days < 0:
         raise TerminalError("repeat_window_days must be a non-negative integer", stage="review")
     con.execute("CREATE SCHEMA IF NOT EXISTS review")
     params = {"findings_relation": findings_relation, "repeat_window_days": repeat_window_days}
@@ -403,7 +404,7 @@ def build_review(
     create_review_objects(con, rules, "review.findings_all", repeat_window_days=repeat_window_days)
     by_severity = {s: 0 for s in SEVERITIES}
     for s in findings.column("severity").to_pylist():
-        by_severity[s] += 1
+        by_severity[str(s)] += 1
     return {
         "rules": len(rules),
         "rules_enabled": sum(r.enabled and r.code not in disabled for r in rules),
