@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import ExitStack
 from typing import Any
+
+from prefect.logging.configuration import setup_logging
+from prefect.settings import PREFECT_LOGGING_LEVEL, temporary_settings
+
+#: the Prefect settings a command runs with, kept until the process ends
+_SETTINGS = ExitStack()
 
 
 def quiet_prefect(verbose: bool = False) -> None:
@@ -17,6 +24,11 @@ def quiet_prefect(verbose: bool = False) -> None:
     os.environ.setdefault(
         "PREFECT_SERVER_ANALYTICS_ENABLED", "false"
     )  # no telemetry: nothing leaves the machine
+    # Prefect read its settings when it was imported: for the rest of this command, its level is ours
+    _SETTINGS.enter_context(
+        temporary_settings(updates={PREFECT_LOGGING_LEVEL: "INFO" if verbose else "WARNING"})
+    )
+    setup_logging(incremental=False)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
     root = logging.getLogger("pipelines")

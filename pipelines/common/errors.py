@@ -8,6 +8,8 @@ file, stage) and a message that says what to do. Receipt problems (codes, messag
 
 from __future__ import annotations
 
+import errno
+
 
 class PipelineError(Exception):
     """Base of the product's exceptions: a message that says what to do, plus where it happened."""
@@ -32,3 +34,26 @@ class TransientError(PipelineError):
 
 class ConfigurationError(TerminalError):
     """The settings, the trust directory or the landing tree are not usable as given."""
+
+
+class DiskFull(TerminalError):
+    """A disk the run writes to (raw zone, lake, staging, outboxes, warehouse) is full. Nothing is lost: the
+    files not yet committed stay in the inboxes and the next run takes them once space is freed."""
+
+    exit_code = 4
+
+
+#: the errors that mean "no space left" (quota included): the disk, not the file, is at fault
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+
+
+def disk_error(exc: OSError, where: str) -> Exception:
+    """The exception to raise for an OS error while writing ``where``: :class:`DiskFull` (with what to do)
+    when the disk is full, else the error itself."""
+    if exc.errno in _NO_SPACE:
+        return DiskFull(
+            f"no space left on the disk holding {where} ({exc.strerror}). Nothing was lost: files not yet "
+            "committed stay in the facilities' inboxes. Free space there, then run again",
+            stage="run",
+        )
+    return exc

@@ -1,25 +1,37 @@
-"""Named points where a test can kill the run, to prove that running again repairs everything.
+"""Named points where a test can kill the run, or make a disk look full, to prove that running again repairs
+everything.
 
-``BHYT_FAILPOINT=publish:renamed`` makes the process SIGKILL its whole process group (itself and its
-worker processes) the moment the run reaches that point: no ``finally``, no flush, as a power cut would.
+``BHYT_FAILPOINT=commit:renamed`` makes the process SIGKILL its whole process group (itself and its worker
+processes) the moment the run reaches that point: no ``finally``, no flush, as a power cut would.
+``BHYT_FAILPOINT=worker:part:enospc`` instead raises ``OSError(ENOSPC)`` there, as a full disk would.
 Unset (always, in production) a failpoint costs one dictionary lookup.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 
 POINTS = (
-    "intake:stored",  # some uploads are in the raw zone and the ledger, others still only in the inbox
-    "decide:batch",  # a batch is decided and staged, later batches are not
-    "publish:renamed",  # Parquet files are in their place but the ledger has not committed them
-    "publish:committed",  # the ledger committed; no receipt delivered yet
+    "worker:raw",  # a worker has copied an upload into the raw zone; nothing of it is decided yet
+    "worker:part",  # a worker has staged a Parquet part file of its batch
+    "worker:receipts",  # a worker has staged its batch's receipts; the batch is not committed
+    "commit:renamed",  # a batch's files are in their place in the lake but the ledger has not committed them
+    "commit:done",  # a batch is committed; its receipts are not delivered, later batches not committed
     "answer:some",  # some receipts delivered and originals moved, others not
     "serve:built",  # the new warehouse is built and checked but not swapped in
 )
+#: where a full disk can be simulated (``<point>:enospc``)
+DISK_POINTS = ("worker:raw", "worker:part", "worker:receipts", "answer:some", "serve:built")
 
 
 def failpoint(name: str) -> None:
-    if os.environ.get("BHYT_FAILPOINT") == name:
+    """Kill the process group at ``name``, or raise ``ENOSPC`` there (see the module's docstring)."""
+    wanted = os.environ.get("BHYT_FAILPOINT")
+    if wanted is None:
+        return
+    if wanted == name:
         os.killpg(os.getpgrp(), signal.SIGKILL)
+    if wanted == f"{name}:enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"(simulated at {name})")

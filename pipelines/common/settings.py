@@ -27,8 +27,7 @@ class Settings:
     lake: Path | None = None
     warehouse: Path | None = None
     workers: int = 0  # worker processes for the decide step; 0: one per core
-    batch_size: int = 1000  # files per decide step (one Prefect task each)
-    intake_commit_every: int = 500  # raw copies made durable and recorded in the ledger this many at a time
+    batch_size: int = 5000  # most files per batch (decided by one worker, committed at once; one task each)
     answer_commit_every: int = 200  # receipts delivered, then recorded as delivered, this many at a time
     executor: str = "local"  # where files are decided: local (this machine's processes) or dask
     dask_address: str | None = None  # the Dask scheduler, for executor dask: tcp://host:8786

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.landing.inbox import Inbox, InboxEntry, LocalInbox, settled
-from pipelines.landing.raw import keep_raw_from, raw_path
+from pipelines.landing.raw import Upload, raw_path, take_upload
 from pipelines.landing.sftp import SftpInbox
 
 __all__ = [
@@ -20,10 +20,11 @@ __all__ = [
     "InboxEntry",
     "LocalInbox",
     "SftpInbox",
-    "keep_raw_from",
+    "Upload",
     "open_inbox",
     "raw_path",
     "settled",
+    "take_upload",
 ]
 
 

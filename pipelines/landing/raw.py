@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from pipelines.common.errors import disk_error
 from pipelines.landing.inbox import Inbox, InboxEntry
 
 
@@ -19,38 +21,65 @@ def raw_path(raw_zone: Path, sha256: str) -> Path:
     return raw_zone / sha256[:2] / f"{sha256}.xml"
 
 
-class _Hashing:
-    """A file object that hashes what is written through it."""
+class _Sink:
+    """What an upload is copied through: hashed, written to the raw copy, and its first ``keep`` bytes kept
+    in memory to be decided (a file over the size cap is read only up to the cap, plus one byte to know it is
+    over). A write that fails is :class:`~pipelines.common.errors.DiskFull` when the disk is full, never
+    blamed on the upload."""
 
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh, self.digest, self.size = fh, hashlib.sha256(), 0
+    def __init__(self, fh: BinaryIO, keep: int) -> None:
+        self.fh, self.digest, self.size, self.keep = fh, hashlib.sha256(), 0, keep
+        self.head = bytearray()
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self.digest.update(data)
         self.size += len(data)
-        return self.fh.write(data)
+        if len(self.head) < self.keep:
+            self.head += data[: self.keep - len(self.head)]
+        try:
+            return self.fh.write(data)
+        except OSError as exc:
+            raise disk_error(exc, "the raw zone") from exc
 
 
-def keep_raw_from(raw_zone: Path, inbox: Inbox, entry: InboxEntry) -> tuple[str, int]:
-    """Stream an upload into the raw zone under its SHA-256 (hashing as it copies, never the whole file in
-    memory: a multi-gigabyte upload is kept as evidence and then refused by size, not by running out of
-    memory). Returns (SHA-256, size). Not fsync'd one by one: the caller makes a batch durable with
+@dataclass(frozen=True)
+class Upload:
+    """An upload taken into the raw zone: its SHA-256, its size, and its bytes up to the cap (plus one)."""
+
+    sha256: str
+    size: int
+    head: bytes
+
+    def over(self, cap: int) -> bool:
+        return self.size > cap
+
+
+def take_upload(raw_zone: Path, inbox: Inbox, entry: InboxEntry, cap: int) -> Upload:
+    """Read an upload ONCE: stream it into the raw zone under its SHA-256 (hashing as it copies, never the
+    whole file in memory: a multi-gigabyte upload is kept as evidence and then refused by size), keeping its
+    first ``cap + 1`` bytes to decide. Not fsync'd one by one: the caller makes a batch durable with
     :func:`os.sync` before the ledger records it (until then the original is still in the inbox)."""
-    raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)
     tmp = raw_zone / f".incoming.{os.getpid()}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o440)
+    try:
+        raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o440)
+    except OSError as exc:
+        raise disk_error(exc, "the raw zone") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            sink = _Hashing(fh)
+            sink = _Sink(fh, cap + 1)
             inbox.read_to(entry, sink)
         sha = sink.digest.hexdigest()
         path = raw_path(raw_zone, sha)
         if path.exists():
             tmp.unlink()
         else:
-            path.parent.mkdir(exist_ok=True, mode=0o750)
-            os.replace(tmp, path)
-        return sha, sink.size
+            try:
+                path.parent.mkdir(exist_ok=True, mode=0o750)
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise disk_error(exc, "the raw zone") from exc
+        return Upload(sha, sink.size, bytes(sink.head))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -1,17 +1,19 @@
-"""Lake stage: typed record batches to Parquet, staged, then published atomically.
+"""The lake's files: typed record batches to Parquet, staged per batch, then published atomically.
 
 Layout under ``<lake>``::
 
-    raw/ab/abcd….xml                                  every received byte, by SHA-256 (intake)
-    tables/xml2/nam_qt=2026/thang_qt=10/<run>-0.parquet   one table, one settlement month, one run
-    ops/files/<run>.parquet                           one row per file that arrived in the run
-    ops/claim_versions/<run>.parquet                  one row per claim version the run accepted
-    _staging/<run>/…                                  a run's files before they are published
-    ledger.sqlite                                     what is published (pipelines.run.ledger)
+    raw/ab/abcd….xml                                         every received byte, by SHA-256
+    tables/xml2/nam_qt=2026/thang_qt=10/<run>-b00003-0.parquet  one table, one settlement month, one batch
+    ops/files/<run>-b00003.parquet                           one row per file of the batch
+    ops/claim_versions/<run>-b00003.parquet                  one row per claim version the batch accepted
+    receipts/<run>/b00003.jsonl                              the batch's receipts, one line per file
+    _staging/<run>/b00003/…                                  a batch's files before its commit
+    ledger.sqlite                                            what is published (pipelines.run.ledger)
 
-A run writes into ``_staging/<run>/``; :func:`publish` renames each file to its place and only then does the
-ledger commit list it. Warehouse views read exactly the files the ledger lists, so a file renamed by a run
-that died before its commit is never visible, and :func:`remove_orphans` deletes it on the next run.
+A worker writes a batch into ``_staging/<run>/b<batch>/``; at the batch's commit :func:`publish` renames each
+file to its place and only then does the ledger commit list it. Warehouse views read exactly the files the
+ledger lists, so a file renamed for a batch whose commit never happened is never visible, and
+:func:`remove_orphans` deletes it on the next run.
 
 Rows are buffered per table and month and written in row groups of ``row_group_rows`` (DuckDB reads
 row groups in parallel; one tiny file per claim would make every query slow). A file rolls over at
@@ -56,10 +58,12 @@ class _Open:
 
 @dataclass
 class StagedWriter:
-    """Collects a run's batches per (table, partition) and writes large row groups into the staging area."""
+    """Collects record batches per (table, partition) and writes large row groups into a staging folder, in
+    files named ``<name>-<serial>.parquet`` (``name``: the run and batch, so names never collide in the
+    lake)."""
 
-    lake: Path
-    run_id: str
+    staging: Path
+    name: str
     row_group_rows: int = ROW_GROUP_ROWS
     file_rows: int = FILE_ROWS
     _buffers: dict[tuple[str, str], list[pa.RecordBatch]] = field(default_factory=lambda: defaultdict(list))
@@ -69,10 +73,6 @@ class StagedWriter:
     _open: dict[tuple[str, str], _Open] = field(default_factory=dict)
     _done: list[tuple[str, str, int]] = field(default_factory=list)  # (rel_path, table, rows)
     _serial: int = 0
-
-    @property
-    def staging(self) -> Path:
-        return self.lake / "_staging" / self.run_id
 
     def add(self, table: str, partition: str, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
@@ -94,7 +94,7 @@ class StagedWriter:
         current = self._open.get(key)
         if current is None:
             table, partition = key
-            rel = f"{table_dir(table)}/{partition}/{self.run_id}-{self._serial}.parquet"
+            rel = f"{table_dir(table)}/{partition}/{self.name}-{self._serial}.parquet"
             self._serial += 1
             path = self.staging / rel
             make_dirs(path.parent)
@@ -134,9 +134,14 @@ class StagedWriter:
         return list(self._done)
 
 
-def publish(lake: Path, run_id: str, staged: list[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
-    """Move staged files to their place (fsync'd), ready for the ledger commit: (path, table, rows, bytes)."""
-    staging = lake / "_staging" / run_id
+def staging_dir(lake: Path, run_id: str, batch: int) -> Path:
+    """Where a batch's files wait for their commit: ``<lake>/_staging/<run>/b<batch>/``."""
+    return lake / "_staging" / run_id / f"b{batch:05d}"
+
+
+def publish(lake: Path, staging: Path, staged: list[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
+    """Move staged files from ``staging`` to their place in the lake (fsync'd), ready for the ledger commit:
+    (path, table, rows, bytes)."""
     out = []
     folders = set()
     for rel, table, rows in staged:
@@ -171,11 +176,11 @@ def remove_orphans(lake: Path, known: set[str]) -> list[str]:
     """Delete Parquet files under tables/ and ops/ that no ledger entry lists (published by a run that died
     before its commit). Returns their paths relative to the lake."""
     removed = []
-    for top in ("tables", "ops", "review"):
+    for top in ("tables", "ops", "review", "receipts"):
         root = lake / top
         if not root.exists():
             continue
-        for path in root.rglob("*.parquet*"):
+        for path in [*root.rglob("*.parquet*"), *root.rglob("*.jsonl")]:
             rel = path.relative_to(lake).as_posix()
             if rel not in known:
                 path.unlink()

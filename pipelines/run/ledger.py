@@ -1,29 +1,33 @@
 """The ledger: what the lake holds, in one SQLite file (``<lake>/ledger.sqlite``), changed in transactions.
 
-Every run writes its decisions as it goes and makes them real in one transaction (:meth:`Ledger.commit_run`).
-Anything a run wrote before that transaction belongs to an uncommitted run and is undone by
-:meth:`Ledger.recover` at the start of the next run, so a crash at any moment is repaired by running again.
+A run commits batch after batch: each batch's files become real in ONE transaction
+(:meth:`Ledger.commit_batch`: the arrivals with their decisions, the new contents, the claim versions and
+the lake files), after its Parquet files are in place. Nothing is written to the ledger before that, so a
+crash at any moment leaves either a committed batch or nothing: what was staged for an uncommitted batch is
+cleared at the next start, and its files are still in the inboxes. A run is ``committed`` from its first
+batch on.
 
 Tables (grain in brackets):
 
-``runs`` [run]                       run_id, times, state (running | committed | failed), counts
+``runs`` [run]                       run_id, times, state (running | committed | failed), summary
 ``arrivals`` [file that arrived]     macskcb, file_name, size, mtime, sha256, received_at, state
-                                     (received → committed → answered), the run that decided it, receipt
+                                     (committed → answered), the run that decided it, its status, and
+                                     where its receipt is (a line of ``receipts/<run>/<batch>.jsonl``)
 ``contents`` [distinct SHA-256]      the first committed arrival of each content: later ones are duplicates
 ``claim_versions`` [claim version]   (macskcb, ma_lk, version) with the file it came from
-``parts`` [Parquet file]             every published lake file, its table, partition and row count
+``parts`` [lake file]                every published lake file, its table and row count
+``meta`` [key]                       small facts of the lake (the fingerprint of the last warehouse built)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pipelines.warehouse.ops import RunArrivalRow, VersionRow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -42,12 +46,14 @@ CREATE TABLE IF NOT EXISTS arrivals (
     mtime REAL NOT NULL,
     sha256 TEXT NOT NULL,
     received_at TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('received', 'committed', 'answered')),
+    state TEXT NOT NULL CHECK (state IN ('received', 'committed', 'answered')),  -- received: legacy only
     run_id TEXT,
     status TEXT,
-    receipt TEXT,
+    receipt TEXT,                                                               -- legacy ledgers only
     receipt_name TEXT,
-    moved_to TEXT
+    moved_to TEXT,
+    receipt_path TEXT,
+    receipt_line INTEGER
 );
 CREATE INDEX IF NOT EXISTS arrivals_state ON arrivals (state);
 CREATE INDEX IF NOT EXISTS arrivals_name ON arrivals (macskcb, file_name);
@@ -64,6 +70,7 @@ CREATE TABLE IF NOT EXISTS claim_versions (
     run_id TEXT NOT NULL,
     PRIMARY KEY (macskcb, ma_lk, version)
 );
+CREATE INDEX IF NOT EXISTS claim_versions_arrival ON claim_versions (arrival_id);
 CREATE TABLE IF NOT EXISTS parts (
     path TEXT PRIMARY KEY,
     run_id TEXT NOT NULL,
@@ -71,15 +78,41 @@ CREATE TABLE IF NOT EXISTS parts (
     rows INTEGER NOT NULL,
     bytes INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
+#: columns added after the first release, for ledgers created before them
+_ADDED_COLUMNS = (("arrivals", "receipt_path", "TEXT"), ("arrivals", "receipt_line", "INTEGER"))
 
-
-#: A committed, undelivered arrival: (arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt).
-AnswerRow = tuple[int, str, str, int, float, str, str, str]
+#: A committed, undelivered arrival: (arrival_id, macskcb, file_name, size, mtime, sha256, status,
+#: receipt JSON (legacy ledgers), receipt_path, receipt_line).
+AnswerRow = tuple[int, str, str, int, float, str, str, str | None, str | None, int | None]
+#: An earlier answered arrival of the same name: (arrival_id, receipt JSON (legacy), receipt_path, line).
+EarlierRow = tuple[int, str | None, str | None, int | None]
+#: At most this many values in one ``IN (...)`` list (SQLite's default limit is far above; pages keep
+#: statements short)
+_PAGE = 500
 
 
 @dataclass(frozen=True)
-class Arrival:
+class Original:
+    """The first committed arrival of a content: what a duplicate's receipt points to."""
+
+    arrival_id: int
+    file: str
+    received_at: str
+    status: str
+
+    def as_receipt(self) -> dict[str, Any]:
+        return {"file": self.file, "received_at": self.received_at, "status": self.status}
+
+
+@dataclass(frozen=True)
+class CommittedFile:
+    """One file of a batch as the commit records it."""
+
     arrival_id: int
     macskcb: str
     file_name: str
@@ -87,14 +120,57 @@ class Arrival:
     mtime: float
     sha256: str
     received_at: str
+    status: str
+    receipt_path: str
+    receipt_line: int
+    #: it counts as the first arrival of its content (not a duplicate, not an internal failure to retry)
+    new_content: bool
+
+
+def _pages(values: Sequence[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _PAGE):
+        yield list(values[start : start + _PAGE])
+
+
+def _contents_of(db: sqlite3.Connection, shas: Sequence[str]) -> dict[str, Original]:
+    out: dict[str, Original] = {}
+    for page in _pages(shas):
+        marks = ",".join("?" * len(page))
+        cur = db.execute(
+            "SELECT c.sha256, a.arrival_id, a.file_name, a.received_at, a.status FROM contents c "
+            f"JOIN arrivals a USING (arrival_id) WHERE c.sha256 IN ({marks})",
+            page,
+        )
+        for sha, aid, name, received_at, status in cur:
+            out[sha] = Original(aid, name, received_at, status)
+    return out
+
+
+class LedgerReader:
+    """A read-only view of the ledger for worker processes: which contents are already committed."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+
+    def contents_of(self, shas: Sequence[str]) -> dict[str, Original]:
+        return _contents_of(self.db, shas)
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        if not self.path.exists():  # owner and group only; SQLite gives its -wal and -shm files this mode too
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640))
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        for table, column, kind in _ADDED_COLUMNS:  # before the schema's indexes: they may name them
+            known = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if known and column not in known:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -124,7 +200,8 @@ class Ledger:
         return [dict(zip(names, row, strict=True)) for row in cur]
 
     def recover(self) -> dict[str, int]:
-        """Undo what uncommitted runs left: their versions, parts and decisions. Returns what was undone."""
+        """Close runs that died before committing anything, and undo what runs of the earlier design (which
+        wrote decisions before one commit per run) left uncommitted. Returns what was undone."""
         with self._tx() as db:
             dead = [r for (r,) in db.execute("SELECT run_id FROM runs WHERE state = 'running'")]
             undone = {"runs": len(dead), "versions": 0, "parts": 0, "decisions": 0}
@@ -138,70 +215,31 @@ class Ledger:
                     "WHERE run_id = ?",
                     (run_id,),
                 )
-            undone["decisions"] = db.execute(
-                "UPDATE arrivals SET run_id = NULL, status = NULL, receipt = NULL "
-                "WHERE state = 'received' AND run_id IS NOT NULL"
-            ).rowcount
+            # arrivals the earlier design took in but never committed: their originals are still in the inbox
+            undone["decisions"] = db.execute("DELETE FROM arrivals WHERE state = 'received'").rowcount
         return undone
 
     # -- arrivals ----------------------------------------------------------------------------------------
-    def waiting(self) -> dict[tuple[str, str, int, float], int]:
-        """Arrivals taken in but not yet decided, by (macskcb, name, size, mtime): a rerun reuses them."""
-        cur = self.db.execute(
-            "SELECT macskcb, file_name, size, mtime, arrival_id FROM arrivals WHERE state = 'received'"
-        )
-        return {(m, n, s, t): a for m, n, s, t, a in cur}
+    def next_arrival_id(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(arrival_id), 0) + 1 FROM arrivals").fetchone()
+        return int(row[0])
 
-    def add_arrivals(self, rows: Iterable[tuple[str, str, int, float, str, str]]) -> None:
-        """(macskcb, file_name, size, mtime, sha256, received_at) of files now in the raw zone."""
-        with self._tx() as db:
-            db.executemany(
-                "INSERT INTO arrivals (macskcb, file_name, size, mtime, sha256, received_at, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'received')",
-                rows,
-            )
+    def contents_of(self, shas: Sequence[str]) -> dict[str, Original]:
+        """The first committed arrival of each of these contents that the lake already holds."""
+        return _contents_of(self.db, shas)
 
-    def undecided(self) -> list[Arrival]:
-        """Arrivals to decide, in upload order (so a correction uploaded later becomes the later version)."""
-        cur = self.db.execute(
-            "SELECT arrival_id, macskcb, file_name, size, mtime, sha256, received_at FROM arrivals "
-            "WHERE state = 'received' ORDER BY mtime, macskcb, file_name, arrival_id"
-        )
-        return [Arrival(*row) for row in cur]
+    def first_arrival_of(self, sha256: str) -> Original | None:
+        return self.contents_of([sha256]).get(sha256)
 
-    def first_arrival_of(self, sha256: str) -> dict[str, Any] | None:
-        cur = self.db.execute(
-            "SELECT a.arrival_id, a.file_name, a.received_at, a.status FROM contents c "
-            "JOIN arrivals a USING (arrival_id) WHERE c.sha256 = ?",
-            (sha256,),
-        )
-        row = cur.fetchone()
-        return (
-            None
-            if row is None
-            else dict(zip(("arrival_id", "file", "received_at", "status"), row, strict=True))
-        )
-
-    def record_decisions(self, run_id: str, decisions: Iterable[tuple[int, str, dict[str, Any]]]) -> None:
-        """(arrival_id, status, receipt) decided by this run; they become real when the run commits."""
-        with self._tx() as db:
-            db.executemany(
-                "UPDATE arrivals SET run_id = ?, status = ?, receipt = ? WHERE arrival_id = ?",
-                (
-                    (run_id, status, json.dumps(receipt, ensure_ascii=False), aid)
-                    for aid, status, receipt in decisions
-                ),
-            )
-
-    def to_answer(self, page: int = 500) -> Iterator[AnswerRow]:
-        """Committed arrivals whose receipt is undelivered: (id, macskcb, name, size, mtime, sha256, status,
-        receipt),
-        read a page at a time (a national night has half a million receipts: never all in memory)."""
+    def to_answer(self, page: int = _PAGE) -> Iterator[AnswerRow]:
+        """Committed arrivals whose receipt is undelivered, in arrival order, read a page at a time (a
+        national night has half a million receipts: never all in memory)."""
         last = -1
         while True:
             rows = self.db.execute(
-                "SELECT arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt FROM arrivals "
-                "WHERE state = 'committed' AND arrival_id > ? ORDER BY arrival_id LIMIT ?",
+                "SELECT arrival_id, macskcb, file_name, size, mtime, sha256, status, receipt, receipt_path, "
+                "receipt_line FROM arrivals WHERE state = 'committed' AND arrival_id > ? "
+                "ORDER BY arrival_id LIMIT ?",
                 (last, page),
             ).fetchall()
             if not rows:
@@ -209,19 +247,14 @@ class Ledger:
             yield from rows
             last = rows[-1][0]
 
-    def earlier_answered(self, macskcb: str, file_name: str, arrival_id: int) -> list[tuple[int, str]]:
+    def earlier_answered(self, macskcb: str, file_name: str, arrival_id: int) -> list[EarlierRow]:
         """Earlier answered arrivals of the same name whose receipt sits under the contract name."""
         cur = self.db.execute(
-            "SELECT arrival_id, receipt FROM arrivals WHERE macskcb = ? AND file_name = ? AND arrival_id < ? "
-            "AND state = 'answered' AND receipt_name = ?",
+            "SELECT arrival_id, receipt, receipt_path, receipt_line FROM arrivals WHERE macskcb = ? "
+            "AND file_name = ? AND arrival_id < ? AND state = 'answered' AND receipt_name = ?",
             (macskcb, file_name, arrival_id, f"{file_name}.receipt.json"),
         )
         return list(cur)
-
-    def mark_receipt_renamed(self, arrival_id: int, receipt_name: str) -> None:
-        self.db.execute(
-            "UPDATE arrivals SET receipt_name = ? WHERE arrival_id = ?", (receipt_name, arrival_id)
-        )
 
     def mark_answered_many(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
         """(arrival_id, receipt name, where the original went) of delivered receipts, in one transaction."""
@@ -231,21 +264,41 @@ class Ledger:
                 ((name, moved, aid) for aid, name, moved in rows),
             )
 
+    def mark_receipts_renamed(self, rows: Iterable[tuple[int, str]]) -> None:
+        """(arrival_id, new receipt name) of earlier receipts kept under a name of their own."""
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE arrivals SET receipt_name = ? WHERE arrival_id = ?", ((n, a) for a, n in rows)
+            )
+
     # -- versions ----------------------------------------------------------------------------------------
     def latest_versions(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        out = {}
-        for macskcb, ma_lk in keys:
-            (v,) = self.db.execute(
-                "SELECT COALESCE(MAX(version), 0) FROM claim_versions WHERE macskcb = ? AND ma_lk = ?",
-                (macskcb, ma_lk),
-            ).fetchone()
-            out[(macskcb, ma_lk)] = v
+        """The latest committed version of each (macskcb, ma_lk), 0 for a claim never seen."""
+        wanted = list(dict.fromkeys(keys))
+        out = dict.fromkeys(wanted, 0)
+        for page in _pages(wanted):
+            marks = ",".join("(?, ?)" for _ in page)
+            cur = self.db.execute(
+                "SELECT macskcb, ma_lk, MAX(version) FROM claim_versions "
+                f"WHERE (macskcb, ma_lk) IN (VALUES {marks}) GROUP BY macskcb, ma_lk",
+                [v for key in page for v in key],
+            )
+            for macskcb, ma_lk, version in cur:
+                out[(macskcb, ma_lk)] = int(version)
         return out
 
-    def add_versions(self, rows: Iterable[tuple[str, str, int, str, int, str]]) -> None:
-        """(macskcb, ma_lk, version, source_sha256, arrival_id, run_id); real once the run commits."""
-        with self._tx() as db:
-            db.executemany("INSERT INTO claim_versions VALUES (?, ?, ?, ?, ?, ?)", rows)
+    def versions_of(self, arrival_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """MA_LK → version of the claims each of these arrivals added (for their receipts)."""
+        out: dict[int, dict[str, int]] = {}
+        for page in _pages(arrival_ids):
+            marks = ",".join("?" * len(page))
+            cur = self.db.execute(
+                f"SELECT arrival_id, ma_lk, version FROM claim_versions WHERE arrival_id IN ({marks})",
+                page,
+            )
+            for aid, ma_lk, version in cur:
+                out.setdefault(int(aid), {})[ma_lk] = int(version)
+        return out
 
     # -- parts and commit --------------------------------------------------------------------------------
     def parts(self, table_name: str | None = None) -> list[tuple[str, str, int]]:
@@ -264,47 +317,68 @@ class Ledger:
         return {p for (p,) in self.db.execute("SELECT path FROM parts")}
 
     def add_parts(self, run_id: str, parts: Iterable[tuple[str, str, int, int]]) -> None:
-        """Files a committed run adds after its commit (review findings): (path, table, rows, bytes)."""
+        """Files a committed run adds after its batches (review findings): (path, table, rows, bytes)."""
         with self._tx() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO parts (path, run_id, table_name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
                 ((path, run_id, table, rows, size) for path, table, rows, size in parts),
             )
 
-    def commit_run(self, run_id: str, parts: Iterable[tuple[str, str, int, int]]) -> int:
-        """The moment the run becomes real: parts, decisions, versions and contents, in one transaction."""
+    def commit_batch(
+        self,
+        run_id: str,
+        files: Sequence[CommittedFile],
+        versions: Iterable[tuple[str, str, int, str, int]],
+        parts: Iterable[tuple[str, str, int, int]],
+    ) -> None:
+        """The moment a batch becomes real, in one transaction: its files with their decisions, the
+        contents they bring, their claim versions ``(macskcb, ma_lk, version, source_sha256, arrival_id)``
+        and the lake files ``(path, table, rows, bytes)`` already in their place; the run is committed from
+        then on."""
         with self._tx() as db:
+            db.executemany(
+                "INSERT INTO arrivals (arrival_id, macskcb, file_name, size, mtime, sha256, received_at, "
+                "state, run_id, status, receipt_path, receipt_line) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?)",
+                (
+                    (
+                        f.arrival_id,
+                        f.macskcb,
+                        f.file_name,
+                        f.size,
+                        f.mtime,
+                        f.sha256,
+                        f.received_at,
+                        run_id,
+                        f.status,
+                        f.receipt_path,
+                        f.receipt_line,
+                    )
+                    for f in files
+                ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO contents (sha256, arrival_id) VALUES (?, ?)",
+                ((f.sha256, f.arrival_id) for f in files if f.new_content),
+            )
+            db.executemany(
+                "INSERT INTO claim_versions (macskcb, ma_lk, version, source_sha256, arrival_id, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                ((*v, run_id) for v in versions),
+            )
             db.executemany(
                 "INSERT INTO parts (path, run_id, table_name, rows, bytes) VALUES (?, ?, ?, ?, ?)",
                 ((path, run_id, table, rows, size) for path, table, rows, size in parts),
             )
-            db.execute(
-                "INSERT OR IGNORE INTO contents (sha256, arrival_id) "
-                "SELECT sha256, MIN(arrival_id) FROM arrivals "
-                "WHERE run_id = ? AND state = 'received' AND status <> 'duplicate' "
-                "AND NOT (status = 'rejected' AND receipt LIKE '%\"SYS.INTERNAL\"%') GROUP BY sha256",
-                (run_id,),
-            )
-            n = db.execute(
-                "UPDATE arrivals SET state = 'committed' WHERE run_id = ? AND state = 'received'", (run_id,)
-            ).rowcount
             db.execute("UPDATE runs SET state = 'committed' WHERE run_id = ?", (run_id,))
-        return n
 
-    def arrivals_of_run(self, run_id: str) -> Iterator[RunArrivalRow]:
-        return self.db.execute(
-            "SELECT arrival_id, macskcb, file_name, size, sha256, received_at, status, receipt FROM arrivals "
-            "WHERE run_id = ? ORDER BY arrival_id",
-            (run_id,),
-        )
+    # -- meta --------------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
 
-    def versions_of_run(self, run_id: str) -> Iterator[VersionRow]:
-        return self.db.execute(
-            "SELECT v.macskcb, v.ma_lk, v.version, v.source_sha256, a.file_name, a.received_at, v.run_id "
-            "FROM claim_versions v JOIN arrivals a USING (arrival_id) WHERE v.run_id = ? "
-            "ORDER BY v.macskcb, v.ma_lk, v.version",
-            (run_id,),
-        )
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
 class _Transaction:

@@ -1,68 +1,88 @@
 """One nightly run, as plain steps, and :func:`run_night`: the one place that says in which order they run.
 
-    open          lock the lake, undo what a dead run left (staging, unlisted Parquet, undecided decisions)
-    deliver-left  receipts a dead run committed but did not deliver                    (retried: I/O)
-    intake        settled inbox files → raw zone (by SHA-256) → ledger arrivals           (retried: I/O)
-    decide        batches of arrivals through the pool (local processes or Dask); duplicates cost nothing;
-                  claim versions numbered in upload order; rows staged as Parquet
-    publish       staged Parquet renamed into the lake, then ONE ledger transaction makes the run real
-    deliver       receipts to outboxes, originals to archive/ or rejected/                (retried: I/O)
+    open          lock the lake, close what a dead run left (staged batches, unlisted files)
+    deliver-left  receipts a dead run committed but did not deliver                      (retried: I/O)
+    list          settled inbox files in upload order, in batches, submitted to the pool   (retried: I/O)
+    decide ×N     each batch's result taken in upload order: versions numbered, its staged files put in
+                  place, ONE ledger transaction; its receipts then go to a worker to deliver (retried: I/O)
+    deliver       the remaining receipts to the outboxes, originals to archive/ or rejected/ (retried: I/O)
     serve         a new DuckDB warehouse with its marts, checked, swapped in; then the analytics copy
+                  (skipped when nothing changed since the last one)
+
+The workers do every per-file step (``pipelines.run.worker``: read the upload once, raw copy, decide, staged
+Parquet and receipts, delivery); this process lists, numbers versions and commits, a batch at a time.
 
 :func:`run_night` takes a ``step`` runner: :func:`plain_step` calls each step directly (tools and tests), the
 Prefect flow (``pipelines.flows.nightly``) wraps each in a task. Either way the same steps run in the same
 order with the same retries, and the pool (local or Dask) is chosen by the settings in one place.
 
-A crash anywhere before the ledger commit leaves nothing visible and the next run decides the same files
-again (their bytes are already in the raw zone); a crash after it leaves only undelivered receipts, which
-the next run's ``deliver-left`` delivers.
+A crash at any moment leaves every batch either committed or not: an uncommitted batch's files are still in
+the inboxes (originals move only after their commit) and are decided again; a committed batch's undelivered
+receipts are delivered by the next run's ``deliver-left``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
+import hashlib
 import logging
 import os
+import shutil
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import duckdb
+import pyarrow.parquet as pq
 
-from pipelines.common.errors import ConfigurationError, TransientError
+from pipelines import __version__
+from pipelines.common.errors import ConfigurationError, TransientError, disk_error
 from pipelines.common.failpoints import failpoint
-from pipelines.common.files import chunks
+from pipelines.common.files import make_dirs
+from pipelines.common.paths import SQL_ROOT
 from pipelines.common.settings import Settings
-from pipelines.decide.process import duplicate_receipt
-from pipelines.landing import Inbox, keep_raw_from, open_inbox, raw_path, settled
+from pipelines.landing import Inbox, InboxEntry, open_inbox, settled
 from pipelines.marts import COPIED_TABLES, build_marts, derived_builders
 from pipelines.run import worker
-from pipelines.run.lake import StagedWriter, clear_staging, publish, remove_orphans
-from pipelines.run.ledger import Arrival, Ledger
+from pipelines.run.lake import COMPRESSION, clear_staging, publish, remove_orphans
+from pipelines.run.ledger import CommittedFile, Ledger
 from pipelines.run.lock import RunLock
-from pipelines.run.pool import Pool, open_pool
+from pipelines.run.pool import Pool, Result, open_pool
+from pipelines.run.worker import BatchJob, BatchResult, Delivered, Delivery, FileOutcome, Receipt, Where
 from pipelines.warehouse.analytics import build_analytics
 from pipelines.warehouse.build import build_warehouse
 from pipelines.warehouse.identity import pseudonym_key
-from pipelines.warehouse.ops import claim_versions_table, files_table
+from pipelines.warehouse.ops import claim_versions_table
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("accepted", "partially_accepted", "rejected", "duplicate")
 #: waits before the retries of an I/O step that failed for a reason that may pass (an SFTP time-out)
 RETRY_DELAYS = (10, 60, 300)
+#: a batch is never cut smaller than this (a batch costs a commit, a few lake files and a task)
+MIN_BATCH = 25
+#: receipts handed to a worker at a time for delivery
+DELIVERY_BATCH = 200
+#: the ledger's key for the fingerprint of the last warehouse built
+WAREHOUSE_FINGERPRINT = "warehouse_fingerprint"
 
 T = TypeVar("T")
 
 
 def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def batch_size(files: int, workers: int, most: int) -> int:
+    """Files per batch: at most ``most``, and small enough that every worker gets about two batches (so
+    they finish together), but never below :data:`MIN_BATCH`."""
+    return max(1, min(most, max(MIN_BATCH, -(-files // max(1, 2 * workers)))))
 
 
 @dataclass
@@ -77,13 +97,14 @@ class Tally:
     worker_seconds: float = 0.0
     worker_pids: set[int] = field(default_factory=set)
 
-    def add(self, macskcb: str, receipt: dict[str, Any]) -> None:
-        self.by_facility[macskcb]["received"] += 1
-        self.by_facility[macskcb][receipt["status"]] += 1
-        for err in receipt.get("errors", []):
-            self.codes[macskcb][err["code"]] += 1
-        for claim in receipt.get("claims", []):
-            self.claims[claim["status"]] += 1
+    def add(self, f: FileOutcome) -> None:
+        self.by_facility[f.macskcb]["received"] += 1
+        self.by_facility[f.macskcb][f.status] += 1
+        self.codes[f.macskcb].update(f.codes)
+        self.claims["accepted"] += len(f.accepted)
+        self.claims["rejected"] += f.claims_rejected
+        self.bytes_in += f.size
+        self.worker_seconds += f.seconds
 
     def totals(self) -> Counter[str]:
         out: Counter[str] = Counter()
@@ -126,15 +147,18 @@ class Night:
         return self.warehouse.with_name(f"{self.warehouse.stem}-analytics{suffix}")
 
     @property
-    def raw_zone(self) -> Path:
-        return self.lake / "raw"
+    def where(self) -> Where:
+        return Where(self.landing, str(self.lake), str(self.trust), self.settings)
 
     def open(self) -> Run:
         """Lock the lake, repair what an interrupted run left, and start a run in the ledger."""
         started = time.perf_counter()
         if not self.trust.is_dir():
             raise ConfigurationError(f"trust directory {self.trust} does not exist", stage="open")
-        self.lake.mkdir(parents=True, exist_ok=True, mode=0o750)
+        try:
+            self.lake.mkdir(parents=True, exist_ok=True, mode=0o750)
+        except OSError as exc:
+            raise disk_error(exc, "the lake") from exc
         os.chmod(self.lake, 0o750)  # noqa: S103 - owner and group (the reviewers' group), nobody else
         lock = RunLock(self.lake)
         lock.acquire()
@@ -146,14 +170,14 @@ class Night:
         os.chmod(self.lake / "ledger.sqlite", 0o640)
         repaired = ledger.recover()
         repaired["staging"] = clear_staging(self.lake)
-        for partial in self.raw_zone.glob(".incoming.*"):  # a copy into the raw zone a kill interrupted
-            partial.unlink()
+        for partial_copy in (self.lake / "raw").glob(".incoming.*"):  # a raw copy a kill interrupted
+            partial_copy.unlink()
             repaired["staging"] += 1
         repaired["orphans"] = len(remove_orphans(self.lake, ledger.all_part_paths()))
         started_at = datetime.now(UTC)
         run_id = new_run_id(started_at)
         ledger.start_run(run_id, started_at.isoformat(), _safe_landing(self.landing))
-        run = Run(self, run_id, started_at, ledger, lock, StagedWriter(self.lake, run_id), repaired)
+        run = Run(self, run_id, started_at, ledger, lock, repaired)
         if any(repaired.values()):
             run.notes.append(
                 "repaired what an interrupted run left: "
@@ -173,17 +197,19 @@ class Run:
     started_at: datetime
     ledger: Ledger
     lock: RunLock
-    writer: StagedWriter
     repaired: dict[str, int]
     tally: Tally = field(default_factory=Tally)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     left_in_flight: int = 0
+    batches: int = 0
+    committed: int = 0  # batches committed by this run
     served: dict[str, Any] = field(default_factory=dict)
     _inbox: Inbox | None = None
+    _jobs: list[BatchJob] = field(default_factory=list)
+    _pending: dict[int, Result[BatchResult]] = field(default_factory=dict)
+    _deliveries: list[Result[Delivered]] = field(default_factory=list)
     _latest: dict[tuple[str, str], int] = field(default_factory=dict)
-    _seen: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _versions: list[tuple[str, str, int, str, int, str]] = field(default_factory=list)
     _t0: float = field(default_factory=time.perf_counter)
 
     @property
@@ -211,186 +237,215 @@ class Run:
                 log.debug("closing the inbox connection failed: %s", exc)
             self._inbox = None
 
-    # -- intake ------------------------------------------------------------------------------------------
-    def intake(self) -> int:
-        """Take settled inbox files into the raw zone and the ledger; returns how many arrivals wait."""
+    # -- list --------------------------------------------------------------------------------------------
+    def list_inbox(self, pool: Pool) -> int:
+        """The settled uploads, in upload order (a correction uploaded later becomes the later version), cut
+        into batches whose first ones start on the pool at once. Returns how many files wait."""
         started = time.perf_counter()
         try:
-            inbox = self.inbox()
-            ready, self.left_in_flight = settled(inbox, self.settings.settle_seconds)
-            waiting = self.ledger.waiting()
-            new_rows = []
-            for entry in ready:
-                if (entry.macskcb, entry.name, entry.size, entry.mtime) in waiting:
-                    continue  # taken in by a run that died before deciding it; its bytes are in the raw zone
-                sha, size = keep_raw_from(self.night.raw_zone, inbox, entry)
-                self.tally.bytes_in += size
-                new_rows.append(
-                    (entry.macskcb, entry.name, entry.size, entry.mtime, sha, datetime.now(UTC).isoformat())
-                )
-                if len(new_rows) >= self.settings.intake_commit_every:
-                    os.sync()  # the raw copies are on disk before the ledger says so
-                    self.ledger.add_arrivals(new_rows)
-                    new_rows = []
-                    failpoint("intake:stored")
-            os.sync()
-            self.ledger.add_arrivals(new_rows)
+            ready, self.left_in_flight = settled(self.inbox(), self.settings.settle_seconds)
         except TransientError:
             self.drop_inbox()
             raise
-        self.timed("intake", started)
-        return len(self.ledger.undecided())
+        ready.sort(key=lambda e: (e.mtime, e.macskcb, e.name))
+        first_id = self.ledger.next_arrival_id()
+        numbered: list[tuple[int, InboxEntry]] = [(first_id + i, e) for i, e in enumerate(ready)]
+        size = batch_size(len(numbered), pool.workers, self.settings.batch_size)
+        self._jobs = [
+            BatchJob(self.run_id, k, numbered[i : i + size])
+            for k, i in enumerate(range(0, len(numbered), size))
+        ]
+        self.batches = len(self._jobs)
+        self._submit_ahead(pool, 0)
+        self.timed("list", started)
+        return len(numbered)
 
-    # -- decide ------------------------------------------------------------------------------------------
-    def batches(self) -> list[list[Arrival]]:
-        """The undecided arrivals in upload order, ``batch_size`` files a batch."""
-        return list(chunks(self.ledger.undecided(), self.settings.batch_size))
+    def _submit_ahead(self, pool: Pool, k: int) -> None:
+        """Keep the batches from ``k`` on submitted, about two per worker ahead of the commits."""
+        for j in range(k, min(len(self._jobs), k + 2 * max(1, pool.workers))):
+            if j not in self._pending:
+                self._pending[j] = pool.submit(worker.decide_batch, self._jobs[j])
 
-    def decide(self, batch: list[Arrival], pool: Pool) -> dict[str, int]:
-        """Decide one batch on the pool; returns the files of the batch by outcome."""
-        jobs, duplicates = self.prepare(batch)
-        return dict(self.absorb(batch, duplicates, pool.map(jobs) if jobs else iter(())))
-
-    def prepare(self, batch: list[Arrival]) -> tuple[list[worker.Job], list[tuple[int, str, dict[str, Any]]]]:
-        """Split a batch into work for the workers and duplicates, which are decided here at no cost."""
-        duplicates: list[tuple[int, str, dict[str, Any]]] = []
-        jobs: list[worker.Job] = []
-        for a in batch:
-            original = self._seen.get(a.sha256) or self.ledger.first_arrival_of(a.sha256)
-            if original is not None:
-                receipt = duplicate_receipt(a.file_name, a.sha256, a.macskcb, a.received_at, original)
-                duplicates.append((a.arrival_id, "duplicate", receipt))
-                continue
-            self._seen[a.sha256] = {
-                "arrival_id": a.arrival_id,
-                "file": a.file_name,
-                "received_at": a.received_at,
-            }
-            path = str(raw_path(self.night.raw_zone, a.sha256))
-            jobs.append(worker.Job(a.arrival_id, path, a.file_name, a.macskcb, a.received_at))
-        return jobs, duplicates
-
-    def absorb(
-        self,
-        batch: list[Arrival],
-        duplicates: list[tuple[int, str, dict[str, Any]]],
-        results: Iterable[worker.Chunk],
-    ) -> Counter[str]:
-        """Take the workers' results in upload order: number versions, stage rows, record receipts."""
+    # -- decide and commit -------------------------------------------------------------------------------
+    def commit(self, k: int, pool: Pool) -> dict[str, int]:
+        """Take batch ``k``'s result (in upload order), number its claims' versions, put its staged files in
+        place and commit it in one ledger transaction; then hand its receipts to a worker to deliver."""
         started = time.perf_counter()
-        by_id = {a.arrival_id: a for a in batch}
-        decided = list(duplicates)
-        for aid, _, receipt in duplicates:
-            self.tally.add(by_id[aid].macskcb, receipt)
-        for chunk in results:
-            self.tally.worker_pids.add(chunk.pid)
-            for d in chunk.decisions:
-                a = by_id[d.arrival_id]
-                self._seen[a.sha256]["status"] = d.receipt["status"]
-                self._number_versions(a, d)
-                self.tally.add(a.macskcb, d.receipt)
-                self.tally.worker_seconds += d.seconds
-                decided.append((a.arrival_id, d.receipt["status"], d.receipt))
-            for lh, partition, rows in chunk.parts:
-                self.writer.add(lh, partition, rows)
-                self.tally.rows[lh] += rows.num_rows
-        decided.sort(key=lambda d: d[0])
-        self.ledger.record_decisions(self.run_id, decided)
-        self.ledger.add_versions(self._versions)
-        self._versions = []
-        failpoint("decide:batch")
+        self._submit_ahead(pool, k)
+        try:
+            result = self._pending[k].result()
+        except TransientError:
+            self._pending[k] = pool.submit(worker.decide_batch, self._jobs[k])  # the retry waits on it
+            raise
+        del self._pending[k]
+        self._submit_ahead(pool, k + 1)
+        lake = self.night.lake
+        candidates = [f.sha256 for f in result.files if f.status != "duplicate"]
+        originals = self.ledger.contents_of(candidates)  # committed by an earlier batch of this night
+        if originals:
+            result = worker.as_duplicates(lake, result, originals)
+        staging = worker.staging_of(lake, result.job)
+        versions = self._number_versions(result.files)
+        staged = list(result.staged)
+        if versions:
+            rel = f"ops/claim_versions/{result.job.name}.parquet"
+            by_arrival = {f.arrival_id: f for f in result.files}
+            table = claim_versions_table(
+                (m, lk, v, sha, by_arrival[aid].file_name, by_arrival[aid].received_at, self.run_id)
+                for m, lk, v, sha, aid in versions
+            )
+            try:
+                make_dirs((staging / rel).parent)
+                pq.write_table(table, staging / rel, compression=COMPRESSION)
+            except OSError as exc:
+                raise disk_error(exc, "the lake") from exc
+            staged.append((rel, "core.claim_versions", table.num_rows))
+        try:
+            parts = publish(lake, staging, staged)
+        except OSError as exc:
+            raise disk_error(exc, "the lake") from exc
+        failpoint("commit:renamed")
+        files = [
+            CommittedFile(
+                f.arrival_id,
+                f.macskcb,
+                f.file_name,
+                f.size,
+                f.mtime,
+                f.sha256,
+                f.received_at,
+                f.status,
+                result.job.receipts_rel,
+                f.line,
+                new_content=f.status != "duplicate" and not f.internal,
+            )
+            for f in result.files
+        ]
+        self.ledger.commit_batch(self.run_id, files, versions, parts)
+        failpoint("commit:done")
+        self.committed += 1
+        for f in result.files:
+            self.tally.add(f)
+        self.tally.worker_pids.add(result.pid)
+        self.tally.rows.update(result.rows)
+        self._deliveries.append(pool.submit(worker.deliver_batch, self._deliveries_of(result)))
         self.timed("decide", started)
-        return Counter(status for _, status, _ in decided)
+        return dict(Counter(f.status for f in result.files))
 
-    def _number_versions(self, a: Arrival, d: worker.Decision) -> None:
-        accepted = [c for c in d.receipt["claims"] if c["status"] == "accepted"]
-        keys = [(a.macskcb, c["ma_lk"]) for c in accepted]
+    def _number_versions(self, files: list[FileOutcome]) -> list[tuple[str, str, int, str, int]]:
+        keys = [(f.macskcb, ma_lk) for f in files for ma_lk in f.accepted]
         unknown = [k for k in keys if k not in self._latest]
         if unknown:
             self._latest.update(self.ledger.latest_versions(unknown))
-        for claim, key in zip(accepted, keys, strict=True):
-            self._latest[key] += 1
-            claim["version"] = self._latest[key]
-            self._versions.append((*key, claim["version"], a.sha256, a.arrival_id, self.run_id))
+        out = []
+        for f in files:
+            for ma_lk in f.accepted:
+                key = (f.macskcb, ma_lk)
+                self._latest[key] += 1
+                out.append((f.macskcb, ma_lk, self._latest[key], f.sha256, f.arrival_id))
+        return out
 
-    # -- publish -----------------------------------------------------------------------------------------
-    def publish(self) -> int:
-        """Make the run real: staged files into place, then one ledger transaction. Returns files done."""
-        started = time.perf_counter()
-        self.writer.write_stream(
-            f"ops/files/{self.run_id}.parquet",
-            "ops.files",
-            (
-                files_table(rows, self.run_id)
-                for rows in chunks(self.ledger.arrivals_of_run(self.run_id), 20000)
-            ),
-        )
-        self.writer.write_stream(
-            f"ops/claim_versions/{self.run_id}.parquet",
-            "core.claim_versions",
-            (claim_versions_table(rows) for rows in chunks(self.ledger.versions_of_run(self.run_id), 50000)),
-        )
-        staged = self.writer.finish()
-        placed = publish(self.night.lake, self.run_id, staged)
-        failpoint("publish:renamed")
-        n = self.ledger.commit_run(self.run_id, placed)
-        failpoint("publish:committed")
-        self.timed("publish", started)
-        return n
+    def _deliveries_of(self, result: BatchResult) -> list[Delivery]:
+        ids = [f.arrival_id for f in result.files]
+        versions = self.ledger.versions_of(ids)
+        return [
+            Delivery(
+                Receipt(f.arrival_id, None, result.job.receipts_rel, f.line, versions.get(f.arrival_id, {})),
+                f.macskcb,
+                f.file_name,
+                f.size,
+                f.mtime,
+                f.sha256,
+                f.status,
+                self._earlier(f.macskcb, f.file_name, f.arrival_id),
+            )
+            for f in result.files
+        ]
+
+    def _earlier(self, macskcb: str, name: str, arrival_id: int) -> tuple[Receipt, ...]:
+        rows = self.ledger.earlier_answered(macskcb, name, arrival_id)
+        if not rows:
+            return ()
+        versions = self.ledger.versions_of([r[0] for r in rows])
+        return tuple(Receipt(aid, rj, rp, rl, versions.get(aid, {})) for aid, rj, rp, rl in rows)
 
     # -- deliver -----------------------------------------------------------------------------------------
-    def deliver(self) -> int:
-        """Deliver every committed, undelivered receipt and move its original; returns how many."""
+    def deliver(self, pool: Pool) -> int:
+        """Every committed receipt not yet delivered goes to its outbox (on the workers), and its original out
+        of the inbox; the ledger records each delivered batch in one transaction. Returns how many."""
         started = time.perf_counter()
         n = 0
         try:
-            inbox = self.inbox()
-            done: list[tuple[int, str, str | None]] = []
-            for arrival_id, macskcb, name, size, mtime, sha, status, receipt_json in self.ledger.to_answer():
-                contract_name = f"{name}.receipt.json"
-                for earlier_id, earlier_receipt in self.ledger.earlier_answered(macskcb, name, arrival_id):
-                    # the same file name was sent before: keep that receipt under a name of its own
-                    alt = f"{name}.{earlier_id}.receipt.json"
-                    inbox.write_receipt(macskcb, alt, _receipt_bytes(earlier_receipt))
-                    self.ledger.mark_receipt_renamed(earlier_id, alt)
-                inbox.write_receipt(macskcb, contract_name, _receipt_bytes(receipt_json))
-                moved = None
-                current = inbox.entry(macskcb, name)
-                # the same upload still there: same size and mtime as at intake (hashing again only when
-                # they differ, which is rare: reading every upload twice would double the night's I/O)
-                same = current is not None and (
-                    (current.size, current.mtime) == (size, mtime) or inbox.sha256(macskcb, name) == sha
-                )
-                if same:
-                    destination = "rejected" if status == "rejected" else "archive"
-                    used = inbox.move(macskcb, name, destination, alternative=f"{arrival_id}-{name}")
-                    moved = f"{destination}/{used}"
-                done.append((arrival_id, contract_name, moved))
-                n += 1
-                if len(done) >= self.settings.answer_commit_every:
-                    self._delivered(done)
-                    done = []
-                    failpoint("answer:some")
-            self._delivered(done)
+            while self._deliveries:  # handed to the workers batch by batch during the night
+                n += self._delivered(self._deliveries[0].result())
+                self._deliveries.pop(0)
+            for items in self._undelivered():  # left by an earlier run, or by a failed attempt
+                n += self._delivered(pool.submit(worker.deliver_batch, items).result())
         except TransientError:
-            self.drop_inbox()
+            self._settle_deliveries()
             raise
         self.timed("deliver", started)
         return n
 
-    def _delivered(self, done: list[tuple[int, str, str | None]]) -> None:
-        """Receipts and moves of a batch are on disk (one sync), then the ledger records them (one commit).
-        A crash before the commit delivers the batch again: the same receipts, nothing left to move."""
-        if done:
-            os.sync()
-            self.ledger.mark_answered_many(done)
+    def _settle_deliveries(self) -> None:
+        """After a failed delivery: let the ones still running finish and record those that succeeded, so the
+        retry delivers only what is left (never the same receipt twice at the same time)."""
+        for future in self._deliveries:
+            try:
+                self._delivered(future.result())
+            except TransientError as exc:
+                log.warning("a batch of receipts was not delivered (%s); it will be delivered again", exc)
+        self._deliveries.clear()
+
+    def _undelivered(self) -> Iterator[list[Delivery]]:
+        """The committed, undelivered receipts in pages (a crash can leave half a million of them)."""
+        size = min(DELIVERY_BATCH, self.settings.answer_commit_every)
+        rows = self.ledger.to_answer(page=size)
+        while page := list(islice(rows, size)):
+            versions = self.ledger.versions_of([r[0] for r in page])
+            yield [
+                Delivery(
+                    Receipt(aid, receipt_json, path, line, versions.get(aid, {})),
+                    macskcb,
+                    name,
+                    size_,
+                    mtime,
+                    sha,
+                    status,
+                    self._earlier(macskcb, name, aid),
+                )
+                for aid, macskcb, name, size_, mtime, sha, status, receipt_json, path, line in page
+            ]
+
+    def _delivered(self, delivered: Delivered) -> int:
+        """Receipts and moves of a batch are on disk (the worker synced them), then the ledger records them
+        (one commit). A crash before the commit delivers the batch again: the same receipts, nothing left to
+        move."""
+        if delivered.renamed:
+            self.ledger.mark_receipts_renamed(delivered.renamed)
+        if delivered.done:
+            self.ledger.mark_answered_many(delivered.done)
+            failpoint("answer:some")
+        return len(delivered.done)
 
     # -- serve -------------------------------------------------------------------------------------------
     def serve(self) -> dict[str, Any]:
-        """The new warehouse with its marts, checked and swapped in; then the analytics copy."""
+        """The new warehouse with its marts, checked and swapped in; then the analytics copy. Skipped when
+        nothing the warehouse is built from changed since the last one (an empty night costs nothing)."""
         started = time.perf_counter()
         self.finish("committed")
         lake = self.night.lake
+        fingerprint = self._fingerprint()
+        unchanged = (
+            self.ledger.get_meta(WAREHOUSE_FINGERPRINT) == fingerprint
+            and self.night.warehouse.exists()
+            and self.night.analytics_path.exists()
+        )
+        if unchanged:
+            self.served = {"path": str(self.night.warehouse), "seconds": 0.0, "skipped": "nothing changed"}
+            self.notes.append("nothing new since the last warehouse: it stays as it is")
+            self.timed("serve", started)
+            return self.served
         key = pseudonym_key(self.settings.pseudonym_key, lake)
 
         def marts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -406,28 +461,54 @@ class Run:
                 self.ledger.add_parts(self.run_id, new_parts)
             return info
 
-        info = build_warehouse(
-            lake,
-            self.night.warehouse,
-            run_id=self.run_id,
-            parts=self.ledger.parts(),
-            runs=self.ledger.runs(),
-            extend=marts,
-        )
-        self.timed("serve", started)
-        started = time.perf_counter()
-        info["analytics"] = build_analytics(
-            self.night.warehouse,
-            self.night.analytics_path,
-            key=key,
-            run_id=self.run_id,
-            derived=derived_builders(),
-            copied=COPIED_TABLES,
-        )
+        try:
+            info = build_warehouse(
+                lake,
+                self.night.warehouse,
+                run_id=self.run_id,
+                parts=self.ledger.parts(),
+                runs=self.ledger.runs(),
+                extend=marts,
+            )
+            self.timed("serve", started)
+            started = time.perf_counter()
+            info["analytics"] = build_analytics(
+                self.night.warehouse,
+                self.night.analytics_path,
+                key=key,
+                run_id=self.run_id,
+                derived=derived_builders(),
+                copied=COPIED_TABLES,
+            )
+        except (OSError, duckdb.IOException) as exc:
+            if isinstance(exc, OSError):
+                raise disk_error(exc, "the warehouse") from exc
+            if "No space left" in str(exc):
+                raise disk_error(OSError(28, "No space left on device"), "the warehouse") from exc
+            raise
         self.timed("analytics", started)
+        self.ledger.set_meta(WAREHOUSE_FINGERPRINT, self._fingerprint())
         self.served = info
         self.finish("committed")
         return info
+
+    def _fingerprint(self) -> str:
+        """What the warehouse is built from: the lake's committed files, the product's version and SQL files,
+        the reference folder and where the two warehouse files are."""
+        digest = hashlib.sha256()
+        for rel, table, rows in self.ledger.parts():
+            digest.update(f"{rel}\t{table}\t{rows}\n".encode())
+        digest.update(__version__.encode())
+        for path in sorted(SQL_ROOT.rglob("*.sql")):
+            digest.update(path.read_bytes())
+        reference = self.settings.reference
+        if reference is not None and Path(reference).is_dir():
+            for path in sorted(Path(reference).rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{self.night.warehouse.resolve()}\t{self.night.analytics_path.resolve()}".encode())
+        return digest.hexdigest()
 
     # -- end ---------------------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
@@ -439,6 +520,7 @@ class Run:
             "rows": dict(self.tally.rows),
             "bytes": self.tally.bytes_in,
             "left_in_flight": self.left_in_flight,
+            "batches": self.batches,
             "worker_processes": len(self.tally.worker_pids),
             "worker_seconds": round(self.tally.worker_seconds, 3),
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
@@ -451,7 +533,9 @@ class Run:
         self.ledger.finish_run(self.run_id, datetime.now(UTC).isoformat(), self.summary(), state)
 
     def close(self) -> None:
+        """Release everything; what is left of the run's staging area (batches it did not commit) goes."""
         self.drop_inbox()
+        shutil.rmtree(self.night.lake / "_staging" / self.run_id, ignore_errors=True)
         self.ledger.close()
         self.lock.release()
 
@@ -484,20 +568,18 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
     """The whole night, in order; returns the run's summary (with the warehouse build under ``warehouse``)."""
     run = step("open", night.open)
     try:
-        step("deliver-left", run.deliver, io=True)  # receipts an interrupted run committed, not delivered
-        totals: Counter[str] = Counter()
-        # the pool starts its workers now (spawning takes a second or two): they warm up while intake runs
-        with open_pool(night.trust, night.settings) as pool:
-            waiting = step("intake", run.intake, io=True)
+        # the pool starts its workers now (spawning takes a second or two): they warm up while listing
+        with open_pool(night.where) as pool:
+            step("deliver-left", partial(run.deliver, pool), io=True)  # what an interrupted run left
+            waiting = step("list", partial(run.list_inbox, pool), io=True)
             log.info("%d files to decide (%d still uploading, left alone)", waiting, run.left_in_flight)
-            batches = run.batches()
-            for number, batch in enumerate(batches, 1):
-                label = f"decide batch {number} of {len(batches)}"
-                totals.update(step("decide", functools.partial(run.decide, batch, pool), label=label))
-        log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")
-        step("publish", run.publish)
-        delivered = step("deliver", run.deliver, io=True)
-        log.info("receipts delivered: %d", delivered)
+            totals: Counter[str] = Counter()
+            for k in range(run.batches):
+                label = f"decide batch {k + 1} of {run.batches}"
+                totals.update(step("decide", partial(run.commit, k, pool), io=True, label=label))
+            log.info("decided: %s", ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "nothing new")
+            delivered = step("deliver", partial(run.deliver, pool), io=True)
+            log.info("receipts delivered: %d", delivered)
         step("serve", run.serve)
         summary = run.summary()
         summary["warehouse"] = run.served
@@ -507,10 +589,6 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
         raise
     finally:
         run.close()
-
-
-def _receipt_bytes(receipt_json: str) -> bytes:
-    return (json.dumps(json.loads(receipt_json), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _safe_landing(landing: str) -> str:

@@ -1,41 +1,37 @@
-"""Where the files of a batch are decided: this machine's process pool, or a Dask cluster.
+"""Where batches are worked on: this machine's process pool, or a Dask cluster.
 
-Both implement :class:`Pool`: ``map(jobs)`` yields the workers' :class:`~pipelines.run.worker.Chunk` results
-in the order of the jobs (claim versions are numbered in upload order), while the chunks run in parallel.
-:func:`open_pool` picks one from the settings (``executor = "local" | "dask"``); nothing else in the product
-knows which it got.
+Both implement :class:`Pool`: ``submit(fn, arg)`` starts ``fn(arg)`` on a worker and returns a future whose
+``result()`` gives its value (or raises its exception). The run submits its batches ahead and takes their
+results in upload order, so claim versions are numbered the same whatever ran where. :func:`open_pool` picks
+one from the settings (``executor = "local" | "dask"``); nothing else in the product knows which it got.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pipelines.common.errors import ConfigurationError
-from pipelines.common.settings import Settings
 from pipelines.run import worker
-from pipelines.run.worker import Chunk, Job
+from pipelines.run.worker import Where
 
-#: most files a worker takes at a time: Arrow is built once per chunk, and results come back per chunk
-CHUNK_FILES = 32
+A = TypeVar("A")
+R = TypeVar("R")
 
 
-def split(jobs: list[Job], workers: int, most: int = CHUNK_FILES) -> list[list[Job]]:
-    """Jobs in consecutive chunks: at most ``most`` files each, and at least one chunk per worker."""
-    size = max(1, min(most, -(-len(jobs) // max(1, workers))))
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+class Result(Protocol[R]):  # type: ignore[misc]  # a future's result, covariant in what it returns
+    def result(self) -> R: ...
 
 
 class Pool(Protocol):
     workers: int
 
-    def map(self, jobs: list[Job]) -> Iterator[Chunk]:
-        """Decide the jobs; the results come back in the jobs' order."""
+    def submit(self, fn: Callable[[A, Where | None], R], arg: A) -> Result[R]:
+        """Start ``fn(arg, where)`` on a worker (``where`` is None where the worker was built with it)."""
         ...
 
     def close(self) -> None: ...
@@ -50,7 +46,7 @@ class Pool(Protocol):
 class LocalPool:
     """This machine's worker processes (``workers`` ≤ 1: in this process, for small runs and tests)."""
 
-    def __init__(self, trust: Path, settings: Settings, workers: int) -> None:
+    def __init__(self, where: Where, workers: int) -> None:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1:
@@ -58,25 +54,31 @@ class LocalPool:
                 max_workers=workers,
                 mp_context=get_context("spawn"),
                 initializer=worker.init_worker,
-                initargs=(str(trust), settings),
+                initargs=(where,),
             )
             # start the workers now (spawn + registry + trust store take a second or two) so that they
-            # are ready by the time intake has finished
+            # are ready by the time the inboxes are listed
             for _ in range(workers):
                 self.executor.submit(os.getpid)
         else:
-            worker.init_worker(str(trust), settings)
+            worker.init_worker(where)
 
-    def map(self, jobs: list[Job]) -> Iterator[Chunk]:
-        chunks = split(jobs, self.workers)
-        if self.executor is None:
-            return map(worker.decide_chunk, chunks)
-        return self.executor.map(worker.decide_chunk, chunks)
+    def submit(self, fn: Callable[[A, Where | None], R], arg: A) -> Result[R]:
+        if self.executor is not None:
+            return self.executor.submit(fn, arg, None)
+        done: Future[R] = Future()
+        try:
+            done.set_result(fn(arg, None))
+        except Exception as exc:  # noqa: BLE001 - handed to whoever asks for the result, as a process pool does
+            done.set_exception(exc)
+        return done
 
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        else:
+            worker.close_worker()
 
     def __enter__(self) -> LocalPool:
         return self
@@ -88,22 +90,20 @@ class LocalPool:
 
 
 class DaskPool:
-    """The workers of a Dask cluster (``dask_address``). The raw zone must be on storage they share."""
+    """The workers of a Dask cluster (``dask_address``). Each reads its batches from the landing itself (its
+    own connection) and writes to the lake, which must be on storage they all share."""
 
-    def __init__(self, trust: Path, settings: Settings, address: str) -> None:
+    def __init__(self, where: Where, address: str) -> None:
         # dask is imported only when a cluster is used: it is heavy, and most installations never need it
         from distributed import Client
 
-        self.trust, self.settings = str(trust), settings
+        self.where = where
         self.client: Any = Client(address, set_as_default=False)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, jobs: list[Job]) -> Iterator[Chunk]:
-        chunks = split(jobs, self.workers)
-        futures = self.client.map(
-            worker.decide_chunk_on, chunks, trust_dir=self.trust, settings=self.settings, pure=False
-        )
-        return (future.result() for future in futures)
+    def submit(self, fn: Callable[[A, Where | None], R], arg: A) -> Result[R]:
+        future: Result[R] = self.client.submit(fn, arg, self.where, pure=False)
+        return future
 
     def close(self) -> None:
         self.client.close()
@@ -117,8 +117,9 @@ class DaskPool:
         self.close()
 
 
-def open_pool(trust: Path, settings: Settings) -> Pool:
+def open_pool(where: Where) -> Pool:
     """The pool the settings ask for: ``executor = "dask"`` with ``dask_address``, else local processes."""
+    settings = where.settings
     if settings.executor == "dask":
         if not settings.dask_address:
             raise ConfigurationError(
@@ -126,7 +127,7 @@ def open_pool(trust: Path, settings: Settings) -> Pool:
                 "(or BHYT_DASK_ADDRESS / dask_address in the settings file)",
                 stage="decide",
             )
-        return DaskPool(trust, settings, settings.dask_address)
+        return DaskPool(where, settings.dask_address)
     if settings.executor != "local":
         raise ConfigurationError(f"executor {settings.executor!r}: use local or dask", stage="decide")
-    return LocalPool(trust, settings, settings.resolved_workers)
+    return LocalPool(where, settings.resolved_workers)

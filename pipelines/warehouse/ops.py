@@ -1,22 +1,21 @@
 """The lake's operations tables: ``ops.files`` (one row per file that arrived) and ``core.claim_versions``.
 
-A run writes them as Parquet next to the claim tables (one file per run), from the ledger's rows; the
-warehouse reads them like any other lake table. Receipts are summarised here, never copied: no receipt
-text, and so no patient data, reaches these tables.
+A run writes them as Parquet next to the claim tables, one file per batch of files (the worker writes its
+batch's ``ops.files`` rows, the commit its claim versions); the warehouse reads them like any other lake
+table. Receipts are summarised here, never copied: no receipt text, and so no patient data, reaches them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
 
-#: An arrival decided by a run, as the ledger gives it:
-#: (arrival_id, macskcb, file_name, size, sha256, received_at, status, receipt as JSON).
-RunArrivalRow = tuple[int, str, str, int, str, str, str, str]
+#: A file a run decided: (arrival_id, macskcb, file_name, size, sha256, received_at (ISO-8601), status,
+#: receipt, run_id).
+FileRow = tuple[int, str, str, int, str, str, str, dict[str, Any], str]
 #: A claim version a run added: (macskcb, ma_lk, version, source_sha256, file_name, received_at, run_id).
 VersionRow = tuple[str, str, int, str, str, str, str]
 
@@ -52,11 +51,10 @@ _CLAIM_VERSIONS_COLUMNS: list[tuple[str, pa.DataType]] = [
 CLAIM_VERSIONS_SCHEMA = pa.schema(_CLAIM_VERSIONS_COLUMNS)
 
 
-def files_table(rows: Iterable[RunArrivalRow], run_id: str) -> pa.Table:
-    """ops.files rows of one run from the ledger's arrivals (receipts are summarised, not copied)."""
+def files_table(rows: Iterable[FileRow]) -> pa.Table:
+    """ops.files rows from files' receipts (summarised, never copied: no receipt text reaches the table)."""
     cols: dict[str, list[Any]] = {f.name: [] for f in FILES_SCHEMA}
-    for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt_json in rows:
-        receipt = json.loads(receipt_json)
+    for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt, run_id in rows:
         errors = receipt.get("errors", [])
         claims = receipt.get("claims", [])
         cols["arrival_id"].append(arrival_id)

@@ -156,14 +156,19 @@ def test_receipts_in_every_outbox_hold_no_identifier(swept: Swept) -> None:
     assert {"accepted", "rejected", "partially_accepted", "duplicate"} <= statuses  # defects were answered
 
 
-def test_ledger_holds_no_identifier(swept: Swept) -> None:
-    """Every text cell of every table of the ledger, the receipts of ``arrivals`` first."""
+def test_ledger_and_kept_receipts_hold_no_identifier(swept: Swept) -> None:
+    """Every receipt the lake keeps (``receipts/<run>/<batch>.jsonl``), and every text cell of every table of
+    the ledger."""
+    receipts = [
+        line
+        for path in sorted((swept.root / "lake" / "receipts").rglob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert receipts
+    for receipt in receipts:
+        assert not leaks(receipt, swept.values)
     db = sqlite3.connect(f"file:{swept.root / 'lake' / 'ledger.sqlite'}?mode=ro", uri=True)
     try:
-        receipts = [r for (r,) in db.execute("SELECT receipt FROM arrivals WHERE receipt IS NOT NULL")]
-        assert receipts
-        for receipt in receipts:
-            assert not leaks(receipt, swept.values)
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             for row in db.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - names from sqlite_master

@@ -27,7 +27,8 @@ from support.built_warehouse import ingest
 
 from pipelines.generate.landing import generate_landing
 from pipelines.landing.inbox import MAX_NAME_BYTES
-from pipelines.run.night import Run
+from pipelines.run import worker
+from pipelines.run.worker import Delivered, Delivery, Where
 
 VIETNAMESE = "hồ sơ tháng 10.xml"
 ANSWERED = [
@@ -136,20 +137,20 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Result:
     outside_before = {**_snapshot(outside), **{f"planted/{k}": v for k, v in _snapshot(planted).items()}}
     landing_before = _paths(root / "landing")
 
-    original_deliver = Run.deliver
+    original_deliver = worker.deliver_batch
 
-    def deliver_after_swapping(self: Run) -> int:
-        published = "publish" in self.timings  # the run's own delivery, not the one of what a dead run left
-        if published and (inbox / SWAPPED).is_file() and not (inbox / SWAPPED).is_symlink():
+    def deliver_after_swapping(items: list[Delivery], where: Where | None = None) -> Delivered:
+        # the upload was read and decided; before its receipt is delivered, it becomes a link
+        if (inbox / SWAPPED).is_file() and not (inbox / SWAPPED).is_symlink():
             (inbox / SWAPPED).unlink()
             os.symlink(outside / "swap-target.xml", inbox / SWAPPED)
-        return original_deliver(self)
+        return original_deliver(items, where)
 
     handler = _Collect()
     logging.getLogger().addHandler(handler)
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(Run, "deliver", deliver_after_swapping)
+            mp.setattr(worker, "deliver_batch", deliver_after_swapping)
             summary = ingest(root)
     finally:
         logging.getLogger().removeHandler(handler)
