@@ -3,8 +3,9 @@
 Marks (declared in ``pyproject.toml``; ``--strict-markers`` refuses any other) are applied here, by path, so
 that a new test module gets them without writing anything:
 
-- ``e2e``: everything under ``tests/flows/`` (the CLI and the Prefect flow over real files, a real Prefect
-  API, spawned workers, a Dask cluster, a real sshd);
+- ``e2e``: the product run as its users run it, as a separate process: everything under ``tests/flows/``
+  (the night through the CLI or the Prefect flow, a real Prefect API, spawned workers, a Dask cluster, a
+  real sshd) and ``tests/cli/``, and the tests elsewhere that run a ``bhyt-etl`` command (:data:`E2E`);
 - ``fuzz``: every ``test_*fuzz*.py`` module (Hypothesis over the whole per-file path).
 
 ``python3 run.py test --fast`` deselects both (``-m "not e2e and not fuzz"``); the full suite runs all.
@@ -40,6 +41,13 @@ settings.register_profile("dev", max_examples=10, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")  # --hypothesis-profile overrides this
 
 # -- marks and work units, by path ----------------------------------------------------------------------
+#: the product as a separate process (node id prefixes, relative to tests/)
+E2E = (
+    "flows/",
+    "cli/",
+    "generate/test_generated_files.py",  # `bhyt-etl generate`, four times
+    "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
+)
 #: folders whose modules share session-scoped fixtures (a generated night, a built warehouse): one unit each
 SHARED_FOLDERS = ("generate", "marts/review", "marts/payment", "marts/patients")
 #: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
@@ -48,12 +56,13 @@ KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_in
 FIRST = ("e2e-kill", "e2e", "security/test_fuzz_file_path.py")
 
 
-def marks_of(relative: PurePosixPath) -> list[str]:
-    """The marks a test module gets from where it lives (``relative`` to ``tests/``)."""
+def marks_of(nodeid: str) -> list[str]:
+    """The marks of a test, from its id (``tests/security/test_confidentiality.py::test_…``)."""
+    relative = nodeid.removeprefix("tests/")
     out = []
-    if relative.parts[0] == "flows":
+    if relative.startswith(E2E):
         out.append("e2e")
-    if "fuzz" in relative.stem:
+    if "fuzz" in PurePosixPath(relative.partition("::")[0]).stem:
         out.append("fuzz")
     return out
 
@@ -83,7 +92,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScope
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        for mark in marks_of(PurePosixPath(Path(str(item.path)).resolve().relative_to(TESTS).as_posix())):
+        for mark in marks_of(item.nodeid):
             item.add_marker(getattr(pytest.mark, mark))
     first = {unit: i for i, unit in enumerate(FIRST)}
     items.sort(key=lambda item: first.get(unit_of(item.nodeid), len(FIRST)))  # stable: else as collected
