@@ -45,7 +45,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")  # --hypothesis-p
 E2E = (
     "flows/",
     "cli/",
-    "generate/test_generated_files.py",  # `bhyt-etl generate`, four times
+    "generate/test_generated_files.py",  # `bhyt-etl generate`, three times
+    "generate/test_facilities.py::test_generate_",  # `bhyt-etl generate` of 20 facilities, and refused
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
 )
 #: folders whose modules share session-scoped fixtures (a generated night, a built warehouse): one unit each
