@@ -12,7 +12,7 @@ that a new test module gets them without writing anything:
 
 Work units for pytest-xdist (``run.py`` passes ``--dist loadscope``, and :class:`UnitScheduling` makes the
 scopes these units): what one module or folder builds once (a generated night, a warehouse, a Prefect API)
-is then built on one worker only. One unit per module, one per folder where the modules share session
+is then built on one worker only. One unit per module, one per folder or group of modules that share session
 fixtures, and the end-to-end tests in two units (each worker that runs one starts its own Prefect API). The
 longest units go first, so that the workers start on them and the short ones fill in around them.
 (xdist's own ``xdist_group`` marks are not used: with pytest 9.2 they are silently ignored, pytest-xdist
@@ -49,12 +49,31 @@ E2E = (
     "generate/test_facilities.py::test_generate_",  # `bhyt-etl generate` of 20 facilities, and refused
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
 )
-#: folders whose modules share session-scoped fixtures (a generated night, a built warehouse): one unit each
-SHARED_FOLDERS = ("generate", "marts/review", "marts/payment", "marts/patients")
+#: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
+SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
+#: modules that share a session fixture with others of their folder: one unit per group
+SHARED_MODULES = {
+    "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
+    "generate/test_scenarios.py": "generate/night_one",
+}
 #: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
 KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_ingest_on_a_dask_cluster")
-#: units that start first, longest first (measured: docs/development.md)
-FIRST = ("e2e-kill", "e2e", "security/test_fuzz_file_path.py")
+#: units that start first, longest first (measured: docs/development.md), so that no long one starts last
+FIRST = (
+    "e2e-kill",
+    "e2e",
+    "security/test_fuzz_file_path.py",
+    "security/test_confidentiality.py",
+    "generate/test_generated_files.py",
+    "marts/review",
+    "marts/patients",
+    "generate/night_one",
+    "warehouse/test_build.py",
+    "decide/test_process.py",
+    "decide/test_signature.py",
+    "marts/payment",
+    "warehouse/test_analytics.py",
+)
 
 
 def marks_of(nodeid: str) -> list[str]:
@@ -75,7 +94,9 @@ def unit_of(nodeid: str) -> str:
     if relative.parts[0] == "flows":
         return "e2e-kill" if name.startswith(KILL_UNIT) else "e2e"
     folder = relative.parent.as_posix()
-    return folder if folder in SHARED_FOLDERS else relative.as_posix()
+    if folder in SHARED_FOLDERS:
+        return folder
+    return SHARED_MODULES.get(relative.as_posix(), relative.as_posix())
 
 
 class UnitScheduling(LoadScopeScheduling):

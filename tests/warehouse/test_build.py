@@ -7,6 +7,7 @@ in one (XML1 rows, two XML2 lines each), their claim versions, and the files the
 
 from __future__ import annotations
 
+import shutil
 import stat
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -41,10 +42,11 @@ def write(lake: Path, rel: str, rows: list[dict], schema: pa.Schema) -> tuple[st
     return rel, len(rows)
 
 
-@pytest.fixture
-def lake(tmp_path) -> tuple[Path, list[tuple[str, str, int]]]:
-    """The hand-written lake and its parts as the ledger lists them: (path, table, rows)."""
-    lake = tmp_path / "lake"
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory) -> tuple[Path, list[tuple[str, str, int]]]:
+    """The hand-written lake and its parts as the ledger lists them: (path, table, rows). Tests may add
+    files to it: a file the parts do not list is never read (that is one of the tests)."""
+    lake = tmp_path_factory.mktemp("build") / "lake"
     xml1 = [{"ma_lk": k, "t_bhtt": Decimal(m), **lineage(sha)} for k, _, sha, m in VERSIONS]
     xml2 = [
         {"ma_lk": k, "stt": i, "ma_thuoc": f"T{i}", **lineage(sha)}
@@ -98,9 +100,31 @@ def build(lake_parts, target: Path, run_id: str = "r1", **kw):  # noqa: ANN201
     )
 
 
-def test_core_shows_each_claim_s_current_version_and_lake_every_version(lake, tmp_path):
+@pytest.fixture(scope="module")
+def built(lake) -> tuple[Path, dict]:
+    """The warehouse of run r1 over the whole lake, built once: (its file, the build's report)."""
+    target = lake[0].parent / "built" / "warehouse.duckdb"
+    return target, build(lake, target, run_id="r1")
+
+
+@pytest.fixture
+def old(built, tmp_path) -> Path:
+    """A copy of run r1's warehouse where a test builds the next one."""
     target = tmp_path / "warehouse.duckdb"
-    report = build(lake, target)
+    shutil.copy2(built[0], target)
+    return target
+
+
+def runs_in(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT run_id FROM ops.runs").fetchall()
+    finally:
+        con.close()
+
+
+def test_core_shows_each_claim_s_current_version_and_lake_every_version(built):
+    target, report = built
     assert report["rows"] == {"XML1": 3, "XML2": 6, "core.claim_versions": 3, "ops.files": 3}
     con = duckdb.connect(str(target), read_only=True)
     assert con.execute("SELECT ma_lk, version, t_bhtt FROM core.xml1 ORDER BY ma_lk").fetchall() == [
@@ -122,7 +146,7 @@ def test_core_shows_each_claim_s_current_version_and_lake_every_version(lake, tm
     assert con.execute("SELECT run_id, state FROM ops.runs").fetchall() == [("r1", "committed")]
     con.close()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    assert [p.name for p in target.parent.iterdir()] == ["warehouse.duckdb"]  # no temporary file left
 
 
 def test_an_empty_lake_gives_every_object_empty_and_of_the_right_shape(tmp_path):
@@ -169,16 +193,12 @@ def more(table: str, n: int):  # noqa: ANN201 - the parts, with ``n`` more rows 
     ],
     ids=["xml1", "xml2", "claim_versions", "ops_files"],
 )
-def test_a_warehouse_that_fails_its_checks_is_not_swapped_in(lake, tmp_path, change, message):
-    target = tmp_path / "warehouse.duckdb"
-    build(lake, target, run_id="r1")
+def test_a_warehouse_that_fails_its_checks_is_not_swapped_in(lake, old, change, message):
     with pytest.raises(TerminalError, match=message) as failed:
-        build(lake, target, run_id="r2", parts=change(lake[1]))
+        build(lake, old, run_id="r2", parts=change(lake[1]))
     assert "the previous one stays" in str(failed.value)
-    con = duckdb.connect(str(target), read_only=True)
-    assert con.execute("SELECT run_id FROM ops.runs").fetchall() == [("r1",)]  # the old warehouse
-    con.close()
-    assert list(tmp_path.glob(".warehouse.duckdb.*")) == []
+    assert runs_in(old) == [("r1",)]  # the old warehouse
+    assert list(old.parent.glob(".warehouse.duckdb.*")) == []
 
 
 def test_a_parquet_file_the_ledger_does_not_list_is_never_read(lake, tmp_path):
@@ -210,20 +230,16 @@ def test_a_version_whose_rows_are_missing_fails_the_check_of_claims_against_xml1
         build(lake, tmp_path / "w.duckdb", parts=[*parts, (rel, "core.claim_versions", rows)])
 
 
-def test_a_failing_extend_leaves_the_old_warehouse_and_no_temporary_file(lake, tmp_path):
-    target = tmp_path / "warehouse.duckdb"
-    build(lake, target, run_id="r1")
+def test_a_failing_extend_leaves_the_old_warehouse_and_no_temporary_file(lake, old):
 
     def broken(con: duckdb.DuckDBPyConnection) -> dict:
         con.execute("SELECT * FROM review.no_such_view")
         return {}
 
     with pytest.raises(duckdb.CatalogException):
-        build(lake, target, run_id="r2", extend=broken)
-    con = duckdb.connect(str(target), read_only=True)
-    assert con.execute("SELECT run_id FROM ops.runs").fetchall() == [("r1",)]
-    con.close()
-    assert list(tmp_path.glob(".warehouse.duckdb.*")) == []
+        build(lake, old, run_id="r2", extend=broken)
+    assert runs_in(old) == [("r1",)]
+    assert list(old.parent.glob(".warehouse.duckdb.*")) == []
 
 
 def test_a_half_built_file_left_by_a_killed_run_is_removed(lake, tmp_path):
@@ -233,16 +249,14 @@ def test_a_half_built_file_left_by_a_killed_run_is_removed(lake, tmp_path):
     assert not stale.exists()
 
 
-def test_an_analyst_connected_before_the_swap_keeps_reading_the_old_file(lake, tmp_path):
-    target = tmp_path / "warehouse.duckdb"
-    build(lake, target, run_id="r1")
-    analyst = duckdb.connect(str(target), read_only=True)
+def test_an_analyst_connected_before_the_swap_keeps_reading_the_old_file(lake, old):
+    analyst = duckdb.connect(str(old), read_only=True)
     lake_dir, parts = lake
-    build((lake_dir, [p for p in parts if p[1] != "XML2"]), target, run_id="r2")
+    build((lake_dir, [p for p in parts if p[1] != "XML2"]), old, run_id="r2")
     assert analyst.execute("SELECT run_id FROM ops.runs").fetchall() == [("r1",)]
     assert analyst.execute("SELECT count(*) FROM core.xml2").fetchone() == (4,)
     analyst.close()
-    fresh = duckdb.connect(str(target), read_only=True)
+    fresh = duckdb.connect(str(old), read_only=True)
     assert fresh.execute("SELECT run_id FROM ops.runs").fetchall() == [("r2",)]
     assert fresh.execute("SELECT count(*) FROM core.xml2").fetchone() == (0,)
     fresh.close()
