@@ -1,15 +1,129 @@
-"""Shared fixtures."""
+"""Shared fixtures, the Hypothesis profiles, and the marks and work units given to tests by where they live.
+
+Marks (declared in ``pyproject.toml``; ``--strict-markers`` refuses any other) are applied here, by path, so
+that a new test module gets them without writing anything:
+
+- ``e2e``: the product run as its users run it, as a separate process: everything under ``tests/flows/``
+  (the night through the CLI or the Prefect flow, a real Prefect API, spawned workers, a Dask cluster, a
+  real sshd) and ``tests/cli/``, and the tests elsewhere that run a ``bhyt-etl`` command (:data:`E2E`);
+- ``fuzz``: every ``test_*fuzz*.py`` module (Hypothesis over the whole per-file path).
+
+``python3 run.py test --fast`` deselects both (``-m "not e2e and not fuzz"``); the full suite runs all.
+
+Work units for pytest-xdist (``run.py`` passes ``--dist loadscope``, and :class:`UnitScheduling` makes the
+scopes these units): what one module or folder builds once (a generated night, a warehouse, a Prefect API)
+is then built on one worker only. One unit per module, one per folder or group of modules that share session
+fixtures, and the end-to-end tests in two units (each worker that runs one starts its own Prefect API). The
+longest units go first, so that the workers start on them and the short ones fill in around them.
+(xdist's own ``xdist_group`` marks are not used: with pytest 9.2 they are silently ignored, pytest-xdist
+issue #1386.)
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import settings
 from support.sftp_server import SshServer, running_sshd
+from xdist.scheduler import LoadScopeScheduling
+
+TESTS = Path(__file__).resolve().parent
+
+# -- Hypothesis profiles ----------------------------------------------------------------------------------
+#: ``ci``: every property runs the example count its module states (the full suite and CI);
+#: ``dev``: at most 10 examples each, for a quick local loop (``run.py test --fast``, and plain ``pytest``
+#: outside CI). A module states its count through ``support.fuzzing.examples``.
+settings.register_profile("ci", print_blob=True)
+settings.register_profile("dev", max_examples=10, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")  # --hypothesis-profile overrides this
+
+# -- marks and work units, by path ----------------------------------------------------------------------
+#: the product as a separate process (node id prefixes, relative to tests/)
+E2E = (
+    "flows/",
+    "cli/",
+    "generate/test_generated_files.py",  # `bhyt-etl generate`, three times
+    "generate/test_facilities.py::test_generate_",  # `bhyt-etl generate` of 20 facilities, and refused
+    "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
+)
+#: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
+SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
+#: modules that share a session fixture with others of their folder: one unit per group
+SHARED_MODULES = {
+    "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
+    "generate/test_scenarios.py": "generate/night_one",
+}
+#: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
+KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_ingest_on_a_dask_cluster")
+#: units that start first, longest first (measured: docs/development.md), so that no long one starts last
+FIRST = (
+    "e2e-kill",
+    "e2e",
+    "security/test_fuzz_file_path.py",
+    "security/test_confidentiality.py",
+    "generate/test_generated_files.py",
+    "marts/review",
+    "marts/patients",
+    "generate/night_one",
+    "warehouse/test_build.py",
+    "decide/test_process.py",
+    "decide/test_signature.py",
+    "marts/payment",
+    "warehouse/test_analytics.py",
+)
 
 
+def marks_of(nodeid: str) -> list[str]:
+    """The marks of a test, from its id (``tests/security/test_confidentiality.py::test_…``)."""
+    relative = nodeid.removeprefix("tests/")
+    out = []
+    if relative.startswith(E2E):
+        out.append("e2e")
+    if "fuzz" in PurePosixPath(relative.partition("::")[0]).stem:
+        out.append("fuzz")
+    return out
+
+
+def unit_of(nodeid: str) -> str:
+    """The work unit of a test, from its id (``tests/flows/test_nightly.py::test_a_run_killed…[point]``)."""
+    path, _, name = nodeid.partition("::")
+    relative = PurePosixPath(path).relative_to("tests")
+    if relative.parts[0] == "flows":
+        return "e2e-kill" if name.startswith(KILL_UNIT) else "e2e"
+    folder = relative.parent.as_posix()
+    if folder in SHARED_FOLDERS:
+        return folder
+    return SHARED_MODULES.get(relative.as_posix(), relative.as_posix())
+
+
+class UnitScheduling(LoadScopeScheduling):
+    """xdist's scope scheduling (a scope runs whole on one worker, scopes handed out as workers free up),
+    with :func:`unit_of` as the scope."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return unit_of(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScopeScheduling | None:
+    return UnitScheduling(config, log) if config.getvalue("dist") == "loadscope" else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in marks_of(item.nodeid):
+            item.add_marker(getattr(pytest.mark, mark))
+    first = {unit: i for i, unit in enumerate(FIRST)}
+    items.sort(key=lambda item: first.get(unit_of(item.nodeid), len(FIRST)))  # stable: else as collected
+
+
+# -- fixtures ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
-    """A real OpenSSH sshd on 127.0.0.1 serving this machine's files over SFTP (see tests/sftp_server.py)."""
+    """A real OpenSSH sshd on 127.0.0.1 serving this machine's files over SFTP (see support/sftp_server.py);
+    one per xdist worker (its own folder under the worker's temporary directory, its own free port)."""
     with running_sshd(tmp_path_factory.mktemp("sshd")) as server:
         yield server

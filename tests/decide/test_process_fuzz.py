@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from support.fuzzing import examples
 
 from pipelines.decide.process import Context, FileResult, process_file
 from pipelines.generate.claims import Episode, Facility
@@ -28,7 +29,7 @@ from pipelines.standard.codes import catalogue
 SEED = 31762025
 RECEIVED = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)
 STATUSES = {"accepted", "partially_accepted", "rejected", "duplicate"}
-FUZZ = settings(max_examples=40, deadline=2000, derandomize=True, database=None, print_blob=True,
+FUZZ = settings(max_examples=examples(40), deadline=2000, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from support.fuzzing import examples
 
 from pipelines.decide.signature import (
     C14N10,
@@ -413,7 +414,9 @@ def test_garbage_never_raises(trust: TrustStore, raw: object) -> None:
     assert out.code == "SIG.STRUCTURE"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_mutated_files_never_raise(pki: TestPKI, trust: TrustStore, data: st.DataObject) -> None:
     signed = sign_dotnet(

@@ -17,7 +17,8 @@ Properties, for every example: ``process_file`` returns (never raises), the rece
 (required keys, one of the four statuses, every code in the catalogue with its messages, no patient data),
 never SYS.INTERNAL, the rows convert to Arrow, rejected files carry no rows, rows belong to accepted claims,
 and the example takes less than ``PER_EXAMPLE_S`` (measured, besides Hypothesis' own deadline).
-Derandomized: CI sees the same examples every run. About 25 s in all (1000 examples a property).
+Derandomized: CI sees the same examples every run. 1000 examples a property in the full suite and CI
+(Hypothesis profile ``ci``), a few under ``dev`` (tests/support/fuzzing.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from receipt_contract import check_receipt
+from support.fuzzing import examples
 
 from pipelines.decide.guard import hardened_parser
 from pipelines.decide.process import Context, FileResult, process_file
@@ -44,10 +46,15 @@ SEED = 4750_3176
 RECEIVED = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)
 PER_EXAMPLE_S = 2.0
 PII_FIELDS = ("HO_TEN", "SO_CCCD", "MA_THE_BHYT", "DIA_CHI", "DIEN_THOAI")
-FUZZ = settings(max_examples=1000, deadline=int(PER_EXAMPLE_S * 1000), derandomize=True, database=None,
-                print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                        HealthCheck.filter_too_much,
-                                                        HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=examples(1000),
+    deadline=int(PER_EXAMPLE_S * 1000),
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                           HealthCheck.function_scoped_fixture],
+)
 SLOWEST: dict[str, float] = {}
 
 
