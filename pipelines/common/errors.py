@@ -47,13 +47,12 @@ class DiskFull(TerminalError):
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
-def disk_error(exc: OSError, where: str) -> Exception:
-    """The exception to raise for an OS error while writing ``where``: :class:`DiskFull` (with what to do)
-    when the disk is full, else the error itself."""
+def raise_if_disk_full(exc: OSError, where: str) -> None:
+    """Raise :class:`DiskFull` (saying what to do) when ``exc``, met while writing ``where``, means the disk
+    is full; otherwise return, and the caller re-raises the error as it is."""
     if exc.errno in _NO_SPACE:
-        return DiskFull(
+        raise DiskFull(
             f"no space left on the disk holding {where} ({exc.strerror}). Nothing was lost: files not yet "
             "committed stay in the facilities' inboxes. Free space there, then run again",
             stage="run",
-        )
-    return exc
+        ) from exc

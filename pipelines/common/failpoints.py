@@ -22,8 +22,9 @@ POINTS = (
     "answer:some",  # some receipts delivered and originals moved, others not
     "serve:built",  # the new warehouse is built and checked but not swapped in
 )
-#: where a full disk can be simulated (``<point>:enospc``)
-DISK_POINTS = ("worker:raw", "worker:part", "worker:receipts", "answer:some", "serve:built")
+#: where a full disk can be simulated (``<point>:enospc``): the raw zone, the staged Parquet, the staged
+#: receipts, a receipt delivered to an outbox, the warehouse build
+DISK_POINTS = ("worker:raw", "worker:part", "worker:receipts", "deliver:receipt", "serve:built")
 
 
 def failpoint(name: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pipelines.common.errors import disk_error
+from pipelines.common.errors import raise_if_disk_full
 from pipelines.landing.inbox import Inbox, InboxEntry
 
 
@@ -39,7 +39,8 @@ class _Sink:
         try:
             return self.fh.write(data)
         except OSError as exc:
-            raise disk_error(exc, "the raw zone") from exc
+            raise_if_disk_full(exc, "the raw zone")
+            raise
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def take_upload(raw_zone: Path, inbox: Inbox, entry: InboxEntry, cap: int) -> Up
         raw_zone.mkdir(parents=True, exist_ok=True, mode=0o750)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o440)
     except OSError as exc:
-        raise disk_error(exc, "the raw zone") from exc
+        raise_if_disk_full(exc, "the raw zone")
+        raise
     try:
         with os.fdopen(fd, "wb") as fh:
             sink = _Sink(fh, cap + 1)
@@ -78,7 +80,8 @@ def take_upload(raw_zone: Path, inbox: Inbox, entry: InboxEntry, cap: int) -> Up
                 path.parent.mkdir(exist_ok=True, mode=0o750)
                 os.replace(tmp, path)
             except OSError as exc:
-                raise disk_error(exc, "the raw zone") from exc
+                raise_if_disk_full(exc, "the raw zone")
+                raise
         return Upload(sha, sink.size, bytes(sink.head))
     except BaseException:
         tmp.unlink(missing_ok=True)

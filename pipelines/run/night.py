@@ -23,6 +23,7 @@ receipts are delivered by the next run's ``deliver-left``.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -42,7 +43,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from pipelines import __version__
-from pipelines.common.errors import ConfigurationError, TransientError, disk_error
+from pipelines.common.errors import ConfigurationError, TransientError, raise_if_disk_full
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import make_dirs
 from pipelines.common.paths import SQL_ROOT
@@ -158,7 +159,8 @@ class Night:
         try:
             self.lake.mkdir(parents=True, exist_ok=True, mode=0o750)
         except OSError as exc:
-            raise disk_error(exc, "the lake") from exc
+            raise_if_disk_full(exc, "the lake")
+            raise
         os.chmod(self.lake, 0o750)  # noqa: S103 - owner and group (the reviewers' group), nobody else
         lock = RunLock(self.lake)
         lock.acquire()
@@ -298,12 +300,14 @@ class Run:
                 make_dirs((staging / rel).parent)
                 pq.write_table(table, staging / rel, compression=COMPRESSION)
             except OSError as exc:
-                raise disk_error(exc, "the lake") from exc
+                raise_if_disk_full(exc, "the lake")
+                raise
             staged.append((rel, "core.claim_versions", table.num_rows))
         try:
             parts = publish(lake, staging, staged)
         except OSError as exc:
-            raise disk_error(exc, "the lake") from exc
+            raise_if_disk_full(exc, "the lake")
+            raise
         failpoint("commit:renamed")
         files = [
             CommittedFile(
@@ -480,11 +484,12 @@ class Run:
                 derived=derived_builders(),
                 copied=COPIED_TABLES,
             )
-        except (OSError, duckdb.IOException) as exc:
-            if isinstance(exc, OSError):
-                raise disk_error(exc, "the warehouse") from exc
+        except OSError as exc:
+            raise_if_disk_full(exc, "the warehouse")
+            raise
+        except duckdb.IOException as exc:  # DuckDB reports a full disk as its own error, with the OS's words
             if "No space left" in str(exc):
-                raise disk_error(OSError(28, "No space left on device"), "the warehouse") from exc
+                raise_if_disk_full(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), "the warehouse")
             raise
         self.timed("analytics", started)
         self.ledger.set_meta(WAREHOUSE_FINGERPRINT, self._fingerprint())

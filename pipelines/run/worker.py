@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.common.errors import TransientError, disk_error
+from pipelines.common.errors import TransientError, raise_if_disk_full
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import make_dirs
 from pipelines.common.settings import Settings
@@ -175,7 +175,8 @@ def _point(name: str, where: str) -> None:
     try:
         failpoint(name)
     except OSError as exc:
-        raise disk_error(exc, where) from exc
+        raise_if_disk_full(exc, where)
+        raise
 
 
 # -- deciding a batch --------------------------------------------------------------------------------------
@@ -199,7 +200,8 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
     try:
         make_dirs(staging)
     except OSError as exc:
-        raise disk_error(exc, "the lake's staging area") from exc
+        raise_if_disk_full(exc, "the lake's staging area")
+        raise
     writer = StagedWriter(staging, job.name)
     raw_zone = lake / "raw"
     inbox = w.inbox()
@@ -294,7 +296,8 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
         _point("worker:receipts", "the lake's staging area")
         os.sync()  # the raw copies and the staged files are on disk before the main process commits them
     except OSError as exc:
-        raise disk_error(exc, "the lake's staging area") from exc
+        raise_if_disk_full(exc, "the lake's staging area")
+        raise
     return BatchResult(job, outcomes, staged, dict(rows_by_table), os.getpid(), time.perf_counter() - started)
 
 
@@ -306,7 +309,8 @@ def _stage_rows(
         for (lh, period), files in grouped.items():
             writer.add(lh, period, to_batch_many(ctx.registry, lh, files))
     except OSError as exc:
-        raise disk_error(exc, "the lake's staging area") from exc
+        raise_if_disk_full(exc, "the lake's staging area")
+        raise
     grouped.clear()
 
 
@@ -425,33 +429,41 @@ def _deliver(w: _Worker, items: list[Delivery]) -> Delivered:
     inbox = w.inbox()
     files: dict[str, list[str]] = {}
     out = Delivered([], [])
-    for item in items:
-        for earlier in item.earlier:
-            alt = f"{item.name}.{earlier.arrival_id}.receipt.json"
-            inbox.write_receipt(item.macskcb, alt, render_receipt(w.lake, earlier, files))
-            out.renamed.append((earlier.arrival_id, alt))
-        contract_name = f"{item.name}.receipt.json"
-        inbox.write_receipt(item.macskcb, contract_name, render_receipt(w.lake, item.receipt, files))
-        moved = None
-        current = inbox.entry(item.macskcb, item.name)
-        # the same upload still there: same size and mtime as when it was read (hashing again only when they
-        # differ, which is rare: reading every upload twice would double the night's I/O)
-        same = current is not None and (
-            (current.size, current.mtime) == (item.size, item.mtime)
-            or inbox.sha256(item.macskcb, item.name) == item.sha256
-        )
-        if same:
-            destination = "rejected" if item.status == "rejected" else "archive"
-            used = inbox.move(
-                item.macskcb, item.name, destination, alternative=f"{item.receipt.arrival_id}-{item.name}"
-            )
-            moved = f"{destination}/{used}"
-        out.done.append((item.receipt.arrival_id, contract_name, moved))
     try:
+        for item in items:
+            _deliver_one(w, inbox, item, files, out)
         os.sync()  # receipts and moves on disk before the ledger records them as delivered
     except OSError as exc:
-        raise disk_error(exc, "the outboxes") from exc
+        raise_if_disk_full(exc, "the outboxes")
+        raise
     return out
+
+
+def _deliver_one(
+    w: _Worker, inbox: Inbox, item: Delivery, files: dict[str, list[str]], out: Delivered
+) -> None:
+    for earlier in item.earlier:
+        alt = f"{item.name}.{earlier.arrival_id}.receipt.json"
+        inbox.write_receipt(item.macskcb, alt, render_receipt(w.lake, earlier, files))
+        out.renamed.append((earlier.arrival_id, alt))
+    contract_name = f"{item.name}.receipt.json"
+    inbox.write_receipt(item.macskcb, contract_name, render_receipt(w.lake, item.receipt, files))
+    _point("deliver:receipt", "the outboxes")
+    moved = None
+    current = inbox.entry(item.macskcb, item.name)
+    # the same upload still there: same size and mtime as when it was read (hashing again only when they
+    # differ, which is rare: reading every upload twice would double the night's I/O)
+    same = current is not None and (
+        (current.size, current.mtime) == (item.size, item.mtime)
+        or inbox.sha256(item.macskcb, item.name) == item.sha256
+    )
+    if same:
+        destination = "rejected" if item.status == "rejected" else "archive"
+        used = inbox.move(
+            item.macskcb, item.name, destination, alternative=f"{item.receipt.arrival_id}-{item.name}"
+        )
+        moved = f"{destination}/{used}"
+    out.done.append((item.receipt.arrival_id, contract_name, moved))
 
 
 def render_receipt(lake: Path, receipt: Receipt, cache: dict[str, list[str]]) -> bytes:
