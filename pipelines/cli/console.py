@@ -29,6 +29,11 @@ def quiet_prefect(verbose: bool = False) -> None:
         temporary_settings(updates={PREFECT_LOGGING_LEVEL: "INFO" if verbose else "WARNING"})
     )
     setup_logging(incremental=False)
+    if not verbose:
+        # a failed run is reported once, by the command, with what to do; Prefect's engine would log the
+        # same exception again with its traceback for every task and for the flow
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
     root = logging.getLogger("pipelines")

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.common.failpoints import POINTS
+from pipelines.common.failpoints import DISK_POINTS, POINTS
 from pipelines.generate.landing import Manifest
 from pipelines.standard.registry import ENVELOPE_TABLES
 
@@ -269,3 +269,22 @@ def test_a_run_killed_part_way_is_repaired_by_running_again(
             receipts = [p.name for p in (fac / "outbox").glob("*.receipt.json")]
             assert sorted(f"{n}.receipt.json" for n in originals) == sorted(receipts)
     assert not list(root.glob(".warehouse.duckdb.*"))
+
+
+@pytest.mark.parametrize("point", DISK_POINTS)
+def test_a_disk_that_fills_mid_night_ends_the_run_with_one_clear_message_and_loses_nothing(
+    point, prefect_api, night_one, clean_run, tmp_path
+):
+    root = copy_tree(night_one, tmp_path / "root")
+    full = ingest_cli(root, prefect_api, failpoint=f"{point}:enospc", batch_size="8", answer_commit_every="3")
+    assert full.returncode == 4, (full.returncode, full.stderr[-2000:])
+    errors = [line for line in full.stderr.splitlines() if line.startswith("bhyt-etl:")]
+    assert len(errors) == 1 and "no space left on the disk" in errors[0] and "run again" in errors[0]
+    assert "Traceback" not in full.stderr and "ERROR" not in full.stderr, full.stderr[-2000:]
+    assert_nothing_partial_is_visible(root)
+    assert not list((root / "lake").glob("_staging/*")), "a failed batch leaves no staged files behind"
+    # space freed: the next night completes, and it is as if the disk had never filled
+    again = ingest_cli(root, prefect_api, workers=1)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(root / "warehouse.duckdb") == snapshot(clean_run / "warehouse.duckdb")
+    assert landing_state(root / "landing") == landing_state(clean_run / "landing")
