@@ -120,7 +120,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    result = run_bench(args.claims, args.workers, args.seed, Path(args.workdir) if args.workdir else None)
+    small, large = (int(n) for n in args.files.split(","))
+    sizes = [int(k) for k in args.sizes.split(",")]
+    workdir = Path(args.workdir) if args.workdir else None
+    result = run_bench((small, large), sizes, args.workers, args.seed, workdir)
     print_bench(result)
     return 0
 
@@ -175,8 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dask-address", help="scheduler of the Dask cluster, e.g. tcp://10.0.0.5:8786")
     i.add_argument("--verbose", action="store_true", help="show Prefect's own task and state messages")
     i.set_defaults(func=_cmd_ingest)
-    b = sub.add_parser("bench", help="the real nightly ingest on N generated claims, against its floor")
-    b.add_argument("--claims", type=int, default=20000)
+    b = sub.add_parser(
+        "bench", help="the real nightly ingest at two night sizes against its floor, and an empty night"
+    )
+    b.add_argument("--files", default="500,2000", help="files in the small and the large night")
+    b.add_argument("--sizes", default="20,100", help="file sizes to measure, in KiB")
     b.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     b.add_argument("--seed", type=int, default=7)
     b.add_argument("--workdir", help="keep the generated tree, lake and warehouse here (default: temporary)")
