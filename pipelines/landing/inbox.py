@@ -23,6 +23,7 @@ import re
 import shutil
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -250,13 +251,19 @@ def _answerable_entries(inbox: Inbox) -> dict[tuple[str, str], InboxEntry]:
     return out
 
 
-def settled(inbox: Inbox, settle_seconds: float) -> tuple[list[InboxEntry], int]:
+def settled(
+    inbox: Inbox, settle_seconds: float, *, while_settling: Callable[[], object] | None = None
+) -> tuple[list[InboxEntry], int]:
     """Files ready to take: listed twice, ``settle_seconds`` apart, with the same size and mtime.
+    ``while_settling`` is called when the first listing found files (the run starts its workers then, so
+    that they warm up during the wait).
 
     Returns the ready files (by facility, then name) and how many were left because they were still changing.
     Files whose name cannot be answered (:func:`answerable`) are left alone and reported in the log.
     """
     first = _answerable_entries(inbox)
+    if first and while_settling is not None:
+        while_settling()
     if settle_seconds > 0 and first:
         time.sleep(settle_seconds)
         second = _answerable_entries(inbox)

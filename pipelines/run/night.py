@@ -245,7 +245,9 @@ class Run:
         into batches whose first ones start on the pool at once. Returns how many files wait."""
         started = time.perf_counter()
         try:
-            ready, self.left_in_flight = settled(self.inbox(), self.settings.settle_seconds)
+            ready, self.left_in_flight = settled(
+                self.inbox(), self.settings.settle_seconds, while_settling=pool.start
+            )
         except TransientError:
             self.drop_inbox()
             raise
@@ -573,7 +575,8 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
     """The whole night, in order; returns the run's summary (with the warehouse build under ``warehouse``)."""
     run = step("open", night.open)
     try:
-        # the pool starts its workers now (spawning takes a second or two): they warm up while listing
+        # the pool starts its workers when the inboxes hold files (they warm up while the uploads settle),
+        # or when a dead run's receipts wait: an empty night starts none
         with open_pool(night.where) as pool:
             step("deliver-left", partial(run.deliver, pool), io=True)  # what an interrupted run left
             waiting = step("list", partial(run.list_inbox, pool), io=True)

@@ -28,10 +28,17 @@ class Result(Protocol[R]):  # type: ignore[misc]  # a future's result, covariant
 
 
 class Pool(Protocol):
-    workers: int
+    @property
+    def workers(self) -> int:
+        """How many batches the pool works on at once."""
+        ...
 
     def submit(self, fn: Callable[[A, Where | None], R], arg: A) -> Result[R]:
         """Start ``fn(arg, where)`` on a worker (``where`` is None where the worker was built with it)."""
+        ...
+
+    def start(self) -> object:
+        """Have the workers ready (a no-op where they already are)."""
         ...
 
     def close(self) -> None: ...
@@ -73,6 +80,9 @@ class LocalPool:
             done.set_exception(exc)
         return done
 
+    def start(self) -> LocalPool:
+        return self
+
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
@@ -105,6 +115,9 @@ class DaskPool:
         future: Result[R] = self.client.submit(fn, arg, self.where, pure=False)
         return future
 
+    def start(self) -> DaskPool:
+        return self
+
     def close(self) -> None:
         self.client.close()
 
@@ -117,8 +130,56 @@ class DaskPool:
         self.close()
 
 
+class LazyPool:
+    """The pool the settings ask for, started on the first ``submit``: a night with nothing to decide or
+    deliver (the usual case for most facilities' folders, and every unchanged night) never spawns a worker or
+    connects to a cluster."""
+
+    def __init__(self, where: Where) -> None:
+        self.where = where
+        self._pool: Pool | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    @property
+    def workers(self) -> int:
+        if self._pool is None and self.where.settings.executor == "dask":
+            self.start()  # a cluster's size is known once connected
+        return self._pool.workers if self._pool is not None else self.where.settings.resolved_workers
+
+    def start(self) -> Pool:
+        """Start the workers now (they take a second or two to spawn and load the schemas)."""
+        if self._pool is None:
+            self._pool = _make_pool(self.where)
+        return self._pool
+
+    def submit(self, fn: Callable[[A, Where | None], R], arg: A) -> Result[R]:
+        return self.start().submit(fn, arg)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> LazyPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
 def open_pool(where: Where) -> Pool:
-    """The pool the settings ask for: ``executor = "dask"`` with ``dask_address``, else local processes."""
+    """The pool the settings ask for (``executor = "dask"`` with ``dask_address``, else local processes),
+    started when the first batch is submitted; a wrong executor setting is refused now."""
+    _check_executor(where)
+    return LazyPool(where)
+
+
+def _check_executor(where: Where) -> None:
     settings = where.settings
     if settings.executor == "dask":
         if not settings.dask_address:
@@ -127,7 +188,12 @@ def open_pool(where: Where) -> Pool:
                 "(or BHYT_DASK_ADDRESS / dask_address in the settings file)",
                 stage="decide",
             )
-        return DaskPool(where, settings.dask_address)
-    if settings.executor != "local":
+    if settings.executor not in ("local", "dask"):
         raise ConfigurationError(f"executor {settings.executor!r}: use local or dask", stage="decide")
+
+
+def _make_pool(where: Where) -> Pool:
+    settings = where.settings
+    if settings.executor == "dask" and settings.dask_address:
+        return DaskPool(where, settings.dask_address)
     return LocalPool(where, settings.resolved_workers)
