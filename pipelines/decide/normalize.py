@@ -139,21 +139,22 @@ def to_batch_many(
     """One record batch from the typed rows of many files: Arrow is built once per column for all of them
     (per file it would cost more than typing the values)."""
     schema = registry.table_schema(loaihoso)
-    data: dict[str, list[str | datetime | None]] = {name: [] for name in schema.names}
     lineage_names = ("source_sha256", "macskcb", "received_at", "standard_version")
-    value_names = [n for n in schema.names if n not in lineage_names]
-    for rows, lineage in files:
-        n = len(rows)
-        data["source_sha256"].extend([lineage.source_sha256] * n)
-        data["macskcb"].extend([lineage.macskcb] * n)
-        data["received_at"].extend([lineage.received_at] * n)
-        data["standard_version"].extend(version for _, version in rows)
-        for name in value_names:
-            data[name].extend(row.get(name) for row, _ in rows)
+    lineage: dict[str, list[str | datetime]] = {name: [] for name in lineage_names}
+    rows: list[Row] = []
+    for versioned, source in files:
+        n = len(versioned)
+        lineage["source_sha256"] += [source.source_sha256] * n
+        lineage["macskcb"] += [source.macskcb] * n
+        lineage["received_at"] += [source.received_at] * n
+        for row, version in versioned:
+            rows.append(row)
+            lineage["standard_version"].append(version)
+    # one pass over all the rows per column (per file and column it costs a generator each time)
     columns = [
-        pa.array(data[f.name], type=f.type)
+        pa.array(lineage[f.name], type=f.type)
         if f.name in lineage_names
-        else _cast(pa.array(data[f.name], type=pa.string()), f.type)
+        else _cast(pa.array([row.get(f.name) for row in rows], type=pa.string()), f.type)
         for f in schema
     ]
     return pa.RecordBatch.from_arrays(columns, schema=schema)
