@@ -200,10 +200,8 @@ def _command_seconds(args: list[str]) -> float:
 
 def bench_size(root: Path, nights: tuple[int, int], kib: int, workers: int, seed: int) -> dict[str, Any]:
     """The two nights of one file size, their slope and the floor on the same files."""
-    made = {
-        name: generate_night(root / name, n, kib, seed)
-        for name, n in (("warm-up", WARM_UP_FILES), ("small", nights[0]), ("large", nights[1]))
-    }
+    sizes = {"warm-up": min(WARM_UP_FILES, nights[0]), "small": nights[0], "large": nights[1]}
+    made = {name: generate_night(root / name, n, kib, seed) for name, n in sizes.items()}
     floor, sampled = floor_seconds_per_file(root / "large" / "landing", root / "large" / "trust", 400)
     runs = {name: _night(root / name, workers) for name in made}
     small, large = runs["small"], runs["large"]
