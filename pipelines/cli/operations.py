@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.common.settings import Settings, load_settings
+from pipelines.run.check import check_lake, quick_check
+from pipelines.run.ledger import Ledger
 from pipelines.run.night import Night
+from pipelines.run.rebuild import run_rebuild
 from pipelines.run.reprocess import STATUS_CHOICES, Selection, run_reprocess
 
 
@@ -68,6 +71,49 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.lake is None:
+        print("bhyt-etl check: missing --lake (or BHYT_LAKE / settings file)", file=sys.stderr)
+        return 2
+    lake = Path(settings.lake)
+    if args.quick:
+        ledger = Ledger.read_only(lake / "ledger.sqlite")
+        try:
+            problems = quick_check(lake, ledger.part_details())
+        finally:
+            ledger.close()
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
+    checked = check_lake(lake, Path(settings.warehouse) if settings.warehouse else None)
+    problems = checked.problems or []
+    for problem in problems:
+        print(problem)
+    print(
+        f"checked {checked.raw_files} raw files, {checked.lake_files} lake files, {checked.views} warehouse "
+        f"objects: {len(problems)} problem(s)",
+        file=sys.stderr,
+    )
+    return 1 if problems else 0
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    night = _night(args, ("lake", "warehouse", "trust"))
+    if night is None:
+        return 2
+    summary = run_rebuild(night, tuple(args.run or ()))
+    r = summary["rebuild"]
+    for path in r["restored"]:
+        print(f"restored {path}")
+    for line in r["left"]:
+        print(f"NOT restored {line}")
+    print(
+        f"rebuild {summary['run_id']}: {len(r['damaged'])} damaged or missing, {len(r['restored'])} restored"
+    )
+    return 1 if r["left"] else 0
+
+
 def _paths(p: argparse.ArgumentParser, *names: str) -> None:
     helps = {
         "landing": "landing root: a folder, or sftp://user@host:port/path",
@@ -102,3 +148,23 @@ def add_operations_parsers(sub: Any) -> None:
     r.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     _paths(r, "landing", "lake", "warehouse", "trust", "reference")
     r.set_defaults(func=_cmd_reprocess)
+
+    c = sub.add_parser(
+        "check", help="verify raw zone, lake and warehouse (read-only); non-zero on any problem"
+    )
+    c.add_argument("--quick", action="store_true", help="only existence and sizes of the lake's files")
+    _paths(c, "lake", "warehouse")
+    c.set_defaults(func=_cmd_check)
+
+    b = sub.add_parser(
+        "rebuild", help="rewrite damaged or missing lake files from the raw zone, then the warehouse"
+    )
+    b.add_argument(
+        "--from-raw", action="store_true", required=True, help="decide the raw files again (the only source)"
+    )
+    b.add_argument(
+        "--run", action="append", help="only the files of this run (repeatable); default: every run"
+    )
+    b.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    _paths(b, "landing", "lake", "warehouse", "trust", "reference")
+    b.set_defaults(func=_cmd_rebuild)

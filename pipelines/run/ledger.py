@@ -154,6 +154,22 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class BatchArrival:
+    """An arrival as a batch committed it (``rebuild``)."""
+
+    arrival_id: int
+    macskcb: str
+    file_name: str
+    size: int
+    mtime: float
+    sha256: str
+    received_at: str
+    status: str
+    receipt_line: int
+    reprocess_of: int | None
+
+
+@dataclass(frozen=True)
 class AmendedRow:
     """A committed decision of ``reprocess`` whose amended receipt is to be delivered."""
 
@@ -239,8 +255,19 @@ class Ledger:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.db.executescript(SCHEMA)
 
+    @classmethod
+    def read_only(cls, path: Path) -> Ledger:
+        """The ledger opened for reading only (``check``, ``backup``): no migration, nothing written."""
+        ledger = cls.__new__(cls)
+        ledger.path = Path(path)
+        ledger.db = sqlite3.connect(f"{ledger.path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        return ledger
+
     def close(self) -> None:
         self.db.close()
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return column in {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
 
     # -- transactions ------------------------------------------------------------------------------------
     def _tx(self) -> _Transaction:
@@ -467,11 +494,31 @@ class Ledger:
 
     def part_details(self) -> list[PartDetail]:
         """Every committed lake file with what the ledger knows of it, for ``check`` and ``rebuild``."""
+        checksum = "p.sha256" if self._has_column("parts", "sha256") else "NULL"  # a ledger not yet migrated
         cur = self.db.execute(
-            "SELECT p.path, p.run_id, p.table_name, p.rows, p.bytes, p.sha256 FROM parts p "
+            f"SELECT p.path, p.run_id, p.table_name, p.rows, p.bytes, {checksum} FROM parts p "
             "JOIN runs r USING (run_id) WHERE r.state = 'committed' ORDER BY p.path"
         )
         return [PartDetail(*row) for row in cur]
+
+    def received_contents(self) -> set[str]:
+        """Every SHA-256 the ledger committed an arrival of (each has its file in the raw zone)."""
+        cur = self.db.execute("SELECT DISTINCT sha256 FROM arrivals WHERE state IN ('committed', 'answered')")
+        return {sha for (sha,) in cur}
+
+    def drop_part(self, path: str) -> None:
+        """Forget a derived lake file (review findings) so that the next build makes it again."""
+        with self._tx() as db:
+            db.execute("DELETE FROM parts WHERE path = ?", (path,))
+
+    def batch_arrivals(self, run_id: str, receipts_path: str) -> list[BatchArrival]:
+        """The arrivals a batch committed (its receipts file names the batch), in the batch's order."""
+        cur = self.db.execute(
+            "SELECT arrival_id, macskcb, file_name, size, mtime, sha256, received_at, status, receipt_line, "
+            "reprocess_of FROM arrivals WHERE run_id = ? AND receipt_path = ? ORDER BY receipt_line",
+            (run_id, receipts_path),
+        )
+        return [BatchArrival(*row) for row in cur]
 
     def replace_part(self, path: str, rows: int, size: int, sha256: str) -> None:
         """A lake file rewritten by ``rebuild``: its new size and checksum (same path, table, rows)."""
