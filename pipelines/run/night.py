@@ -51,6 +51,7 @@ from pipelines.common.settings import Settings
 from pipelines.landing import Inbox, InboxEntry, open_inbox, settled
 from pipelines.marts import COPIED_TABLES, build_marts, derived_builders
 from pipelines.run import worker
+from pipelines.run.activity import build_facility_activity, facility_alerts
 from pipelines.run.check import quick_check
 from pipelines.run.lake import COMPRESSION, clear_staging, publish, remove_orphans
 from pipelines.run.ledger import CommittedFile, Ledger
@@ -472,6 +473,7 @@ class Run:
             )
             if new_parts:
                 self.ledger.add_parts(self.run_id, new_parts)
+            info["activity"] = build_facility_activity(con, self.night.trust)  # i16: ops.facility_activity
             return info
 
         try:
@@ -522,6 +524,9 @@ class Run:
                     stat = path.stat()
                     digest.update(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
         digest.update(f"{self.night.warehouse.resolve()}\t{self.night.analytics_path.resolve()}".encode())
+        facilities = self.night.trust / "facilities.csv"  # i16: ops.facilities is read from it
+        if facilities.is_file():
+            digest.update(facilities.read_bytes())
         return digest.hexdigest()
 
     # -- end ---------------------------------------------------------------------------------------------
@@ -597,6 +602,7 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
         step("serve", run.serve)
         summary = run.summary()
         summary["warehouse"] = run.served
+        summary["activity"] = facility_alerts(night.warehouse, night.settings)  # i16: who has not sent
         return summary
     except BaseException:
         run.finish("failed")
