@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.common.settings import Settings, load_settings
+from pipelines.run.backup import backup
 from pipelines.run.check import check_lake, quick_check
 from pipelines.run.ledger import Ledger
 from pipelines.run.night import Night
@@ -114,6 +115,21 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return 1 if r["left"] else 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.lake is None:
+        print("bhyt-etl backup: missing --lake (or BHYT_LAKE / settings file)", file=sys.stderr)
+        return 2
+    done = backup(Path(settings.lake), Path(args.dest), link=args.link)
+    for problem in done.problems or []:
+        print(problem)
+    print(
+        f"backup to {done.dest}: {done.copied} files {'linked' if args.link else 'copied'} "
+        f"({done.bytes / 1e6:.1f} MB), {done.kept} already there, in {done.seconds} s"
+    )
+    return 1 if done.problems else 0
+
+
 def _paths(p: argparse.ArgumentParser, *names: str) -> None:
     helps = {
         "landing": "landing root: a folder, or sftp://user@host:port/path",
@@ -168,3 +184,9 @@ def add_operations_parsers(sub: Any) -> None:
     b.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     _paths(b, "landing", "lake", "warehouse", "trust", "reference")
     b.set_defaults(func=_cmd_rebuild)
+
+    k = sub.add_parser("backup", help="a consistent, incremental copy of the ledger, raw zone and lake files")
+    k.add_argument("dest", help="backup folder (another disk); a lake itself: restore by copying it back")
+    k.add_argument("--link", action="store_true", help="hard links instead of copies (same file system only)")
+    _paths(k, "lake")
+    k.set_defaults(func=_cmd_backup)
