@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS arrivals (
 );
 CREATE INDEX IF NOT EXISTS arrivals_state ON arrivals (state);
 CREATE INDEX IF NOT EXISTS arrivals_name ON arrivals (macskcb, file_name);
+CREATE INDEX IF NOT EXISTS arrivals_reprocess ON arrivals (reprocess_of) WHERE reprocess_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS contents (
     sha256 TEXT PRIMARY KEY,
     arrival_id INTEGER NOT NULL
@@ -379,14 +380,14 @@ class Ledger:
         (``YYYY-MM-DD``, inclusive, UTC) bound the day the upload was received. Duplicates are not uploads
         of their own: their bytes are decided with the upload that first brought them."""
         marks = ",".join("?" * len(statuses))
+        # a decision is current when no later reprocess decided its upload again (index on reprocess_of)
         sql = (
-            "WITH chain AS (SELECT COALESCE(reprocess_of, arrival_id) AS upload, MAX(arrival_id) AS current "
-            "FROM arrivals WHERE status <> 'duplicate' AND state <> 'received' GROUP BY 1) "
-            "SELECT c.upload, a.arrival_id, u.macskcb, u.file_name, u.size, u.mtime, u.sha256, "
-            "u.received_at, a.status, a.state, a.receipt, a.receipt_path, a.receipt_line, u.receipt_name "
-            "FROM chain c JOIN arrivals a ON a.arrival_id = c.current "
-            "JOIN arrivals u ON u.arrival_id = c.upload "
-            f"WHERE a.status IN ({marks})"
+            "SELECT COALESCE(a.reprocess_of, a.arrival_id), a.arrival_id, u.macskcb, u.file_name, u.size, "
+            "u.mtime, u.sha256, u.received_at, a.status, a.state, a.receipt, a.receipt_path, a.receipt_line, "
+            "u.receipt_name FROM arrivals a "
+            "JOIN arrivals u ON u.arrival_id = COALESCE(a.reprocess_of, a.arrival_id) "
+            f"WHERE a.status IN ({marks}) AND a.state <> 'received' AND NOT EXISTS (SELECT 1 FROM arrivals r "
+            "WHERE r.reprocess_of = COALESCE(a.reprocess_of, a.arrival_id) AND r.arrival_id > a.arrival_id)"
         )
         args: list[Any] = list(statuses)
         if since:
@@ -398,7 +399,7 @@ class Ledger:
         if facility:
             sql += " AND u.macskcb = ?"
             args.append(facility)
-        return [Decision(*row) for row in self.db.execute(sql + " ORDER BY c.upload", args)]
+        return [Decision(*row) for row in self.db.execute(sql + " ORDER BY 1", args)]
 
     def accepted_from(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
         """(macskcb, sha256) → MA_LK → version of the claims already accepted from these bytes."""

@@ -24,7 +24,9 @@ import pytest
 from pipelines.common.failpoints import REPROCESS_POINTS
 from pipelines.common.settings import Settings
 from pipelines.generate.landing import Manifest, generate_landing
+from pipelines.run.check import check_lake
 from pipelines.run.night import Night, run_night
+from pipelines.run.rebuild import run_rebuild
 from pipelines.run.reprocess import Selection, amended_name, run_reprocess
 
 LATE = 1  # index of the facility registered late
@@ -174,6 +176,15 @@ def test_reprocess_takes_every_claim_in_exactly_once_with_amended_receipts(
     again = run_reprocess(night_of(root), Selection(status="all"))
     assert again["reprocess"]["changed"] == 0 and again["reprocess"]["claims_newly_accepted"] == 0
     assert (claims(root / "warehouse.duckdb"), landing_files(root), ledger_counts(root)) == before
+
+    # a lake file the reprocess wrote is made again from the raw zone like any other (its claims only)
+    reprocess_run = summary["run_id"]
+    lost = sorted((root / "lake" / "tables" / "xml1").rglob(f"{reprocess_run}-*.parquet"))[0]
+    lost.unlink()
+    rebuilt = run_rebuild(night_of(root))
+    assert rebuilt["rebuild"]["restored"] == [lost.relative_to(root / "lake").as_posix()]
+    assert check_lake(root / "lake", root / "warehouse.duckdb").problems == []
+    assert claims(root / "warehouse.duckdb") == claims(reference / "warehouse.duckdb")
 
 
 def test_a_facility_or_period_outside_the_selection_is_left_alone(rejected_night, tmp_path):
