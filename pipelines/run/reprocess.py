@@ -38,7 +38,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.common.errors import ConfigurationError, raise_if_disk_full
+from pipelines.common.errors import ConfigurationError, TransientError, raise_if_disk_full
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import make_dirs
 from pipelines.landing import InboxEntry
@@ -161,7 +161,12 @@ class Reprocess:
     def commit(self, k: int, pool: Pool) -> dict[str, int]:
         """Take batch ``k``'s decisions; keep what is new; number versions; publish and commit at once."""
         started = time.perf_counter()
-        result = self._pending.pop(k).result()
+        try:
+            result = self._pending[k].result()
+        except TransientError:
+            self._pending[k] = pool.submit(worker.decide_batch, self._jobs[k])  # the retry waits on it
+            raise
+        del self._pending[k]
         nxt = k + 2 * max(1, pool.workers)
         if nxt < len(self._jobs) and nxt not in self._pending:
             self._pending[nxt] = pool.submit(worker.decide_batch, self._jobs[nxt])

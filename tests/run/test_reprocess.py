@@ -16,6 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -194,7 +195,7 @@ def test_a_facility_or_period_outside_the_selection_is_left_alone(rejected_night
     other = next(p.name for p in (root / "landing").iterdir() if p.is_dir() and p.name != late)
     summary = run_reprocess(night_of(root), Selection(facility=other))
     assert summary["reprocess"]["chosen"] == 0
-    summary = run_reprocess(night_of(root), Selection(until=__import__("datetime").date(2000, 1, 1)))
+    summary = run_reprocess(night_of(root), Selection(until=date(2000, 1, 1)))
     assert summary["reprocess"]["chosen"] == 0
     assert not list((root / "landing" / late / "outbox").glob("*.receipt.2.json"))
 
