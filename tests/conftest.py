@@ -48,6 +48,7 @@ E2E = (
     "generate/test_generated_files.py",  # `bhyt-etl generate`, three times
     "generate/test_facilities.py::test_generate_",  # `bhyt-etl generate` of 20 facilities, and refused
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
+    "run/test_reprocess.py::test_a_reprocess_killed",  # `bhyt-etl reprocess` killed, then run again
 )
 #: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
 SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")

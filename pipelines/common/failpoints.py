@@ -22,6 +22,12 @@ POINTS = (
     "answer:some",  # some receipts delivered and originals moved, others not
     "serve:built",  # the new warehouse is built and checked but not swapped in
 )
+#: the points of ``bhyt-etl reprocess`` (besides the worker's and ``serve:built``, which it passes too)
+REPROCESS_POINTS = (
+    "reprocess:renamed",  # a batch decided again is in its place in the lake, not committed
+    "reprocess:committed",  # a batch decided again is committed; its amended receipts are not delivered
+    "reprocess:moved",  # an amended receipt written and its original moved to archive/, not yet recorded
+)
 #: where a full disk can be simulated (``<point>:enospc``): the raw zone, the staged Parquet, the staged
 #: receipts, a receipt delivered to an outbox, the warehouse build
 DISK_POINTS = ("worker:raw", "worker:part", "worker:receipts", "deliver:receipt", "serve:built")

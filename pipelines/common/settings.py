@@ -40,6 +40,12 @@ class Settings:
     #: key of the keyed hash (analytics copy, patient_key); default: one generated and kept in the lake
     pseudonym_key: str | None = None
     sftp_key: Path | None = None  # private key for sftp:// landing roots; default: agent and ~/.ssh keys
+    #: the run report lists facilities that sent no file for more than this many days (ops.facility_activity)
+    silent_days: int = 7
+    #: ... and those whose share of rejected files over the last 7 days is this many percentage points above
+    #: the 28 days before, with at least ``rejection_jump_min_files`` files in the 7 days
+    rejection_jump_points: float = 20.0
+    rejection_jump_min_files: int = 5
 
     @property
     def max_file_bytes(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.landing.inbox import Inbox, InboxEntry, LocalInbox, settled
-from pipelines.landing.raw import Upload, raw_path, take_upload
+from pipelines.landing.raw import Upload, raw_path, read_raw, take_upload
 from pipelines.landing.sftp import SftpInbox
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Upload",
     "open_inbox",
     "raw_path",
+    "read_raw",
     "settled",
     "take_upload",
 ]

@@ -101,17 +101,22 @@ class Inbox(Protocol):
         """SHA-256 of ``<macskcb>/inbox/<name>``, or None when it is not there."""
         ...
 
-    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
-        """``<macskcb>/inbox/<name>`` as :meth:`list` would give it (a regular file), or None."""
+    def entry(self, macskcb: str, name: str, folder: str = "inbox") -> InboxEntry | None:
+        """``<macskcb>/inbox/<name>`` as :meth:`list` would give it (a regular file), or None; ``folder``:
+        look in ``archive/`` or ``rejected/`` instead (``reprocess`` finds where an original is)."""
         ...
 
     def write_receipt(self, macskcb: str, name: str, data: bytes) -> None:
         """Write ``<macskcb>/outbox/<name>`` atomically (temporary name, then rename over)."""
         ...
 
-    def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
-        """Move ``inbox/<name>`` to ``<destination>/<name>``, or to ``<destination>/<alternative>`` when that
-        name is taken: nothing is overwritten. Returns the name used."""
+    def move(
+        self, macskcb: str, name: str, destination: str, *, alternative: str, source: str = "inbox"
+    ) -> str:
+        """Move ``<source>/<name>`` to ``<destination>/<name>``, or to ``<destination>/<alternative>`` when
+        that name is taken: nothing is overwritten. Returns the name used. ``source="rejected"``: an original
+        rejected before and accepted when decided again (``reprocess``) goes from ``rejected/`` to
+        ``archive/``."""
         ...
 
     def close(self) -> None: ...
@@ -179,9 +184,11 @@ class LocalInbox:
                 stage="intake",
             ) from exc
 
-    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
+    def entry(self, macskcb: str, name: str, folder: str = "inbox") -> InboxEntry | None:
+        if folder not in ("inbox", *DESTINATIONS):
+            raise ValueError(folder)
         try:
-            st = os.lstat(self.root / macskcb / "inbox" / name)
+            st = os.lstat(self.root / macskcb / folder / name)
         except FileNotFoundError:
             return None
         return InboxEntry(macskcb, name, st.st_size, st.st_mtime) if stat.S_ISREG(st.st_mode) else None
@@ -206,18 +213,20 @@ class LocalInbox:
         folder = self._answer_folder(macskcb, "outbox")
         atomic_write(folder / name, data, durable=False)  # the answer step syncs a whole batch at once
 
-    def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
-        if destination not in DESTINATIONS:
+    def move(
+        self, macskcb: str, name: str, destination: str, *, alternative: str, source: str = "inbox"
+    ) -> str:
+        if destination not in DESTINATIONS or source not in ("inbox", *DESTINATIONS):
             raise ValueError(destination)
         folder = self._answer_folder(macskcb, destination)
-        source = self.root / macskcb / "inbox" / name
+        path = self.root / macskcb / source / name
         for target in (name, alternative):
             try:
                 # link + unlink never overwrites an existing target, unlike rename
-                os.link(source, folder / target, follow_symlinks=False)
+                os.link(path, folder / target, follow_symlinks=False)
             except FileExistsError:
                 continue
-            os.unlink(source)
+            os.unlink(path)
             return target
         raise TerminalError(
             f"both {destination}/{name} and {destination}/{alternative} exist",

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pipelines.common.errors import raise_if_disk_full
-from pipelines.landing.inbox import Inbox, InboxEntry
+from pipelines.common.errors import TerminalError, raise_if_disk_full
+from pipelines.landing.inbox import CHUNK, Inbox, InboxEntry
 
 
 def raw_path(raw_zone: Path, sha256: str) -> Path:
@@ -86,3 +86,31 @@ def take_upload(raw_zone: Path, inbox: Inbox, entry: InboxEntry, cap: int) -> Up
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def read_raw(raw_zone: Path, sha256: str, cap: int) -> Upload:
+    """A raw-zone file read back to be decided again (``reprocess``, ``rebuild``): hashed as it is read and
+    refused when its bytes no longer match its name (a damaged raw zone is never decided as if it were the
+    upload); its first ``cap + 1`` bytes kept, as :func:`take_upload` keeps them."""
+    path = raw_path(raw_zone, sha256)
+    digest, size, head = hashlib.sha256(), 0, bytearray()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                if len(head) <= cap:
+                    head += chunk[: cap + 1 - len(head)]
+    except FileNotFoundError:
+        raise TerminalError(
+            f"the raw zone has no file {path.name}: restore it from a backup (bhyt-etl check lists what is "
+            "missing)",
+            stage="raw",
+        ) from None
+    if digest.hexdigest() != sha256:
+        raise TerminalError(
+            f"the raw zone's file {path.name} no longer matches its name (its SHA-256 is "
+            f"{digest.hexdigest()}): restore it from a backup",
+            stage="raw",
+        )
+    return Upload(sha256, size, bytes(head))

@@ -362,9 +362,11 @@ class SftpInbox:
                 fh.prefetch(size)
                 return fh.read()
 
-    def entry(self, macskcb: str, name: str) -> InboxEntry | None:
-        """``<macskcb>/inbox/<name>`` as :meth:`list` would give it (a regular file), or None."""
-        path = self._path(macskcb, "inbox", name)
+    def entry(self, macskcb: str, name: str, folder: str = "inbox") -> InboxEntry | None:
+        """``<macskcb>/<folder>/<name>`` as :meth:`list` would give it (a regular file), or None."""
+        if folder not in ("inbox", *DESTINATIONS):
+            raise ValueError(folder)
+        path = self._path(macskcb, folder, name)
         with self._io("look at the upload", macskcb, name, "answer"):
             try:
                 attr = self._client().lstat(path)
@@ -434,13 +436,16 @@ class SftpInbox:
             sftp.remove(final)
             sftp.rename(tmp, final)
 
-    def move(self, macskcb: str, name: str, destination: str, *, alternative: str) -> str:
-        """Move ``inbox/<name>`` to ``<destination>/<name>``, or to ``<destination>/<alternative>`` when that
-        name is taken: nothing is overwritten. Returns the name used."""
-        if destination not in DESTINATIONS:
+    def move(
+        self, macskcb: str, name: str, destination: str, *, alternative: str, source: str = "inbox"
+    ) -> str:
+        """Move ``<source>/<name>`` (the inbox, or ``rejected/`` for ``reprocess``) to
+        ``<destination>/<name>``, or to ``<destination>/<alternative>`` when that name is taken: nothing is
+        overwritten. Returns the name used."""
+        if destination not in DESTINATIONS or source not in ("inbox", *DESTINATIONS):
             raise ValueError(destination)
         folder = self._path(macskcb, destination)
-        source = self._path(macskcb, "inbox", name)
+        origin = self._path(macskcb, source, name)
         with self._io(f"move the upload to {destination}/", macskcb, name, "answer"):
             sftp = self._client()
             self._ensure_dir(sftp, folder)
@@ -450,7 +455,7 @@ class SftpInbox:
                     continue
                 try:
                     # SFTP v3 rename never replaces an existing target (OpenSSH: link + unlink)
-                    sftp.rename(source, path)
+                    sftp.rename(origin, path)
                 except OSError:
                     if self._exists(sftp, path):  # taken in the meantime
                         continue

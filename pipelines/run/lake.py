@@ -22,6 +22,7 @@ row groups in parallel; one tiny file per claim would make every query slow). A 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections import defaultdict
@@ -39,6 +40,7 @@ ROW_GROUP_ROWS = 128 * 1024
 ROW_GROUP_BYTES = 16 * 1024 * 1024  # a row group is written at whichever comes first: memory stays flat
 FILE_ROWS = 4 * 1024 * 1024
 COMPRESSION: Final = "zstd"
+CHUNK = 1024 * 1024
 
 
 def table_dir(loaihoso: str) -> str:
@@ -139,21 +141,36 @@ def staging_dir(lake: Path, run_id: str, batch: int) -> Path:
     return lake / "_staging" / run_id / f"b{batch:05d}"
 
 
-def publish(lake: Path, staging: Path, staged: list[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read a mebibyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def publish(
+    lake: Path, staging: Path, staged: list[tuple[str, str, int]]
+) -> list[tuple[str, str, int, int, str]]:
     """Move staged files from ``staging`` to their place in the lake (fsync'd), ready for the ledger commit:
-    (path, table, rows, bytes)."""
+    (path, table, rows, bytes, sha256). The checksum is taken as the file is synced (it was just written:
+    read back from the page cache), for ``bhyt-etl check``."""
     out = []
     folders = set()
     for rel, table, rows in staged:
         source = staging / rel
+        digest = hashlib.sha256()
         with open(source, "rb") as fh:
             os.fsync(fh.fileno())
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
         target = lake / rel
         make_dirs(target.parent)
         os.chmod(source, FILE_MODE)
         os.replace(source, target)
         folders.add(target.parent)
-        out.append((rel, table, rows, target.stat().st_size))
+        out.append((rel, table, rows, target.stat().st_size, digest.hexdigest()))
     for folder in folders:
         fsync_dir(folder)
     shutil.rmtree(staging, ignore_errors=True)

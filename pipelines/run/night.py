@@ -51,6 +51,8 @@ from pipelines.common.settings import Settings
 from pipelines.landing import Inbox, InboxEntry, open_inbox, settled
 from pipelines.marts import COPIED_TABLES, build_marts, derived_builders
 from pipelines.run import worker
+from pipelines.run.activity import build_facility_activity, facility_alerts
+from pipelines.run.check import quick_check
 from pipelines.run.lake import COMPRESSION, clear_staging, publish, remove_orphans
 from pipelines.run.ledger import CommittedFile, Ledger
 from pipelines.run.lock import RunLock
@@ -176,10 +178,18 @@ class Night:
             partial_copy.unlink()
             repaired["staging"] += 1
         repaired["orphans"] = len(remove_orphans(self.lake, ledger.all_part_paths()))
+        damaged = quick_check(self.lake, ledger.part_details())  # i16: existence and sizes, no reading
         started_at = datetime.now(UTC)
         run_id = new_run_id(started_at)
         ledger.start_run(run_id, started_at.isoformat(), _safe_landing(self.landing))
         run = Run(self, run_id, started_at, ledger, lock, repaired)
+        if damaged:  # i16: reported, not repaired here (bhyt-etl rebuild --from-raw does that)
+            for problem in damaged:
+                log.error("lake check: %s", problem)
+            run.notes.append(
+                f"lake check: {len(damaged)} listed file(s) missing or of the wrong size (first: "
+                f"{damaged[0]}); run `bhyt-etl check`, then `bhyt-etl rebuild --from-raw`"
+            )
         if any(repaired.values()):
             run.notes.append(
                 "repaired what an interrupted run left: "
@@ -465,6 +475,7 @@ class Run:
             )
             if new_parts:
                 self.ledger.add_parts(self.run_id, new_parts)
+            info["activity"] = build_facility_activity(con, self.night.trust)  # i16: ops.facility_activity
             return info
 
         try:
@@ -515,6 +526,9 @@ class Run:
                     stat = path.stat()
                     digest.update(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
         digest.update(f"{self.night.warehouse.resolve()}\t{self.night.analytics_path.resolve()}".encode())
+        facilities = self.night.trust / "facilities.csv"  # i16: ops.facilities is read from it
+        if facilities.is_file():
+            digest.update(facilities.read_bytes())
         return digest.hexdigest()
 
     # -- end ---------------------------------------------------------------------------------------------
@@ -591,6 +605,7 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
         step("serve", run.serve)
         summary = run.summary()
         summary["warehouse"] = run.served
+        summary["activity"] = facility_alerts(night.warehouse, night.settings)  # i16: who has not sent
         return summary
     except BaseException:
         run.finish("failed")

@@ -39,7 +39,7 @@ from pipelines.common.files import make_dirs
 from pipelines.common.settings import Settings
 from pipelines.decide.normalize import Lineage, VersionedRows, to_batch_many
 from pipelines.decide.process import Context, duplicate_receipt, process_file
-from pipelines.landing import Inbox, InboxEntry, open_inbox, take_upload
+from pipelines.landing import Inbox, InboxEntry, open_inbox, read_raw, take_upload
 from pipelines.run.lake import COMPRESSION, StagedWriter, partition_of, staging_dir
 from pipelines.run.ledger import LedgerReader, Original
 from pipelines.warehouse.ops import FileRow, files_table
@@ -59,11 +59,22 @@ class Where:
 
 
 @dataclass(frozen=True)
+class Redecide:
+    """A file decided again from its raw-zone copy (``reprocess``, ``rebuild``), not read from the inbox:
+    its bytes, and when it was first received (a signature's validity is judged at receipt time)."""
+
+    sha256: str
+    received_at: str  # ISO-8601, as the ledger recorded it
+
+
+@dataclass(frozen=True)
 class BatchJob:
     run_id: str
     batch: int
     #: (arrival id, the inbox entry), in upload order
     entries: list[tuple[int, InboxEntry]]
+    #: arrival id → its raw-zone copy, for a batch decided again (no duplicate check: the bytes are known)
+    redecide: dict[int, Redecide] | None = None
 
     @property
     def name(self) -> str:
@@ -204,7 +215,6 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
         raise
     writer = StagedWriter(staging, job.name)
     raw_zone = lake / "raw"
-    inbox = w.inbox()
     seen: dict[str, Original] = {}
     outcomes: list[FileOutcome] = []
     lines: list[str] = []
@@ -214,11 +224,20 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
     rows_by_table: dict[str, int] = defaultdict(int)
     for arrival_id, entry in job.entries:
         t0 = time.perf_counter()
-        received = datetime.now(UTC)
-        upload = take_upload(raw_zone, inbox, entry, settings.max_file_bytes)
+        redo = job.redecide.get(arrival_id) if job.redecide else None
+        if redo is None:
+            received = datetime.now(UTC)
+            upload = take_upload(raw_zone, w.inbox(), entry, settings.max_file_bytes)
+        else:  # decided again: read back from the raw zone, as received then
+            received = datetime.fromisoformat(redo.received_at)
+            upload = read_raw(raw_zone, redo.sha256, settings.max_file_bytes)
         _point("worker:raw", "the raw zone")
         received_at = received.isoformat()
-        original = seen.get(upload.sha256) or w.contents().contents_of([upload.sha256]).get(upload.sha256)
+        original = (
+            None
+            if redo is not None
+            else seen.get(upload.sha256) or w.contents().contents_of([upload.sha256]).get(upload.sha256)
+        )
         if original is not None:
             receipt = duplicate_receipt(
                 entry.name, upload.sha256, entry.macskcb, received_at, original.as_receipt()

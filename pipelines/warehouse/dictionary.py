@@ -53,7 +53,8 @@ class ObjectDoc:
 OBJECT_DOCS: list[ObjectDoc] = [
     ObjectDoc(
         "ops.files",
-        "one row per file that arrived (a resend of the same bytes is a row of its own, status duplicate)",
+        "one row per decision of a file that arrived (a resend of the same bytes is a row of its own, status "
+        "duplicate; a file decided again by reprocess with a new outcome has a row with reprocess_of)",
         "Every file the pipeline received and what its receipt said.",
         {
             "arrival_id": "number of the arrival in the ledger",
@@ -72,6 +73,8 @@ OBJECT_DOCS: list[ObjectDoc] = [
             "claims_rejected": "claims (HOSO) of the file that were rejected",
             "duplicate_of_file": "for a duplicate: the file that first brought these bytes",
             "run_id": "the run that decided the file",
+            "reprocess_of": "for a decision made again from the raw zone (bhyt-etl reprocess): the "
+            "arrival_id of the upload it decided again; null for the upload's own decision",
         },
         "pipelines/warehouse/build.py",
     ),

@@ -1,4 +1,5 @@
-"""The lake's operations tables: ``ops.files`` (one row per file that arrived) and ``core.claim_versions``.
+"""The lake's operations tables: ``ops.files`` (one row per decision of a file that arrived: its upload, and
+each time ``reprocess`` decided it again with a new outcome) and ``core.claim_versions``.
 
 A run writes them as Parquet next to the claim tables, one file per batch of files (the worker writes its
 batch's ``ops.files`` rows, the commit its claim versions); the warehouse reads them like any other lake
@@ -7,7 +8,7 @@ table. Receipts are summarised here, never copied: no receipt text, and so no pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ _FILES_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("claims_rejected", pa.int32()),
     ("duplicate_of_file", pa.string()),
     ("run_id", pa.string()),
+    ("reprocess_of", pa.int64()),
 ]
 FILES_SCHEMA = pa.schema(_FILES_COLUMNS)
 
@@ -51,8 +53,9 @@ _CLAIM_VERSIONS_COLUMNS: list[tuple[str, pa.DataType]] = [
 CLAIM_VERSIONS_SCHEMA = pa.schema(_CLAIM_VERSIONS_COLUMNS)
 
 
-def files_table(rows: Iterable[FileRow]) -> pa.Table:
-    """ops.files rows from files' receipts (summarised, never copied: no receipt text reaches the table)."""
+def files_table(rows: Iterable[FileRow], reprocess_of: Mapping[int, int] | None = None) -> pa.Table:
+    """ops.files rows from files' receipts (summarised, never copied: no receipt text reaches the table).
+    ``reprocess_of``: arrival id → the upload it decided again (``bhyt-etl reprocess``)."""
     cols: dict[str, list[Any]] = {f.name: [] for f in FILES_SCHEMA}
     for arrival_id, macskcb, file_name, size, sha, received_at, status, receipt, run_id in rows:
         errors = receipt.get("errors", [])
@@ -73,6 +76,7 @@ def files_table(rows: Iterable[FileRow]) -> pa.Table:
         cols["claims_rejected"].append(sum(c["status"] == "rejected" for c in claims))
         cols["duplicate_of_file"].append((receipt.get("duplicate_of") or {}).get("file"))
         cols["run_id"].append(run_id)
+        cols["reprocess_of"].append((reprocess_of or {}).get(arrival_id))
     return pa.Table.from_pydict(cols, schema=FILES_SCHEMA)
 
 

@@ -39,9 +39,17 @@ def test_prefect_yaml_deploys_the_nightly_flow(prefect_api, tmp_path):
             dep = await client.read_deployment_by_name("nightly/nightly")
             return dep
 
+    async def read_reprocess():
+        async with get_client() as client:
+            return await client.read_deployment_by_name("reprocess/reprocess")
+
     import asyncio
 
     dep = asyncio.run(read())
+    by_hand = asyncio.run(read_reprocess())
+    assert by_hand.entrypoint == "pipelines/flows/reprocess.py:reprocess"
+    assert not by_hand.schedules and by_hand.parameters["status"] == "rejected"
+    assert by_hand.global_concurrency_limit is not None and by_hand.global_concurrency_limit.limit == 1
     assert dep.work_pool_name == "bhyt-process"
     assert dep.parameters["lake"] == str(tmp_path / "lake")
     (schedule,) = dep.schedules

@@ -6,6 +6,7 @@ columns are, only how many rows and bytes it holds per (table, settlement month)
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from decimal import Decimal
 
@@ -105,9 +106,10 @@ def test_publish_moves_the_files_to_their_place_with_the_lake_s_modes_and_remove
     writer = writer_of(tmp_path)
     writer.add("XML1", OCTOBER, batch("A", "B"))
     published = publish(tmp_path, writer.staging, writer.finish())
-    ((rel, table, rows, size),) = published
+    ((rel, table, rows, size, sha),) = published
     target = tmp_path / rel
     assert (table, rows, size) == ("XML1", 2, target.stat().st_size) and size > 0
+    assert sha == hashlib.sha256(target.read_bytes()).hexdigest()
     assert pq.read_table(target).num_rows == 2
     assert stat.S_IMODE(target.stat().st_mode) == FILE_MODE
     assert stat.S_IMODE(target.parent.stat().st_mode) == DIR_MODE
