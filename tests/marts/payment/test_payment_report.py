@@ -150,7 +150,8 @@ def test_a_month_without_claims_gives_headers_and_a_zero_total(payment_wh, tmp_p
     assert write_report(payment_wh.path, "m20", "2025-01", None, out) == 0
     ws = load_workbook(out).active
     assert [c.value for c in ws[4]] == REPORTS["m20"].headers
-    assert ws.max_row == 5 and ws.cell(5, 3).value == TOTAL_LABEL
+    label = REPORTS["m20"].headers.index("Tên thuốc thành phẩm") + 1
+    assert ws.max_row == 5 and ws.cell(5, label).value == TOTAL_LABEL
 
 
 def test_the_warehouse_is_only_read(payment_wh, tmp_path):
@@ -176,7 +177,7 @@ def test_the_reports_are_what_the_payment_views_headers_declare():
         "dien_giai",
         5,
     )
-    assert c79a.headers[:3] == ["Nhóm", "STT", "Diễn giải"] and c79a.headers[-1] == "Mã CSKCB"
+    assert c79a.headers[:4] == ["Nhóm", "Tuyến", "STT", "Diễn giải"] and c79a.headers[-1] == "Mã CSKCB"
 
 
 @pytest.mark.parametrize(
