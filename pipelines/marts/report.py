@@ -221,12 +221,12 @@ def fetch_rows(
     if selection.facility is not None:
         where.append(f"{_quote(spec.facility_column)} = ?")
         params.append(selection.facility)
-    for option, column, value in (
-        ("--setting", "noi_tru", SETTINGS.get(selection.setting or "")),
-        ("--section", "phan_nhom", selection.section),
-    ):
-        wanted = selection.setting if column == "noi_tru" else selection.section
-        if wanted is None:
+    filters = (
+        ("--setting", "noi_tru", selection.setting, SETTINGS.get(selection.setting or "")),
+        ("--section", "phan_nhom", selection.section, selection.section),
+    )
+    for option, column, given, value in filters:
+        if given is None:
             continue
         if column not in available or spec.kind_column:
             raise ReportError(f"{option} does not apply to report {spec.name}")
@@ -474,7 +474,8 @@ def _settlement_lines(rows: list[dict[str, Any]]) -> list[FormLine]:
     return lines
 
 
-def _empty_settlement(selection: Selection) -> list[FormLine]:
+def _empty_settlement() -> list[FormLine]:
+    """A facility without claims of the setting in the month: the form with a grand total of 0."""
     zero: dict[str, Any] = defaultdict(lambda: Decimal(0))
     return [FormLine("grand_total", zero, "Tổng cộng A + B + C (0 lượt)")]
 
@@ -580,7 +581,7 @@ def _write_form_file(
     sheets = []
     for facility, facility_rows in sorted(by_facility.items()):
         if spec.kind_column:
-            lines = _settlement_lines(facility_rows) if facility_rows else _empty_settlement(selection)
+            lines = _settlement_lines(facility_rows) if facility_rows else _empty_settlement()
         else:
             lines = _item_lines(form, facility_rows, nhom_names)
         name = facility_name if facility_name and len(by_facility) == 1 else None
