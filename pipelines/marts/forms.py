@@ -20,9 +20,10 @@ from typing import Any
 
 FORMS_DIR = Path(__file__).parent / "forms"
 
-#: the formats of a form column; the summed ones add up on subtotal and total lines
+#: the formats of a form column; the summed ones add up on subtotal and total lines (money only: quantities
+#: of different items, in different units, are not added up)
 FORM_FORMATS = ("text", "int", "year", "date", "datetime", "money", "quantity", "price", "percent")
-SUMMED_FORMATS = ("money", "quantity")
+SUMMED_FORMATS = ("money",)
 PORTAL_FORMATS = ("text", "int", "money", "datetime12", "date8")
 
 #: the heading the extra columns are printed under
