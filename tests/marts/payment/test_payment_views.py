@@ -13,8 +13,9 @@ import pytest
 
 from pipelines.common.paths import catalog_dir
 from pipelines.common.sqlheader import SqlFileError, parse_text
-from pipelines.marts.payment import SQL_DIR, create_payment_objects, payment_objects
+from pipelines.marts.payment import SQL_DIR, create_payment_objects, payment_objects, sql_literal
 from pipelines.warehouse import dictionary
+from pipelines.warehouse.sqlfiles import create
 
 # The documented MA_NHOM → 7980a bucket mapping, written out again here on purpose.
 BUCKETS = {
@@ -192,13 +193,46 @@ def test_claims_in_scope_are_the_accepted_ones_that_are_not_withdrawn(payment_wh
     con.close()
 
 
-def test_the_card_province_decides_between_b_and_c():
-    """Characters 4-5 of the card are its province (STANDARD §4.5), whatever the registration facility's."""
-    assert expected_section("01002", "DN4790123456789", "79001") == "B"
-    assert expected_section("79002", "DN4010123456789", "79001") == "C"
-    assert expected_section("79002", "hash-of-a-card", "79001") == "B"  # analytics copy: MA_DKBD stands in
-    assert expected_section(None, "hash-of-a-card", "79001") == "C"
-    assert expected_section("79009", "DN4790123456789", "79001", {("79001", "79009")}) == "A"
+# (ma_lk, MA_DKBD, MA_THE_BHYT, MA_DOITUONG_KCB) -> (section, legacy MA_LYDO_VVIEN, route sub-group);
+# facility 79001 manages 79009
+SECTION_CASES = {
+    ("a1", "79001", "DN4790123456789", "1.1"): ("A", "1", "I"),
+    ("a2", "79009", "DN4790123456789", "1.3"): ("A", "1", "I"),  # a managed registration facility
+    ("b1", "01002", "DN4790123456789", "2"): ("B", "2", "I"),  # the card's province, not MA_DKBD's
+    ("b2", "79002", "hash-of-a-card", "1.2"): ("B", "4", "I"),  # analytics copy: MA_DKBD's province
+    ("c1", "79002", "DN4010123456789", "3.2"): ("C", "3", "II"),
+    ("c2", None, "hash-of-a-card", "1.11"): ("C", "4", "I"),
+    ("c3", "01002", "DN4010123456789", "7.1"): ("C", "1", "I"),
+    ("c4", "79002;01002", "GD4010123456789;DN4790123456789", "10"): ("C", "1", "I"),  # first card decides
+}
+
+
+def test_sections_and_route_come_from_the_card_the_managed_list_and_the_visit_code(tmp_path):
+    """payment.claims on a hand-made XML1: the rules of docs/payment-forms.md "Sections", code by code."""
+    managed = tmp_path / "managed.csv"
+    managed.write_text("macskcb,ma_dkbd,ghi_chu\n79001,79009,trạm y tế xã\n", encoding="utf-8")
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core")
+    con.execute(
+        "CREATE TABLE core.xml1 (macskcb VARCHAR, ma_lk VARCHAR, source_sha256 VARCHAR, version INTEGER, "
+        "nam_qt INTEGER, thang_qt INTEGER, ma_doituong_kcb VARCHAR, ma_loai_kcb VARCHAR, ma_dkbd VARCHAR, "
+        "ma_the_bhyt VARCHAR)"
+    )
+    for ma_lk, dkbd, card, code in SECTION_CASES:
+        con.execute(
+            "INSERT INTO core.xml1 VALUES ('79001', ?, 'x', 1, 2026, 10, ?, '01', ?, ?)",
+            [ma_lk, code, dkbd, card],
+        )
+    files = {f.path.name: f for f in payment_objects()}
+    con.execute("CREATE SCHEMA payment")
+    create(con, files["managed_facilities.sql"], {"managed_file": sql_literal(str(managed))})
+    create(con, files["claims.sql"])
+    got = {
+        r[0]: r[1:]
+        for r in con.execute("SELECT ma_lk, phan_nhom, ma_lydo_vvien, tuyen FROM payment.claims").fetchall()
+    }
+    assert got == {case[0]: expected for case, expected in SECTION_CASES.items()}
+    con.close()
 
 
 # -- 7980a ---------------------------------------------------------------------------------------------
