@@ -1,28 +1,34 @@
-"""Payment reports out of the warehouse: CSV or Excel files for accountants (`bhyt-etl report`).
+"""Payment reports out of the warehouse: forms, exchange lists and tables for accountants (`bhyt-etl report`).
 
-What a report shows is data, in the header of its ``payment.*`` view (``pipelines/sql/payment/``, grammar in
-``docs/sql-files.md``): its name and title, the row order, the shown columns in order with their Vietnamese
-titles and formats (``text``, ``int``, ``count``, ``money``, ``quantity``, ``price``, ``percent``,
-``datetime``), where the total line writes its label. ``REPORTS`` holds them (one
-:class:`~pipelines.common.sqlheader.ReportLayout` per report); this module only renders. Rows are filtered by
-settlement month (``nam_qt``/``thang_qt``) and facility (``macskcb``). ``write_report`` opens the warehouse
-read-only and writes one report for one settlement month, for one facility or for all:
+``write_report`` opens the warehouse read-only and writes one report for a period (a settlement month; for
+forms 19/20/21 also a quarter or whole months), one facility or all, in one of three layouts:
 
-* ``.xlsx``: a title block (report name, facility, period), Vietnamese headers frozen above the data,
-  money as ``#,##0``, quantities and unit prices as ``#,##0.###`` (``#,##0`` when the value is whole, so
-  Excel shows no dangling decimal point), column widths from the content, an autofilter, landscape
-  fit-to-width printing with the header repeated, and a bold totals row.
-* ``.csv``: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the ANSI code page and garbles
-  Vietnamese), comma-separated, one header row of Vietnamese headers, then the rows and the totals row;
-  numbers are plain (``1234567.50``, ``.`` as decimal point, no grouping) and times ISO
-  (``2026-10-03 08:15``) so that the file stays machine-readable. Accountants who want Excel formatting use
-  the ``.xlsx``.
+* ``form`` (the default of C79a, C80a, 19, 20, 21; ``.xlsx``): the form as filed, one sheet per facility. The
+  layout is data (``pipelines/marts/forms/*.toml``, :mod:`pipelines.marts.forms`), the sheet is laid out by
+  :mod:`pipelines.marts.formwriter`. C79a/C80a print the view's lines as they come (sections, route
+  sub-groups, subtotals: ``payment.c79a_c80a``); forms 19/20/21 add each item up over the setting, section and
+  months selected and get a heading and a money subtotal per group (MA_NHOM).
+* ``portal`` (7980a; ``.xlsx`` or ``.csv``): the exchanged list, the tag names on row 1.
+* ``table`` (every report; ``.xlsx`` or ``.csv``): the view's rows under the Vietnamese titles its SQL header
+  declares (``-- title t_bhtt: Đề nghị BHXH thanh toán | money``; grammar in ``docs/sql-files.md``;
+  ``REPORTS`` holds one :class:`~pipelines.common.sqlheader.ReportLayout` per report):
 
-The totals row sums the ``money`` and ``count`` columns of the detail rows. The C79a/C80a views carry their
-own section subtotals and grand total per facility; their files get an extra all-facility total row only
-when they span several facilities.
+  * ``.xlsx``: a title block (report name, facility, period), Vietnamese headers frozen above the data,
+    money as ``#,##0``, quantities and unit prices as ``#,##0.###`` (``#,##0`` when the value is whole, so
+    Excel shows no dangling decimal point), column widths from the content, an autofilter, landscape
+    fit-to-width printing with the header repeated, and a bold totals row.
+  * ``.csv``: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the ANSI code page and garbles
+    Vietnamese), comma-separated, one header row of Vietnamese headers, then the rows and the totals row;
+    numbers are plain (``1234567.50``, ``.`` as decimal point, no grouping) and times ISO
+    (``2026-10-03 08:15``) so that the file stays machine-readable.
 
-The file is written next to its target and renamed over it, so a failed run never leaves half a report.
+  The totals row sums the ``money`` and ``count`` columns of the detail rows. The C79a/C80a views carry
+  their own subtotals and grand total per facility; their tables get an extra all-facility total row only
+  when they span several facilities.
+
+Money is already in whole đồng in the views (rounded per claim, docs/payment-forms.md "Rounding"), so every
+printed total is the sum of the printed lines. The file is written next to its target and renamed over it,
+so a failed run never leaves half a report.
 """
 
 from __future__ import annotations
