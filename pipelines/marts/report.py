@@ -436,11 +436,13 @@ def _write_xlsx(
     wb.save(path)
 
 
-def default_layout(name: str) -> str:
-    """``form`` for the reports that have a printed form that is their default, else ``table``."""
+def default_layout(name: str, out: Path | str = "report.xlsx") -> str:
+    """``form`` for an Excel file of a report whose printed form is its default, else ``table`` (a form is
+    printed from Excel, so ``--out x.csv`` without ``--layout`` keeps giving the table, as it always did)."""
     spec = report_spec(name)
     form = FORMS.get(spec.name)
-    return "form" if form is not None and form.default else "table"
+    excel = Path(out).suffix.lower() == ".xlsx"
+    return "form" if form is not None and form.default and excel else "table"
 
 
 def _item_lines(form: FormLayout, rows: list[dict[str, Any]], nhom_names: dict[str, str]) -> list[FormLine]:
@@ -509,7 +511,7 @@ def write_report(
     and ``section`` (A/B/C) filter the reports whose view has those columns (7980a, 19, 20, 21).
     """
     spec = report_spec(name)
-    layout = layout or default_layout(spec.name)
+    layout = layout or default_layout(spec.name, out)
     if layout not in LAYOUTS:
         raise ReportError(f"unknown layout {layout!r}; valid layouts: {', '.join(LAYOUTS)}")
     selection = Selection(parse_period(period), facility, setting, section)
@@ -634,7 +636,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             facility_name=args.facility_name,
         )
         spec = report_spec(args.name)
-        layout = args.layout or default_layout(spec.name)
+        layout = args.layout or default_layout(spec.name, args.out)
     except ReportError as exc:
         print(f"bhyt-etl report: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -665,7 +667,9 @@ def add_report_parser(
     )
     p.add_argument("--facility", help="facility code (MACSKCB); default: all facilities (one sheet each)")
     p.add_argument("--out", required=True, help="output file: .xlsx, or .csv (tables and exchange lists)")
-    p.add_argument("--layout", choices=LAYOUTS, help=f"form (default for {forms}), portal (7980a) or table")
+    p.add_argument(
+        "--layout", choices=LAYOUTS, help=f"form (default for {forms} to .xlsx), portal (7980a) or table"
+    )
     p.add_argument("--format", choices=("xlsx", "csv"), help="file format; default from the --out suffix")
     p.add_argument(
         "--setting", choices=tuple(SETTINGS), help="only outpatient or inpatient claims (7980a, 19-21)"

@@ -270,7 +270,7 @@ def test_layout_and_period_mistakes_are_one_line_errors(payment_wh, tmp_path):
     cases = [
         (dict(name="7980a", layout="form"), "has no printed form"),
         (dict(name="c79a", layout="portal"), "has no exchange layout"),
-        (dict(name="c79a", out="c.csv"), "a form is printed from Excel"),
+        (dict(name="c79a", out="c.csv", layout="form"), "a form is printed from Excel"),
         (dict(name="c79a", period="2026-Q4"), "settled month by month"),
         (dict(name="m20", period="2026-10-05..2026-12-31"), "first day of a month"),
         (dict(name="c79a", setting="noi-tru"), "--setting does not apply to report c79a"),
@@ -290,6 +290,15 @@ def test_layout_and_period_mistakes_are_one_line_errors(payment_wh, tmp_path):
                 setting=args.get("setting"),
             )
     assert not list(tmp_path.iterdir())
+
+
+def test_a_csv_without_a_layout_is_the_table_as_before(payment_wh, tmp_path):
+    """The command line's contract (`--out FILE.csv|FILE.xlsx`) holds: a CSV of C79a is its table."""
+    out = tmp_path / "c79a.csv"
+    n = write_report(payment_wh.path, "c79a", period_text(payment_wh), payment_wh.facility, out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][:4] == ["Nhóm", "Tuyến", "STT", "Diễn giải"] and len(table) - 1 == n
 
 
 def test_periods_read_as_the_forms_name_them():
