@@ -3,7 +3,9 @@
 ``review``    claims review (giám định): rules as SQL files, findings, the queue, hit rates, repeats
 ``payment``   the payment views behind the settlement forms (7980a, C79a/C80a, 19/20/21)
 ``patients``  one pseudonymous key per person, timelines, referrals, appointments, card eligibility
-``report``    a payment view written as a CSV or Excel file
+``report``    a payment view written as a CSV or Excel file (``bhyt-etl report``)
+``forms``     the printed layouts of the payment forms, read from ``marts/forms/*.toml``; amounts in words
+``formwriter`` a form as filed, and the 7980a list as exchanged, laid out on a sheet
 
 :func:`build_marts` builds them all on the full warehouse; :func:`derived_builders` are the ones built again
 on the analytics copy (the review results are copied, not recomputed: the rules need real identifiers).

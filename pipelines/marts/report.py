@@ -1,38 +1,47 @@
-"""Payment reports out of the warehouse: CSV or Excel files for accountants (`bhyt-etl report`).
+"""Payment reports out of the warehouse: forms, exchange lists and tables for accountants (`bhyt-etl report`).
 
-What a report shows is data, in the header of its ``payment.*`` view (``pipelines/sql/payment/``, grammar in
-``docs/sql-files.md``): its name and title, the row order, the shown columns in order with their Vietnamese
-titles and formats (``text``, ``int``, ``count``, ``money``, ``quantity``, ``price``, ``percent``,
-``datetime``), where the total line writes its label. ``REPORTS`` holds them (one
-:class:`~pipelines.common.sqlheader.ReportLayout` per report); this module only renders. Rows are filtered by
-settlement month (``nam_qt``/``thang_qt``) and facility (``macskcb``). ``write_report`` opens the warehouse
-read-only and writes one report for one settlement month, for one facility or for all:
+``write_report`` opens the warehouse read-only and writes one report for a period (a settlement month; for
+forms 19/20/21 also a quarter or whole months), one facility or all, in one of three layouts:
 
-* ``.xlsx``: a title block (report name, facility, period), Vietnamese headers frozen above the data,
-  money as ``#,##0``, quantities and unit prices as ``#,##0.###`` (``#,##0`` when the value is whole, so
-  Excel shows no dangling decimal point), column widths from the content, an autofilter, landscape
-  fit-to-width printing with the header repeated, and a bold totals row.
-* ``.csv``: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the ANSI code page and garbles
-  Vietnamese), comma-separated, one header row of Vietnamese headers, then the rows and the totals row;
-  numbers are plain (``1234567.50``, ``.`` as decimal point, no grouping) and times ISO
-  (``2026-10-03 08:15``) so that the file stays machine-readable. Accountants who want Excel formatting use
-  the ``.xlsx``.
+* ``form`` (the default of C79a, C80a, 19, 20, 21; ``.xlsx``): the form as filed, one sheet per facility. The
+  layout is data (``pipelines/marts/forms/*.toml``, :mod:`pipelines.marts.forms`), the sheet is laid out by
+  :mod:`pipelines.marts.formwriter`. C79a/C80a print the view's lines as they come (sections, route
+  sub-groups, subtotals: ``payment.c79a_c80a``); forms 19/20/21 add each item up over the setting, section and
+  months selected and get a heading and a money subtotal per group (MA_NHOM).
+* ``portal`` (7980a; ``.xlsx`` or ``.csv``): the exchanged list, the tag names on row 1.
+* ``table`` (every report; ``.xlsx`` or ``.csv``): the view's rows under the Vietnamese titles its SQL header
+  declares (``-- title t_bhtt: Đề nghị BHXH thanh toán | money``; grammar in ``docs/sql-files.md``;
+  ``REPORTS`` holds one :class:`~pipelines.common.sqlheader.ReportLayout` per report):
 
-The totals row sums the ``money`` and ``count`` columns of the detail rows. The C79a/C80a views carry their
-own section subtotals and grand total per facility; their files get an extra all-facility total row only
-when they span several facilities.
+  * ``.xlsx``: a title block (report name, facility, period), Vietnamese headers frozen above the data,
+    money as ``#,##0``, quantities and unit prices as ``#,##0.###`` (``#,##0`` when the value is whole, so
+    Excel shows no dangling decimal point), column widths from the content, an autofilter, landscape
+    fit-to-width printing with the header repeated, and a bold totals row.
+  * ``.csv``: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the ANSI code page and garbles
+    Vietnamese), comma-separated, one header row of Vietnamese headers, then the rows and the totals row;
+    numbers are plain (``1234567.50``, ``.`` as decimal point, no grouping) and times ISO
+    (``2026-10-03 08:15``) so that the file stays machine-readable.
 
-The file is written next to its target and renamed over it, so a failed run never leaves half a report.
+  The totals row sums the ``money`` and ``count`` columns of the detail rows. The C79a/C80a views carry
+  their own subtotals and grand total per facility; their tables get an extra all-facility total row only
+  when they span several facilities.
+
+Money is already in whole đồng in the views (rounded per claim, docs/payment-forms.md "Rounding"), so every
+printed total is the sum of the printed lines. The file is written next to its target and renamed over it,
+so a failed run never leaves half a report.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import os
 import re
 import sys
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +54,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from pipelines.common.sqlheader import ReportLayout
+from pipelines.marts.forms import FormLayout, form_layouts, portal_layouts
+from pipelines.marts.formwriter import FormLine, FormSheet, portal_rows, write_form, write_portal
 from pipelines.marts.payment import report_layouts
 
 MONEY_FORMAT = "#,##0"
@@ -68,8 +79,31 @@ class ReportError(ValueError):
 #: Vietnamese titles and formats: ``pipelines/sql/payment/*.sql``, grammar in docs/sql-files.md)
 REPORTS: dict[str, ReportLayout] = {layout.name: layout for layout in report_layouts()}
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+#: the printed forms (``pipelines/marts/forms/*.toml``) and the exchange layouts, by report name
+FORMS: dict[str, FormLayout] = form_layouts()
+PORTALS = portal_layouts()
+LAYOUTS = ("form", "portal", "table")
+#: --setting values and the noi_tru they select
+SETTINGS = {"ngoai-tru": False, "noi-tru": True}
+SECTIONS = ("A", "B", "C")
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 _FACILITY = re.compile(r"^[0-9A-Za-z]{5}$")
+_ROMAN = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The settlement months a report covers (NAM_QT/THANG_QT) and how the form names them."""
+
+    months: tuple[tuple[int, int], ...]
+    label: str
+
+    @property
+    def keys(self) -> list[int]:
+        return [y * 100 + m for y, m in self.months]
 
 
 def report_spec(name: str) -> ReportLayout:
@@ -83,12 +117,47 @@ def report_spec(name: str) -> ReportLayout:
     return REPORTS[key]
 
 
-def parse_period(period: str) -> tuple[int, int]:
-    """``YYYY-MM`` → (year, month)."""
-    m = _PERIOD.match(period.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise ReportError(f"bad period {period!r}: expected the settlement month as YYYY-MM, e.g. 2026-10")
-    return int(m.group(1)), int(m.group(2))
+def _months(first: date, last: date) -> tuple[tuple[int, int], ...]:
+    out = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+def parse_period(period: str) -> Period:
+    """``YYYY-MM`` (a month), ``YYYY-Qn`` (a quarter) or ``YYYY-MM-DD..YYYY-MM-DD`` (whole months).
+
+    Claims are settled by month (NAM_QT/THANG_QT), so a date range must run from the first day of a month to
+    the last day of a month."""
+    text = period.strip()
+    bad = f"bad period {period!r}: expected a settlement month YYYY-MM (2026-10), a quarter YYYY-Qn (2026-Q4)"
+    bad += " or whole months YYYY-MM-DD..YYYY-MM-DD (2026-10-01..2026-12-31)"
+    if m := _MONTH.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12 or year < 1900:
+            raise ReportError(bad)
+        return Period(((year, month),), f"Tháng {month:02d} năm {year}")
+    if m := _QUARTER.match(text):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        if year < 1900:
+            raise ReportError(bad)
+        months = tuple((year, 3 * (quarter - 1) + i) for i in (1, 2, 3))
+        return Period(months, f"Quý {_ROMAN[quarter - 1]} năm {year}")
+    if m := _RANGE.match(text):
+        try:
+            first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+        except ValueError as exc:
+            raise ReportError(bad) from exc
+        month_end = calendar.monthrange(last.year, last.month)[1]
+        if first.day != 1 or last.day != month_end or last < first or first.year < 1900:
+            raise ReportError(
+                f"bad period {period!r}: claims are settled by month (NAM_QT/THANG_QT), so a range must run "
+                "from the first day of a month to the last day of a month, e.g. 2026-10-01..2026-12-31"
+            )
+        return Period(_months(first, last), f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
+    raise ReportError(bad)
 
 
 def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -110,32 +179,97 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def fetch_report(
-    con: duckdb.DuckDBPyConnection, spec: ReportLayout, year: int, month: int, facility: str | None
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(fetched column names, rows) of one report: the shown columns, then the helper columns needed."""
-    names = [c.name for c in spec.columns]
-    for helper in (spec.kind_column, spec.facility_column):
-        if helper and helper not in names:
-            names.append(helper)
-    where = [f"{_quote(spec.year_column)} = ?", f"{_quote(spec.month_column)} = ?"]
-    params: list[Any] = [year, month]
-    if facility is not None:
-        where.append(f"{_quote(spec.facility_column)} = ?")
-        params.append(facility)
-    sql = (
-        f"SELECT {', '.join(map(_quote, names))} FROM {spec.view} "  # noqa: S608 (identifiers from REPORTS)
-        f"WHERE {' AND '.join(where)} ORDER BY {', '.join(map(_quote, spec.order_by))}"
-    )
+@dataclass(frozen=True)
+class Selection:
+    """Which rows of a report's view: the months, one facility or all, the setting and the section."""
+
+    period: Period
+    facility: str | None = None
+    setting: str | None = None
+    section: str | None = None
+
+    @property
+    def subtitle(self) -> str:
+        parts = []
+        if self.setting:
+            parts.append("Ngoại trú" if self.setting == "ngoai-tru" else "Nội trú")
+        if self.section:
+            parts.append(f"Nhóm {self.section}")
+        return ", ".join(parts)
+
+
+def _view_columns(con: duckdb.DuckDBPyConnection, view: str) -> list[str]:
     try:
-        rows = con.execute(sql, params).fetchall()
+        return [d[0] for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description]  # noqa: S608
     except duckdb.CatalogException as exc:
         raise ReportError(
-            f"the warehouse has no {spec.view} (built before the payment reports existed?): "
+            f"the warehouse has no {view} (built before the payment reports existed?): "
             "rebuild it with `bhyt-etl ingest`",
             exit_code=1,
         ) from exc
-    return names, rows
+
+
+def fetch_rows(
+    con: duckdb.DuckDBPyConnection, spec: ReportLayout, selection: Selection, form: FormLayout | None = None
+) -> list[dict[str, Any]]:
+    """The view's rows for ``selection``, in the report's order, as dicts.
+
+    A form with ``regroup_keys`` (19, 20, 21) adds up the rows of one item over the setting, section and
+    months selected (the view keeps them apart so that they can be filtered): quantities and money are summed,
+    ``stt`` is numbered again per facility.
+    """
+    available = _view_columns(con, spec.view)
+    where = [
+        f"({_quote(spec.year_column)} * 100 + {_quote(spec.month_column)}) IN "
+        f"({', '.join('?' for _ in selection.period.months)})"
+    ]
+    params: list[Any] = list(selection.period.keys)
+    if selection.facility is not None:
+        where.append(f"{_quote(spec.facility_column)} = ?")
+        params.append(selection.facility)
+    filters = (
+        ("--setting", "noi_tru", selection.setting, SETTINGS.get(selection.setting or "")),
+        ("--section", "phan_nhom", selection.section, selection.section),
+    )
+    for option, column, given, value in filters:
+        if given is None:
+            continue
+        if column not in available or spec.kind_column:
+            raise ReportError(f"{option} does not apply to report {spec.name}")
+        where.append(f"{column} = ?")
+        params.append(value)
+    condition = " AND ".join(where)
+    if form is not None and form.regroup_keys:
+        summed = [c for c in available if c.startswith(("so_luong", "thanh_tien", "t_"))]
+        keys = [spec.facility_column, *form.regroup_keys]
+        order = ", ".join(["try_cast(ma_nhom AS INTEGER)", *map(_quote, form.regroup_keys)])
+        facility = _quote(spec.facility_column)
+        sql = (
+            f"SELECT row_number() OVER (PARTITION BY {facility} ORDER BY {order})::INTEGER "  # noqa: S608
+            f"AS stt, {', '.join(map(_quote, keys))}, "
+            + ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in summed)
+            + f" FROM {spec.view} WHERE {condition} GROUP BY {', '.join(map(_quote, keys))} "  # noqa: S608
+            f"ORDER BY {_quote(spec.facility_column)}, stt"
+        )
+    else:
+        sql = (
+            f"SELECT * FROM {spec.view} WHERE {condition} "  # noqa: S608 (identifiers from REPORTS)
+            f"ORDER BY {', '.join(map(_quote, spec.order_by))}"
+        )
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _nhom_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """MA_NHOM → its name (ref.ma_nhom), for the group headings of forms 19/20/21; empty without it."""
+    try:
+        return {
+            str(k).strip(): str(v)
+            for k, v in con.execute("SELECT ma_nhom, ten_nhom FROM ref.ma_nhom").fetchall()
+        }
+    except duckdb.Error:
+        return {}
 
 
 def _totals(spec: ReportLayout, names: list[str], rows: list[tuple[Any, ...]]) -> list[Any] | None:
@@ -302,69 +436,245 @@ def _write_xlsx(
     wb.save(path)
 
 
-def write_report(warehouse: Path, name: str, period: str, facility: str | None, out: Path) -> int:
-    """Write report ``name`` for settlement month ``period`` (YYYY-MM), one facility or all (None), to
-    ``out`` (``.csv`` or ``.xlsx``); returns the number of view rows written (without the added totals row).
+def default_layout(name: str, out: Path | str = "report.xlsx") -> str:
+    """``form`` for an Excel file of a report whose printed form is its default, else ``table`` (a form is
+    printed from Excel, so ``--out x.csv`` without ``--layout`` keeps giving the table, as it always did)."""
+    spec = report_spec(name)
+    form = FORMS.get(spec.name)
+    excel = Path(out).suffix.lower() == ".xlsx"
+    return "form" if form is not None and form.default and excel else "table"
+
+
+def _item_lines(form: FormLayout, rows: list[dict[str, Any]], nhom_names: dict[str, str]) -> list[FormLine]:
+    """Items under a heading per group (MA_NHOM), a subtotal per group and the grand total."""
+    summed = [c.column for c in form.columns if c.summed]
+
+    def sums(items: list[dict[str, Any]]) -> dict[str, Any]:
+        return {c: sum((r.get(c) or Decimal(0) for r in items), Decimal(0)) for c in summed}
+
+    key = form.group_by or "ma_nhom"
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[str(r.get(key) or "").strip()].append(r)
+
+    def order(code: str) -> tuple[int, str]:
+        return (int(code), code) if code.isdigit() else (10**6, code)
+
+    lines: list[FormLine] = []
+    for code in sorted(groups, key=order):
+        name = nhom_names.get(code, "")
+        lines.append(FormLine("group", {}, f"{form.group_label} {code}" + (f": {name}" if name else "")))
+        lines += [FormLine("item", r) for r in groups[code]]
+        lines.append(FormLine("group_total", sums(groups[code]), f"Cộng {form.group_label.lower()} {code}"))
+    lines.append(FormLine("grand_total", sums(rows), "Tổng cộng"))
+    return lines
+
+
+def _settlement_lines(rows: list[dict[str, Any]]) -> list[FormLine]:
+    """The C79a/C80a view's printed lines, as they come (headings, claims, subtotals, grand total)."""
+    lines = []
+    for r in rows:
+        kind = r["row_kind"]
+        label = r.get("dien_giai")
+        if kind in ("group_total", "section_total", "grand_total"):
+            label = f"{label} ({r['so_luot']} lượt)"
+        lines.append(FormLine(kind, r, label if kind != "claim" else None))
+    return lines
+
+
+def _empty_settlement() -> list[FormLine]:
+    """A facility without claims of the setting in the month: the form with a grand total of 0."""
+    zero: dict[str, Any] = defaultdict(lambda: Decimal(0))
+    return [FormLine("grand_total", zero, "Tổng cộng A + B + C (0 lượt)")]
+
+
+def write_report(
+    warehouse: Path,
+    name: str,
+    period: str,
+    facility: str | None,
+    out: Path,
+    *,
+    layout: str | None = None,
+    fmt: str | None = None,
+    setting: str | None = None,
+    section: str | None = None,
+    facility_name: str | None = None,
+) -> int:
+    """Write report ``name`` for ``period`` (a month, a quarter or whole months), one facility or all (None),
+    to ``out``; returns the number of rows written: the view's rows for a table (its own headings and totals
+    included, the added totals row not), the claims or items for a form or an exchange list.
+
+    ``layout``: ``form`` (the printed form, .xlsx, one sheet per facility), ``portal`` (the exchanged list:
+    tag names on row 1), ``table`` (the view's rows under Vietnamese titles); default :func:`default_layout`.
+    ``fmt``: ``xlsx`` or ``csv``, default from the suffix of ``out``. ``setting`` (``ngoai-tru``/``noi-tru``)
+    and ``section`` (A/B/C) filter the reports whose view has those columns (7980a, 19, 20, 21).
     """
     spec = report_spec(name)
-    year, month = parse_period(period)
+    layout = layout or default_layout(spec.name, out)
+    if layout not in LAYOUTS:
+        raise ReportError(f"unknown layout {layout!r}; valid layouts: {', '.join(LAYOUTS)}")
+    selection = Selection(parse_period(period), facility, setting, section)
     if facility is not None and not _FACILITY.match(facility):
         raise ReportError(f"bad facility code {facility!r}: expected the 5-character MACSKCB")
+    if setting is not None and setting not in SETTINGS:
+        raise ReportError(f"bad setting {setting!r}: expected {' or '.join(SETTINGS)}")
+    if section is not None and section not in SECTIONS:
+        raise ReportError(f"bad section {section!r}: expected A, B or C")
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ReportError(f"cannot tell the format of {out}: --out must end in .csv or .xlsx")
+    if fmt is not None and f".{fmt}" != suffix:
+        raise ReportError(f"--format {fmt} but --out {out.name}: give a file ending in .{fmt}")
+    form = FORMS.get(spec.name)
+    portal = PORTALS.get(spec.name)
+    if layout == "form" and form is None:
+        raise ReportError(f"report {spec.name} has no printed form; use --layout table or portal")
+    if layout == "form" and suffix != ".xlsx":
+        raise ReportError(
+            "a form is printed from Excel: --out must end in .xlsx (or use --layout table for CSV)"
+        )
+    if layout == "portal" and portal is None:
+        raise ReportError(f"report {spec.name} has no exchange layout; use --layout form or table")
+    if len(selection.period.months) > 1 and (form is None or form.single_month):
+        raise ReportError(
+            f"report {spec.name} is settled month by month: give one month (YYYY-MM); quarters and ranges "
+            "are for forms 19, 20 and 21"
+        )
     con = _connect(Path(warehouse))
     try:
-        names, fetched = fetch_report(con, spec, year, month, facility)
+        rows = fetch_rows(con, spec, selection, form if layout in ("form", "table") else None)
+        nhom_names = _nhom_names(con) if layout == "form" else {}
     finally:
         con.close()
-    shown = len(spec.columns)
-    rows = [list(r[:shown]) for r in fetched]
-    kinds: list[str | None] = (
-        [r[names.index(spec.kind_column)] for r in fetched] if spec.kind_column else [None] * len(rows)
-    )
-    totals = _totals(spec, names, fetched)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    detail = [r for r in rows if not spec.kind_column or r[spec.kind_column] == "claim"]
     try:
-        if suffix == ".csv":
-            _write_csv(partial, spec, rows, totals)
+        if layout == "portal":
+            assert portal is not None
+            for column, allowed in portal.checks.items():
+                wrong = sorted({str(r[column]) for r in rows if str(r[column]) not in allowed})
+                if wrong:
+                    raise ReportError(
+                        f"{column} outside its code list {', '.join(allowed)}: {', '.join(wrong)}", 1
+                    )
+            write_portal(partial, portal, portal_rows(portal, rows), csv_file=suffix == ".csv")
+        elif layout == "form":
+            assert form is not None
+            _write_form_file(partial, form, spec, selection, rows, nhom_names, facility_name)
         else:
-            subtitle = f"Cơ sở KCB: {facility or 'tất cả'}    Kỳ quyết toán: tháng {month:02d}/{year}"
-            _write_xlsx(partial, spec, rows, kinds, totals, subtitle)
+            _write_table(partial, spec, selection, rows, suffix)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
-    return len(rows)
+    return len(rows) if layout == "table" else len(detail)
+
+
+def _write_form_file(
+    path: Path,
+    form: FormLayout,
+    spec: ReportLayout,
+    selection: Selection,
+    rows: list[dict[str, Any]],
+    nhom_names: dict[str, str],
+    facility_name: str | None,
+) -> None:
+    by_facility: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_facility[r[spec.facility_column]].append(r)
+    if not by_facility:
+        by_facility[selection.facility or "Khong co du lieu"] = []
+    sheets = []
+    for facility, facility_rows in sorted(by_facility.items()):
+        if spec.kind_column:
+            lines = _settlement_lines(facility_rows) if facility_rows else _empty_settlement()
+        else:
+            lines = _item_lines(form, facility_rows, nhom_names)
+        name = facility_name if facility_name and len(by_facility) == 1 else None
+        sheets.append(FormSheet(facility, lines, selection.period.label, name, selection.subtitle))
+    write_form(path, form, sheets)
+
+
+def _write_table(
+    path: Path, spec: ReportLayout, selection: Selection, rows: list[dict[str, Any]], suffix: str
+) -> None:
+    names = [c.name for c in spec.columns]
+    for helper in (spec.kind_column, spec.facility_column):
+        if helper and helper not in names:
+            names.append(helper)
+    fetched = [tuple(r.get(n) for n in names) for r in rows]
+    shown = len(spec.columns)
+    table = [list(r[:shown]) for r in fetched]
+    kinds: list[str | None] = (
+        [r[names.index(spec.kind_column)] for r in fetched] if spec.kind_column else [None] * len(table)
+    )
+    totals = _totals(spec, names, fetched)
+    if suffix == ".csv":
+        _write_csv(path, spec, table, totals)
+    else:
+        where = selection.facility or "tất cả"
+        subtitle = f"Cơ sở KCB: {where}    Kỳ quyết toán: {selection.period.label.lower()}"
+        if selection.subtitle:
+            subtitle += f"    {selection.subtitle}"
+        _write_xlsx(path, spec, table, kinds, totals, subtitle)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     try:
-        n = write_report(Path(args.warehouse), args.name, args.period, args.facility, Path(args.out))
+        n = write_report(
+            Path(args.warehouse),
+            args.name,
+            args.period,
+            args.facility,
+            Path(args.out),
+            layout=args.layout,
+            fmt=args.format,
+            setting=args.setting,
+            section=args.section,
+            facility_name=args.facility_name,
+        )
+        spec = report_spec(args.name)
+        layout = args.layout or default_layout(spec.name, args.out)
     except ReportError as exc:
         print(f"bhyt-etl report: {exc}", file=sys.stderr)
         return exc.exit_code
-    spec = report_spec(args.name)
     where = f"facility {args.facility}" if args.facility else "all facilities"
-    print(f"wrote {n} rows of {spec.name} ({where}, {args.period}) to {args.out}")
+    print(f"wrote {n} rows of {spec.name} as {layout} ({where}, {args.period}) to {args.out}")
     return 0
 
 
 def add_report_parser(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    """Register ``report NAME --warehouse FILE --period YYYY-MM [--facility CODE] --out FILE.csv|.xlsx``."""
+    """Register ``report NAME --warehouse FILE --period P [--facility CODE] [--layout L] --out FILE``."""
+    forms = ", ".join(n for n, f in FORMS.items() if f.default)
     p: argparse.ArgumentParser = subparsers.add_parser(
         "report",
-        help="write a payment report (7980a, C79a, C80a, forms 19/20/21) as CSV or Excel",
-        description="Write one payment report for one settlement month from the warehouse "
-        f"(opened read-only). Reports: {', '.join(REPORTS)}.",
+        help="write a payment report (7980a, C79a, C80a, forms 19/20/21): a form, an exchange list, a table",
+        description="Write one payment report from the warehouse (opened read-only). "
+        f"Reports: {', '.join(REPORTS)}. Printed forms (the default layout of {forms}) are .xlsx; "
+        "the exchange list of 7980a (--layout portal) and tables are .xlsx or .csv.",
     )
     p.add_argument("name", help=f"report: {', '.join(REPORTS)}")
     p.add_argument("--warehouse", required=True, help="the DuckDB warehouse file")
-    p.add_argument("--period", required=True, help="settlement month YYYY-MM (NAM_QT/THANG_QT)")
-    p.add_argument("--facility", help="facility code (MACSKCB); default: all facilities")
-    p.add_argument("--out", required=True, help="output file: .csv (UTF-8 with BOM) or .xlsx")
+    p.add_argument(
+        "--period",
+        required=True,
+        help="settlement month YYYY-MM; for forms 19/20/21 also a quarter YYYY-Qn or whole months "
+        "YYYY-MM-DD..YYYY-MM-DD",
+    )
+    p.add_argument("--facility", help="facility code (MACSKCB); default: all facilities (one sheet each)")
+    p.add_argument("--out", required=True, help="output file: .xlsx, or .csv (tables and exchange lists)")
+    p.add_argument(
+        "--layout", choices=LAYOUTS, help=f"form (default for {forms} to .xlsx), portal (7980a) or table"
+    )
+    p.add_argument("--format", choices=("xlsx", "csv"), help="file format; default from the --out suffix")
+    p.add_argument(
+        "--setting", choices=tuple(SETTINGS), help="only outpatient or inpatient claims (7980a, 19-21)"
+    )
+    p.add_argument("--section", choices=SECTIONS, help="only the claims of section A, B or C (7980a, 19-21)")
+    p.add_argument("--facility-name", help="the facility's name for the form's header block (one facility)")
     p.set_defaults(func=_cmd_report)
     return p

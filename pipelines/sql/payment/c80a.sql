@@ -1,31 +1,34 @@
 -- object: payment.c80a
--- grain: one row per printed line of form C80a-HD per facility and settlement month: for each section A, B, C a heading line, one line per claim and a subtotal line, then the grand-total line; row_order gives the printed order within (macskcb, nam_qt, thang_qt)
--- description: Form C80a-HD: the inpatient (MA_LOAI_KCB 03, 04, 09) BHYT claims that the facility asks social insurance to pay for the month, grouped into the patient-origin sections A (nội tỉnh KCB ban đầu), B (nội tỉnh đến) and C (ngoại tỉnh đến), with subtotals and a grand total. It is payment.c79a_c80a for one setting; the grand total equals the sums of payment.report_7980a over its inpatient claims.
--- source: ANCHORS.md §2.5 (C79a-HD/C80a-HD layout); section mapping in payment.claims
+-- grain: one row per printed line of form C80a-HD per facility and settlement month: for each section A, B, C a heading line, for each route sub-group I (đúng tuyến) and II (trái tuyến) a heading, one line per claim and a subtotal, then the section subtotal; the grand-total line at the end; row_order gives the printed order within (macskcb, nam_qt, thang_qt)
+-- description: Form C80a-HD: the inpatient (MA_LOAI_KCB 03, 04, 09) BHYT claims that the facility asks social insurance to pay for the month, grouped into the sections A (nội tỉnh KCB ban đầu), B (nội tỉnh đến) and C (ngoại tỉnh đến), each split into I. Đúng tuyến and II. Trái tuyến, with subtotals and a grand total, money in whole đồng. It is payment.c79a_c80a for one setting; the grand total equals the sums of payment.report_7980a over its inpatient claims. `bhyt-etl report c80a` prints it as the form (layout pipelines/marts/forms/c80a.toml) or as a table (the titles below).
+-- source: ANCHORS.md §2.5 (C79a-HD/C80a-HD layout); docs/payment-forms.md; section rule in payment.claims
 -- column row_order: printed order of the line within facility, settlement month and setting
--- column row_kind: 'section' (heading), 'claim', 'section_total' (Cộng A/B/C) or 'grand_total'
+-- column row_kind: 'section' (heading A/B/C), 'group' (heading I/II), 'claim', 'group_total' (Cộng A.I), 'section_total' (Cộng A) or 'grand_total'
 -- column macskcb: facility code (filter column of the report)
 -- column nam_qt: settlement year (NAM_QT)
 -- column thang_qt: settlement month (THANG_QT)
 -- column phan_nhom: section A, B or C; empty on the grand-total line
--- column stt: number of the claim within its section (claim lines only)
+-- column tuyen: route sub-group 'I' (đúng tuyến) or 'II' (trái tuyến) on group headings, claims and group subtotals
+-- column stt: number of the claim within its sub-group (claim lines only)
 -- column dien_giai: label of heading, subtotal and total lines (e.g. "Cộng A"); empty on claim lines
 -- column ma_lk: claim key (MA_LK)
 -- column ho_ten: patient name (HO_TEN)
 -- column ngay_sinh: date of birth yyyyMMdd, or yyyy when month or day is unknown (NGAY_SINH)
 -- column gioi_tinh: sex code 1 male, 2 female, 3 undetermined (GIOI_TINH)
+-- column nam_sinh_nam: year of birth when the patient is male (GIOI_TINH 1), the form's "Năm sinh - Nam"
+-- column nam_sinh_nu: year of birth when the patient is female (GIOI_TINH 2), the form's "Năm sinh - Nữ"
 -- column ma_the_bhyt: first card number (MA_THE_BHYT)
 -- column ma_dkbd: first registered primary-care facility (MA_DKBD)
 -- column ma_benh_chinh: principal diagnosis ICD-10 (MA_BENH_CHINH)
 -- column ma_benh_kt: secondary diagnoses (MA_BENH_KT)
--- column ma_lydo_vvien: route group from MA_DOITUONG_KCB: 1 đúng tuyến, 2 cấp cứu, 3 trái tuyến, ...
+-- column ma_lydo_vvien: legacy reason for the visit 1 đúng tuyến, 2 cấp cứu, 3 trái tuyến, 4 thông tuyến (payment.claims)
 -- column ma_doituong_kcb: patient category of the visit (MA_DOITUONG_KCB)
--- column ngay_vao: admission / arrival time (NGAY_VAO)
+-- column ngay_vao: admission / arrival time (NGAY_VAO); the outpatient form's "Ngày khám"
 -- column ngay_ra: discharge / end of visit time (NGAY_RA)
 -- column so_ngay_dtri: treatment days (SO_NGAY_DTRI)
 -- column ma_khoa: department code(s) (MA_KHOA)
 -- column so_luot: number of claims on the line (1 on claim lines, the count on subtotal and total lines)
--- column t_tongchi_bh: total cost within the insurance scope (T_TONGCHI_BH)
+-- column t_tongchi_bh: (1) total cost within the insurance scope, whole đồng (payment.report_7980a t_tongchi_bh)
 -- column t_xn: laboratory tests, MA_NHOM 1
 -- column t_cdha: imaging and functional exploration, MA_NHOM 2, 3
 -- column t_thuoc: drugs, MA_NHOM 4
@@ -39,10 +42,12 @@
 -- column t_giuong: bed-days, MA_NHOM 14, 15, 16
 -- column t_vchuyen: transport, MA_NHOM 12
 -- column t_khac: other costs, MA_NHOM 19 and unknown codes
--- column t_nguoibenh: paid by the patient (T_BNTT + T_BNCCT)
--- column t_bhtt: amount claimed from social insurance (T_BHTT)
--- column t_bhtt_gdv: insurance amount outside capitation/DRG (T_BHTT_GDV, the form's "ngoài định suất")
--- column t_nguonkhac: paid by other sources (T_NGUONKHAC)
+-- column t_nguoibenh: patient co-payment within the scope, T_BNCCT ("Người bệnh cùng chi trả")
+-- column t_bhtt: amount claimed from social insurance, T_BHTT
+-- column t_bhtt_gdv: insurance amount outside capitation/DRG (T_BHTT_GDV, the form's "ngoài quỹ định suất")
+-- column t_nguonkhac_bh: other-source money inside the insurance scope; t_tongchi_bh = t_nguoibenh + t_bhtt + t_nguonkhac_bh
+-- column t_nguonkhac: other-source money, within and outside the scope (T_NGUONKHAC)
+-- column t_bntt: patient self-pay outside the insurance scope (T_BNTT), not part of t_tongchi_bh
 -- report: c80a
 -- report_title: Mẫu C80a-HD: danh sách người bệnh BHYT điều trị nội trú đề nghị thanh toán
 -- report_order: macskcb, row_order
@@ -50,12 +55,13 @@
 -- report_frozen: 5
 -- report_row_kind: row_kind
 -- title phan_nhom: Nhóm
+-- title tuyen: Tuyến
 -- title stt: STT | int
 -- title dien_giai: Diễn giải
 -- title ma_lk: Mã liên kết
 -- title ho_ten: Họ và tên
--- title ngay_sinh: Ngày sinh
--- title gioi_tinh: Giới tính
+-- title nam_sinh_nam: Năm sinh nam
+-- title nam_sinh_nu: Năm sinh nữ
 -- title ma_the_bhyt: Mã thẻ BHYT
 -- title ma_dkbd: Mã ĐKBĐ
 -- title ma_benh_chinh: Mã bệnh chính
@@ -79,10 +85,12 @@
 -- title t_giuong: Tiền giường | money
 -- title t_vchuyen: Vận chuyển | money
 -- title t_khac: Chi phí khác | money
--- title t_nguoibenh: Người bệnh trả | money
+-- title t_nguoibenh: Người bệnh cùng chi trả | money
 -- title t_bhtt: Đề nghị BHXH thanh toán | money
--- title t_bhtt_gdv: Ngoài định suất | money
+-- title t_bhtt_gdv: Ngoài quỹ định suất | money
+-- title t_nguonkhac_bh: Nguồn khác trong phạm vi BHYT | money
 -- title t_nguonkhac: Nguồn khác chi trả | money
+-- title t_bntt: Người bệnh tự trả ngoài phạm vi | money
 -- title ma_khoa: Mã khoa
 -- title ma_doituong_kcb: Mã đối tượng KCB
 -- title macskcb: Mã CSKCB

@@ -1,7 +1,10 @@
 -- object: payment.claims
 -- grain: one row per claim that the payment reports count: the current accepted version of the claim (core.xml1; rejected claims never reach core) whose MA_DOITUONG_KCB is not 8
--- description: The scope and the classifications shared by every payment report. A claim whose current version carries MA_DOITUONG_KCB 8 ("Thu hồi đề nghị thanh toán", QĐ 3276/QĐ-BYT Phụ lục 1; STANDARD §4.3) is a withdrawal of the payment request and is left out of every report. Inpatient (C80a) versus outpatient (C79a) follows MA_LOAI_KCB: 03, 04 and 09 are inpatient (data/catalogs/ma_loai_kcb.csv, column inpatient), every other type of care is outpatient. The patient-origin section of the C79a/C80a forms (TT 178/2012/TT-BTC layout, ANCHORS §2.5) is decided by where the card registers the patient for primary care (the first MA_DKBD of a ';' list), compared with the facility that treated them: A = registered at this facility (nội tỉnh KCB ban đầu); B = registered at another facility of the same province, i.e. the first two characters of MA_DKBD equal those of the facility code (nội tỉnh đến); C = registered in another province (ngoại tỉnh đến). When MA_DKBD is empty the province is taken from characters 4-5 of the first MA_THE_BHYT if that is a well-formed card number (STANDARD §4.5: XX Y ZZ NNNNNNNNNN), else the claim is C; in the analytics copy the card number is a keyed hash, so there an empty MA_DKBD always gives C. MA_DOITUONG_KCB is not used for the section: it encodes the route and benefit (đúng tuyến, cấp cứu, trái tuyến...), not where the patient comes from; it is carried in ma_lydo_vvien instead.
--- source: STANDARD.md §4.2 (MA_LOAI_KCB), §4.3 (MA_DOITUONG_KCB, code 8), §4.5 (card layout); ANCHORS.md §2.5 (C79a/C80a sections A/B/C; MA_LYDO_VVIEN from MA_DOITUONG_KCB as qlbv_public does)
+-- description: The scope and the classifications shared by every payment report. A claim whose current version carries MA_DOITUONG_KCB 8 ("Thu hồi đề nghị thanh toán", QĐ 3276/QĐ-BYT Phụ lục 1; STANDARD §4.3) is a withdrawal of the payment request and is left out of every report. Inpatient (C80a) versus outpatient (C79a) follows MA_LOAI_KCB: 03, 04 and 09 are inpatient (data/catalogs/ma_loai_kcb.csv, column inpatient), every other type of care is outpatient.
+--   Sections of C79a-HD / C80a-HD (docs/payment-forms.md "Sections"): A "nội tỉnh KCB ban đầu" = the card registers the patient for primary care (first MA_DKBD of a ';' list) at this facility or at a facility it manages (payment.managed_facilities); otherwise the province of the card decides: B "nội tỉnh đến" when it is the facility's province (the first two characters of MACSKCB), C "ngoại tỉnh đến" when it is another. The card's province is characters 4-5 of the first MA_THE_BHYT when that is a well-formed card number (STANDARD §4.5: 2 letters group, 1 digit benefit level, 2 digits province, 10 digits; BHXH lookup error 052 names chars 4-5 the province); when it is not (a keyed hash in the analytics copy, a malformed number) the province of MA_DKBD (its first two characters) stands in, and with neither the claim is C.
+--   Route sub-groups inside each section: tuyen 'II' trái tuyến when the legacy reason ma_lydo_vvien is 3, else 'I' đúng tuyến (1 đúng tuyến, 2 cấp cứu, 4 thông tuyến count as đúng tuyến, as the hospital systems print them).
+--   ma_lydo_vvien is the legacy MA_LYDO_VVIEN code (1 đúng tuyến, 2 cấp cứu, 3 trái tuyến, 4 thông tuyến; QĐ 4210 era) the 7980a list still carries, derived from the QĐ 3276 MA_DOITUONG_KCB: 2 -> 2; 3.x -> 3; the self-referred codes paid as in-network (1.2, 1.11 - 1.15, 1.18: "thông tuyến") -> 4; every other 1.x, 7.x, 10 (registered place, referral, appointment, drugs by appointment) -> 1; 9 (not a BHYT visit) and unknown codes -> 1 with ma_doituong_kcb kept as sent.
+-- source: STANDARD.md §4.2 (MA_LOAI_KCB), §4.3 (MA_DOITUONG_KCB codes of QĐ 3276, code 8), §4.5 (card layout, province chars 4-5); ANCHORS.md §2.5 (C79a/C80a sections A/B/C); docs/payment-forms.md (sections with đúng/trái tuyến sub-groups as HIS exporters print them; legacy MA_LYDO_VVIEN 1-4)
 -- column macskcb: facility code of the envelope the claim came in (signer-bound), the report's facility
 -- column ma_lk: claim (treatment episode) key, unique per facility
 -- column source_sha256: SHA-256 of the file that carried the current version (lineage)
@@ -9,10 +12,12 @@
 -- column nam_qt: settlement year (XML1 NAM_QT)
 -- column thang_qt: settlement month (XML1 THANG_QT)
 -- column ma_doituong_kcb: MA_DOITUONG_KCB as sent (trimmed): the patient's category of visit
--- column ma_lydo_vvien: route group = the part of MA_DOITUONG_KCB before the first '.': 1 đúng tuyến / right place, 2 cấp cứu (emergency), 3 trái tuyến (self-referred above level), 7 or 10 drugs collected by appointment, 9 not a BHYT visit (the 7980a MA_LYDO_VVIEN column)
+-- column ma_lydo_vvien: legacy MA_LYDO_VVIEN 1 đúng tuyến, 2 cấp cứu, 3 trái tuyến, 4 thông tuyến, from MA_DOITUONG_KCB (see description)
 -- column ma_loai_kcb: type of care, two digits (01..09)
 -- column noi_tru: true for inpatient care (MA_LOAI_KCB 03, 04, 09): the claim belongs to C80a, else C79a
--- column phan_nhom: patient-origin section of C79a/C80a: A, B or C (see description)
+-- column ma_tinh_the: province of the card (chars 4-5 of a well-formed first MA_THE_BHYT), else of MA_DKBD, else NULL
+-- column phan_nhom: section of C79a/C80a: A, B or C (see description)
+-- column tuyen: route sub-group inside the section: 'I' đúng tuyến or 'II' trái tuyến
 CREATE OR REPLACE VIEW payment.claims AS
 WITH base AS (
     SELECT
@@ -28,6 +33,24 @@ WITH base AS (
         trim(split_part(x.ma_the_bhyt, ';', 1)) AS the_bhyt
     FROM core.xml1 AS x
     WHERE coalesce(trim(x.ma_doituong_kcb), '') <> '8'
+),
+classified AS (
+    SELECT
+        b.*,
+        CASE
+            WHEN b.ma_doituong_kcb = '2' THEN '2'
+            WHEN split_part(b.ma_doituong_kcb, '.', 1) = '3' THEN '3'
+            WHEN b.ma_doituong_kcb IN ('1.2', '1.11', '1.12', '1.13', '1.14', '1.15', '1.18') THEN '4'
+            ELSE '1'
+        END AS ma_lydo_vvien,
+        CASE
+            WHEN regexp_full_match(coalesce(b.the_bhyt, ''), '[A-Z]{2}[1-5][0-9]{12}') THEN substr(b.the_bhyt, 4, 2)
+            ELSE left(b.dkbd, 2)
+        END AS ma_tinh_the,
+        EXISTS (
+            SELECT 1 FROM payment.managed_facilities AS m WHERE m.macskcb = b.macskcb AND m.ma_dkbd = b.dkbd
+        ) AS dkbd_managed
+    FROM base AS b
 )
 SELECT
     macskcb,
@@ -37,14 +60,14 @@ SELECT
     nam_qt,
     thang_qt,
     ma_doituong_kcb,
-    split_part(ma_doituong_kcb, '.', 1) AS ma_lydo_vvien,
+    ma_lydo_vvien,
     ma_loai_kcb,
     ma_loai_kcb IN ('03', '04', '09') AS noi_tru,
+    ma_tinh_the,
     CASE
-        WHEN dkbd = macskcb THEN 'A'
-        WHEN dkbd IS NOT NULL AND left(dkbd, 2) = left(macskcb, 2) THEN 'B'
-        WHEN dkbd IS NULL AND regexp_full_match(the_bhyt, '[A-Z]{2}[1-5][0-9]{12}')
-            AND substr(the_bhyt, 4, 2) = left(macskcb, 2) THEN 'B'
+        WHEN dkbd = macskcb OR dkbd_managed THEN 'A'
+        WHEN ma_tinh_the = left(macskcb, 2) THEN 'B'
         ELSE 'C'
-    END AS phan_nhom
-FROM base
+    END AS phan_nhom,
+    CASE WHEN ma_lydo_vvien = '3' THEN 'II' ELSE 'I' END AS tuyen
+FROM classified

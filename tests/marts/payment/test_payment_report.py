@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pipelines.marts.payment import report_layouts
 from pipelines.marts.report import (
     ALL_FACILITIES_TOTAL_LABEL,
+    FORMS,
     MONEY_FORMAT,
     QUANTITY_FORMAT,
     REPORTS,
@@ -55,6 +56,15 @@ def expected_totals(payment_wh, name: str, facility: str | None) -> dict[str, De
     return {c.name: sum((r[c.name] for r in detail), Decimal(0)) for c in spec.columns if c.total}
 
 
+def expected_lines(payment_wh, name: str, facility: str | None) -> int:
+    """Rows of the table: the view's rows, or for forms 19/20/21 one per item (the view splits it further)."""
+    form = FORMS.get(name)
+    if form is None or not form.regroup_keys:
+        return len(view_rows(payment_wh, name, facility))
+    keys = {tuple(r[k] for k in form.regroup_keys) for r in view_rows(payment_wh, name, facility)}
+    return len(keys)
+
+
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bhyt-etl")
     add_report_parser(parser.add_subparsers(dest="command", required=True))
@@ -66,7 +76,7 @@ def run_cli(argv: list[str]) -> int:
 def test_csv_is_utf8_with_bom_vietnamese_headers_and_a_right_totals_row(payment_wh, tmp_path, name):
     spec = REPORTS[name]
     out = tmp_path / f"{name}.csv"
-    n = write_report(payment_wh.path, name, period_text(payment_wh), payment_wh.facility, out)
+    n = write_report(payment_wh.path, name, period_text(payment_wh), payment_wh.facility, out, layout="table")
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with open(out, encoding="utf-8-sig", newline="") as fh:
@@ -74,7 +84,7 @@ def test_csv_is_utf8_with_bom_vietnamese_headers_and_a_right_totals_row(payment_
     header, body = table[0], table[1:]
     assert header == spec.headers and VIETNAMESE & set("".join(header))
     view = view_rows(payment_wh, name, payment_wh.facility)
-    assert n == len(view) > 0
+    assert n == expected_lines(payment_wh, name, payment_wh.facility) > 0
     index = {c.name: i for i, c in enumerate(spec.columns)}
     totals = expected_totals(payment_wh, name, payment_wh.facility)
     if spec.totals_in_view:  # one facility: its own "Tổng cộng A + B + C" line closes the file
@@ -96,11 +106,11 @@ def test_csv_is_utf8_with_bom_vietnamese_headers_and_a_right_totals_row(payment_
 def test_xlsx_has_title_frozen_vietnamese_headers_formats_and_totals(payment_wh, tmp_path, name):
     spec = REPORTS[name]
     out = tmp_path / f"{name}.xlsx"
-    n = write_report(payment_wh.path, name, period_text(payment_wh), payment_wh.facility, out)
+    n = write_report(payment_wh.path, name, period_text(payment_wh), payment_wh.facility, out, layout="table")
     ws = load_workbook(out)[spec.name]
     year, month = payment_wh.period
     assert ws["A1"].value == spec.title and ws["A1"].font.b
-    assert payment_wh.facility in ws["A2"].value and f"{month:02d}/{year}" in ws["A2"].value
+    assert payment_wh.facility in ws["A2"].value and f"tháng {month:02d} năm {year}" in ws["A2"].value
     assert [c.value for c in ws[4]] == spec.headers
     assert all(c.font.b for c in ws[4])
     assert ws.freeze_panes.endswith("5") and ws.freeze_panes != "A5"
@@ -131,7 +141,7 @@ def test_xlsx_has_title_frozen_vietnamese_headers_formats_and_totals(payment_wh,
 
 def test_settlement_form_for_all_facilities_ends_with_an_all_facility_total(payment_wh, tmp_path):
     out = tmp_path / "c79a.csv"
-    n = write_report(payment_wh.path, "c79a", period_text(payment_wh), None, out)
+    n = write_report(payment_wh.path, "c79a", period_text(payment_wh), None, out, layout="table")
     with open(out, encoding="utf-8-sig", newline="") as fh:
         body = list(csv.reader(fh))[1:]
     spec = REPORTS["c79a"]
@@ -147,10 +157,11 @@ def test_settlement_form_for_all_facilities_ends_with_an_all_facility_total(paym
 
 def test_a_month_without_claims_gives_headers_and_a_zero_total(payment_wh, tmp_path):
     out = tmp_path / "m20.xlsx"
-    assert write_report(payment_wh.path, "m20", "2025-01", None, out) == 0
+    assert write_report(payment_wh.path, "m20", "2025-01", None, out, layout="table") == 0
     ws = load_workbook(out).active
     assert [c.value for c in ws[4]] == REPORTS["m20"].headers
-    assert ws.max_row == 5 and ws.cell(5, 3).value == TOTAL_LABEL
+    label = REPORTS["m20"].headers.index("Tên thuốc thành phẩm") + 1
+    assert ws.max_row == 5 and ws.cell(5, label).value == TOTAL_LABEL
 
 
 def test_the_warehouse_is_only_read(payment_wh, tmp_path):
@@ -176,7 +187,7 @@ def test_the_reports_are_what_the_payment_views_headers_declare():
         "dien_giai",
         5,
     )
-    assert c79a.headers[:3] == ["Nhóm", "STT", "Diễn giải"] and c79a.headers[-1] == "Mã CSKCB"
+    assert c79a.headers[:4] == ["Nhóm", "Tuyến", "STT", "Diễn giải"] and c79a.headers[-1] == "Mã CSKCB"
 
 
 @pytest.mark.parametrize(
@@ -218,7 +229,7 @@ def test_cli_refuses_bad_arguments_in_one_line_with_exit_2(payment_wh, tmp_path,
         "warehouse": str(payment_wh.path),
         "period": period_text(payment_wh),
         "facility": payment_wh.facility,
-        "out": "report.csv",
+        "out": "report.xlsx",
     } | change
     for key in ("warehouse", "out"):
         if not args[key].startswith("/"):
@@ -228,7 +239,7 @@ def test_cli_refuses_bad_arguments_in_one_line_with_exit_2(payment_wh, tmp_path,
     assert run_cli(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("bhyt-etl report: ") and expect in err
-    assert not (tmp_path / "report.csv").exists()
+    assert not (tmp_path / "report.xlsx").exists()
 
 
 def test_a_warehouse_without_payment_views_is_a_clear_error(tmp_path, capsys):
