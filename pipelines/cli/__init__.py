@@ -20,6 +20,7 @@ from pathlib import Path
 from pipelines.cli.bench import print_bench, run_bench
 from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.cli.demo import run_demo
+from pipelines.cli.privacy import add_privacy_parser
 from pipelines.common.errors import PipelineError
 from pipelines.common.settings import load_settings
 from pipelines.decide.process import Context, process_file
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=_cmd_verify)
 
     add_report_parser(sub)
+    add_privacy_parser(sub)
     return p
 
 

@@ -227,6 +227,7 @@ def _apply(con: duckdb.DuckDBPyConnection) -> None:
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, figures: dict[str, Any]) -> None:
     """Append the night's figures to ``ops.privacy``."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
     con.execute(PRIVACY_DDL)
     con.execute(
         "INSERT INTO ops.privacy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -251,6 +252,7 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, figures: dict[str, Any])
 def carry_history_from(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     """Create ``ops.privacy`` with the rows of the previous copy at ``previous`` (when it exists and has
     them): the table keeps one row per build."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
     con.execute(PRIVACY_DDL)
     if not Path(previous).exists():
         return
