@@ -19,21 +19,27 @@ computed on the exact dates, then the dates are reduced to the month).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from pipelines import __version__
 from pipelines.common.files import fsync_dir
+from pipelines.common.paths import data_dir
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse import privacy
-from pipelines.warehouse.build import DUCKDB_MEMORY
+from pipelines.warehouse.build import DUCKDB_MEMORY, relation
 from pipelines.warehouse.dictionary import apply_comments
 from pipelines.warehouse.identity import (
+    IDENTITY_FILE,
     check_profile,
     identity_policy,
     keyed_hash_sql,
@@ -69,35 +75,6 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, obj: str) -> list[tu
     ]
 
 
-def _create_secrets(con: duckdb.DuckDBPyConnection) -> None:
-    """``_privacy_secrets``: per claim, the RE2 alternation of every value the policy drops or hashes (in
-    every profile), as written and without diacritics, for :func:`scrub_sql` to remove from free text."""
-    parts = []
-    for lh, fields in identity_policy("limited").items():
-        tags = [t.lower() for t, treatment in fields.items() if treatment in ("drop", "pseudo")]
-        available = {c for c, _ in _columns(con, "src", f"core.{lh.lower()}")}
-        tags = [t for t in tags if t in available]
-        if tags:
-            values = ", ".join(f"CAST({t} AS VARCHAR)" for t in tags)
-            parts.append(f"SELECT macskcb, ma_lk, unnest([{values}]) AS v FROM src.core.{lh.lower()}")
-    if not parts:
-        con.execute("CREATE TEMP TABLE _privacy_secrets (macskcb VARCHAR, ma_lk VARCHAR, re VARCHAR)")
-        return
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _privacy_secrets AS
-        WITH raw AS ({" UNION ALL ".join(parts)}),
-        one AS (SELECT macskcb, ma_lk, trim(unnest(string_split(v, ';'))) AS v FROM raw WHERE v IS NOT NULL),
-        both_forms AS (
-            SELECT macskcb, ma_lk, v FROM one
-            UNION SELECT macskcb, ma_lk, replace(replace(strip_accents(v), 'Đ', 'D'), 'đ', 'd') FROM one
-        )
-        SELECT macskcb, ma_lk, string_agg(DISTINCT regexp_escape(v), '|') AS re
-        FROM both_forms WHERE length(v) >= {MIN_SECRET} GROUP BY ALL
-        """
-    )
-
-
 def _copied_select(obj: str, columns: list[tuple[str, str]], profile: str) -> str:
     """The SELECT list of an object copied from the full warehouse under ``profile``."""
     hashed = REFERENCE_IDENTITIES.get(obj, ())
@@ -120,6 +97,156 @@ def _copied_select(obj: str, columns: list[tuple[str, str]], profile: str) -> st
     return ", ".join(out)
 
 
+def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> None:
+    """``_privacy_secrets`` from ``sources`` (LOAIHOSO → a relation of that table's rows)."""
+    parts = []
+    for lh, fields in identity_policy("limited").items():
+        if lh not in sources:
+            continue
+        described = con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {sources[lh]})").fetchall()
+        available = {c for (c,) in described}
+        tags = [t.lower() for t, treatment in fields.items() if treatment in ("drop", "pseudo")]
+        tags = [t for t in tags if t in available]
+        if tags:
+            values = ", ".join(f"CAST({t} AS VARCHAR)" for t in tags)
+            parts.append(f"SELECT macskcb, ma_lk, unnest([{values}]) AS v FROM {sources[lh]}")
+    if not parts:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _privacy_secrets (macskcb VARCHAR, ma_lk VARCHAR, re VARCHAR)"
+        )
+        return
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _privacy_secrets AS
+        WITH raw AS ({" UNION ALL ".join(parts)}),
+        one AS (SELECT macskcb, ma_lk, trim(unnest(string_split(v, ';'))) AS v FROM raw WHERE v IS NOT NULL),
+        both_forms AS (
+            SELECT macskcb, ma_lk, v FROM one
+            UNION SELECT macskcb, ma_lk, replace(replace(strip_accents(v), 'Đ', 'D'), 'đ', 'd') FROM one
+        )
+        SELECT macskcb, ma_lk, string_agg(DISTINCT regexp_escape(v), '|') AS re
+        FROM both_forms WHERE length(v) >= {MIN_SECRET} GROUP BY ALL
+        """
+    )
+
+
+def _table_select(lh: str, columns: list[tuple[str, str]], profile: str, xsd_types: dict[str, str]) -> str:
+    """The treated SELECT list of one table (alias ``t``, secrets ``s``), with the age columns on XML1."""
+    select = treated_select(lh, columns, profile, alias="t", secrets_expr="s.re", xsd_types=xsd_types)
+    if lh == "XML1" and profile == "deidentified":
+        tuoi, band = privacy.age_columns_sql("t.ngay_sinh", "t.ngay_vao")
+        select += f", {tuoi} AS tuoi, {band} AS nhom_tuoi"
+    return select
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def policy_fingerprint(profile: str, key: str) -> str:
+    """What a treated part depends on: the profile, identity.toml, the reference lists it reads, the key (as a
+    hash) and the product's version. A new fingerprint means every part is treated again."""
+    digest = hashlib.sha256(profile.encode())
+    digest.update(IDENTITY_FILE.read_bytes())
+    for path in sorted((data_dir() / "privacy").glob("*.csv")):
+        digest.update(path.read_bytes())
+    digest.update(hashlib.sha256(key.encode()).digest())
+    digest.update(__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+def treat_parts(
+    con: duckdb.DuckDBPyConnection,
+    lake: Path,
+    parts: list[tuple[str, str, int]],
+    root: Path,
+    *,
+    profile: str,
+    key: str,
+) -> dict[str, int]:
+    """Write the treated copy of every lake part of the standard's tables not yet under ``root`` (same path
+    relative to it), and delete treated parts whose lake part is no longer listed. Parts already treated
+    are not read: a night costs what it brought."""
+    registry = load_registry()
+    wanted = [(rel, table) for rel, table, _ in parts if table in ENVELOPE_TABLES]
+    new = [(rel, table) for rel, table in wanted if not (root / rel).exists()]
+    sources: dict[str, list[Path]] = {}
+    for rel, table in new:
+        sources.setdefault(table, []).append(lake / rel)
+    if new:
+        relations = {
+            lh: f"read_parquet([{', '.join(_sql_path(p) for p in paths)}], hive_partitioning = false, "
+            "union_by_name = true)"
+            for lh, paths in sources.items()
+        }
+        _secrets_from(con, relations)
+    for rel, table in new:
+        source = f"read_parquet({_sql_path(lake / rel)}, hive_partitioning = false)"
+        columns = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        xsd_types = {f.column: f.xsd_type for f in registry.table_columns(table)}
+        select = _table_select(table, columns, profile, xsd_types)
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        tmp = target.with_name(f".{target.name}.tmp")
+        con.execute(
+            f"COPY (SELECT {select} FROM {source} t LEFT JOIN _privacy_secrets s "
+            f"ON s.macskcb = t.macskcb AND s.ma_lk = t.ma_lk) TO {_sql_path(tmp)} "
+            "(FORMAT parquet, COMPRESSION zstd)",
+            {"key": key} if "$key" in select else None,
+        )
+        os.chmod(tmp, 0o644)  # noqa: S103 - treated parts are read by analysts through the copy's views
+        os.replace(tmp, target)
+    listed = {rel for rel, _ in wanted}
+    removed = 0
+    for path in root.rglob("*.parquet"):
+        if path.relative_to(root).as_posix() not in listed:
+            path.unlink()
+            removed += 1
+    con.execute("DROP TABLE IF EXISTS _privacy_secrets")
+    return {"parts": len(wanted), "treated": len(new), "removed": removed}
+
+
+def _suppressed_column(name: str) -> str | None:
+    """SQL of a column as the claim's suppression step shows it (``p.step``); None when no step removes it."""
+    for i, (_, removed) in enumerate(privacy.SUPPRESSION_ORDER, 1):
+        if name in removed:
+            return f"CASE WHEN coalesce(p.step, 0) >= {i} THEN NULL ELSE t.{name} END AS {name}"
+    return None
+
+
+def _core_over_parts(
+    con: duckdb.DuckDBPyConnection, root: Path, parts: list[tuple[str, str, int]], profile: str
+) -> None:
+    """``lake.xmlN`` views over the treated parts, ``core.xmlN`` views of the current versions, with the
+    suppression of ``ops.privacy_steps`` applied."""
+    registry = load_registry()
+    con.execute("CREATE SCHEMA IF NOT EXISTS lake")
+    con.execute("CREATE TABLE ops.privacy_steps (macskcb VARCHAR, ma_lk VARCHAR, step INTEGER)")
+    by_table: dict[str, list[Path]] = {}
+    for rel, table, _ in parts:
+        if table in ENVELOPE_TABLES:
+            by_table.setdefault(table, []).append(root / rel)
+    for lh in ENVELOPE_TABLES:
+        name = lh.lower()
+        empty = registry.table_schema(lh)
+        if lh == "XML1" and profile == "deidentified":
+            empty = empty.append(pa.field("tuoi", pa.int32())).append(pa.field("nhom_tuoi", pa.string()))
+        relation(con, f"lake.{name}", by_table.get(lh, []), empty, hive=lh != "XML1")
+        columns = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE lake.{name})").fetchall()]
+        replaced = [sql for c in columns if (sql := _suppressed_column(c)) is not None]
+        star = f"t.* REPLACE ({', '.join(replaced)})" if replaced and profile == "deidentified" else "t.*"
+        steps = (
+            " LEFT JOIN ops.privacy_steps p ON p.macskcb = t.macskcb AND p.ma_lk = t.ma_lk"
+            if profile == "deidentified"
+            else ""
+        )
+        con.execute(
+            f"CREATE VIEW core.{name} AS SELECT {star}, c.version FROM lake.{name} t "
+            "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
+            f"AND t.source_sha256 = c.source_sha256{steps}"
+        )
+
+
 def build_analytics(
     full: Path,
     target: Path,
@@ -130,10 +257,17 @@ def build_analytics(
     copied: list[str] | None = None,
     profile: str | None = None,
     k: int | None = None,
+    lake: Path | None = None,
+    parts: list[tuple[str, str, int]] | None = None,
 ) -> dict[str, Any]:
     """Build the analytics copy of the ``full`` warehouse at ``target`` and swap it in. ``derived`` builds the
     marts again on the copy; ``copied`` lists tables of the full warehouse copied with the copy's treatments
-    (the patient timelines, keyed by ``patient_key``). ``profile`` and ``k`` default to identity.toml's."""
+    (the patient timelines, keyed by ``patient_key``). ``profile`` and ``k`` default to identity.toml's.
+
+    With ``lake`` and ``parts`` (the ledger's committed lake files), the claim tables are not copied: each
+    lake part is treated once into ``<target stem>.parts/<policy fingerprint>/`` (same relative path) and the
+    copy's ``lake.xmlN``/``core.xmlN`` are views over those parts, so a night treats only what it brought;
+    the k-anonymity pass over the current claims stays global (``ops.privacy`` times it)."""
     started = time.perf_counter()
     configured_profile, configured_k = privacy_setting()
     profile = check_profile(profile or configured_profile)
@@ -145,26 +279,40 @@ def build_analytics(
     building = target.with_name(f".{target.name}.{run_id}.building")
     con = duckdb.connect(str(building), config={"memory_limit": DUCKDB_MEMORY})
     params = {"key": key}
+    incremental = lake is not None and parts is not None
+    info: dict[str, Any] = {}
+    root: Path | None = None
     try:
         for schema in ("ops", "core", "review", "payment", "ref"):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         privacy.carry_history_from(con, target)
-        con.execute(f"ATTACH '{str(Path(full).resolve())}' AS src (READ_ONLY)")
-        _create_secrets(con)
-        for lh in ENVELOPE_TABLES:
-            name = lh.lower()
-            columns = _columns(con, "src", f"core.{name}")
-            xsd_types = {f.column: f.xsd_type for f in registry.table_columns(lh)}
-            select = treated_select(lh, columns, profile, alias="t", secrets_expr="s.re", xsd_types=xsd_types)
-            if lh == "XML1" and profile == "deidentified":
-                tuoi, band = privacy.age_columns_sql("t.ngay_sinh", "t.ngay_vao")
-                select += f", {tuoi} AS tuoi, {band} AS nhom_tuoi"
-            con.execute(
-                f"CREATE TABLE core.{name} AS SELECT {select} FROM src.core.{name} t "
-                "LEFT JOIN _privacy_secrets s ON s.macskcb = t.macskcb AND s.ma_lk = t.ma_lk",
-                params if "$key" in select else None,
-            )
-        con.execute("DROP TABLE _privacy_secrets")
+        con.execute(f"ATTACH {_sql_path(Path(full).resolve())} AS src (READ_ONLY)")
+        copied_as_is = ["core.claim_versions", "core.claim_current", "ops.files", "ops.runs", *(copied or [])]
+        if incremental:
+            assert lake is not None and parts is not None
+            parts_dir = target.with_name(f"{target.stem}.parts")
+            root = parts_dir / policy_fingerprint(profile, key)
+            root.mkdir(parents=True, exist_ok=True, mode=0o755)
+            os.chmod(parts_dir, 0o755)  # noqa: S103 - analysts read the parts through the copy's views
+            for old in parts_dir.iterdir():  # parts treated under another policy, profile or key
+                if old != root:
+                    shutil.rmtree(old, ignore_errors=True)
+            treat_started = time.perf_counter()
+            info["parts"] = treat_parts(con, Path(lake).resolve(), parts, root, profile=profile, key=key)
+            info["parts"]["seconds"] = round(time.perf_counter() - treat_started, 3)
+        else:
+            _secrets_from(con, {lh: f"src.core.{lh.lower()}" for lh in ENVELOPE_TABLES})
+            for lh in ENVELOPE_TABLES:
+                name = lh.lower()
+                columns = _columns(con, "src", f"core.{name}")
+                xsd_types = {f.column: f.xsd_type for f in registry.table_columns(lh)}
+                select = _table_select(lh, columns, profile, xsd_types)
+                con.execute(
+                    f"CREATE TABLE core.{name} AS SELECT {select} FROM src.core.{name} t "
+                    "LEFT JOIN _privacy_secrets s ON s.macskcb = t.macskcb AND s.ma_lk = t.ma_lk",
+                    params if "$key" in select else None,
+                )
+            con.execute("DROP TABLE _privacy_secrets")
         reviewed = [
             f"{schema}.{name}"
             for schema, name in con.execute(
@@ -174,7 +322,6 @@ def build_analytics(
             ).fetchall()
         ]
         # review results are copied, not recomputed: the rules need the real card numbers and dates
-        copied_as_is = ["core.claim_versions", "core.claim_current", "ops.files", "ops.runs", *(copied or [])]
         for obj in list(dict.fromkeys(copied_as_is + reviewed)):
             select = _copied_select(obj, _columns(con, "src", obj), profile)
             con.execute(
@@ -189,6 +336,8 @@ def build_analytics(
                 params if "$key" in select else None,
             )
         con.execute("DETACH src")
+        if root is not None:
+            _core_over_parts(con, root, parts or [], profile)
         for build in derived or []:
             build(con)
         for obj in exact:
@@ -196,6 +345,11 @@ def build_analytics(
             con.execute(f"DROP VIEW IF EXISTS {obj}")
             con.execute(f"ALTER TABLE {schema}._exact_{name} RENAME TO {name}")
         figures = privacy.measure_and_suppress(con, profile=profile, k=k)
+        if incremental:
+            con.execute(
+                "INSERT INTO ops.privacy_steps SELECT macskcb, ma_lk, step FROM _privacy_qi WHERE step > 0"
+            )
+        con.execute("DROP TABLE IF EXISTS _privacy_qi")
         privacy.record(con, run_id, figures)
         apply_comments(con)
         con.execute("CHECKPOINT")
@@ -207,4 +361,9 @@ def build_analytics(
     os.chmod(building, 0o644)  # noqa: S103 - the copy without identities is meant for analysts to read
     os.replace(building, target)
     fsync_dir(target.parent)
-    return {"path": str(target), "seconds": round(time.perf_counter() - started, 3), "privacy": figures}
+    return {
+        "path": str(target),
+        "seconds": round(time.perf_counter() - started, 3),
+        "privacy": figures,
+        **info,
+    }
