@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -112,7 +113,7 @@ def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> No
             parts.append(f"SELECT macskcb, ma_lk, unnest([{values}]) AS v FROM {sources[lh]}")
     if not parts:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _privacy_secrets (macskcb VARCHAR, ma_lk VARCHAR, re VARCHAR)"
+            "CREATE OR REPLACE TEMP TABLE _privacy_secrets (macskcb VARCHAR, ma_lk VARCHAR, re VARCHAR[])"
         )
         return
     con.execute(
@@ -120,12 +121,12 @@ def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> No
         CREATE OR REPLACE TEMP TABLE _privacy_secrets AS
         WITH raw AS ({" UNION ALL ".join(parts)}),
         one AS (SELECT macskcb, ma_lk, trim(unnest(string_split(v, ';'))) AS v FROM raw WHERE v IS NOT NULL),
-        both_forms AS (
-            SELECT macskcb, ma_lk, v FROM one
-            UNION SELECT macskcb, ma_lk, replace(replace(strip_accents(v), 'Đ', 'D'), 'đ', 'd') FROM one
+        plain AS (SELECT *, replace(replace(strip_accents(v), 'Đ', 'D'), 'đ', 'd') AS u FROM one),
+        forms AS (
+            SELECT macskcb, ma_lk, unnest([v, upper(v), lower(v), u, upper(u), lower(u)]) AS v FROM plain
         )
-        SELECT macskcb, ma_lk, string_agg(DISTINCT regexp_escape(v), '|') AS re
-        FROM both_forms WHERE length(v) >= {MIN_SECRET} GROUP BY ALL
+        SELECT macskcb, ma_lk, list(DISTINCT v ORDER BY length(v) DESC, v) AS re
+        FROM forms WHERE length(v) >= {MIN_SECRET} GROUP BY ALL
         """
     )
 
@@ -155,6 +156,25 @@ def policy_fingerprint(profile: str, key: str) -> str:
     return digest.hexdigest()[:16]
 
 
+#: a lake part's name: ``<run>-b<batch>-<serial>.parquet`` (pipelines.run.lake.StagedWriter)
+PART_NAME = re.compile(r"^(?P<run>.+)-b\d{5}-\d+\.parquet$")
+
+
+def treated_groups(parts: list[tuple[str, str, int]]) -> dict[str, tuple[str, list[str]]]:
+    """The treated files the copy needs: one per run and claim table, named after the run and a hash of
+    the lake parts it covers (``xml2/<run>-<hash>.parquet``) → (LOAIHOSO, those parts)."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for rel, table, _ in parts:
+        if table in ENVELOPE_TABLES:
+            m = PART_NAME.match(Path(rel).name)
+            grouped.setdefault((m.group("run") if m else rel.replace("/", "_"), table), []).append(rel)
+    out = {}
+    for (run, table), rels in grouped.items():
+        digest = hashlib.sha256("\n".join(sorted(rels)).encode()).hexdigest()[:12]
+        out[f"{table.lower()}/{run}-{digest}.parquet"] = (table, sorted(rels))
+    return out
+
+
 def treat_parts(
     con: duckdb.DuckDBPyConnection,
     lake: Path,
@@ -164,28 +184,24 @@ def treat_parts(
     profile: str,
     key: str,
 ) -> dict[str, int]:
-    """Write the treated copy of every lake part of the standard's tables not yet under ``root`` (same path
-    relative to it), and delete treated parts whose lake part is no longer listed. Parts already treated
-    are not read: a night costs what it brought."""
+    """Write under ``root`` the treated copy of the lake parts of the standard's tables, one file per run and
+    table (:func:`treated_groups`), for the runs not treated yet; delete treated files no longer wanted (a
+    run whose parts were rewritten is treated again). Files already treated are not read: a night costs
+    what it brought."""
     registry = load_registry()
-    wanted = [(rel, table) for rel, table, _ in parts if table in ENVELOPE_TABLES]
-    new = [(rel, table) for rel, table in wanted if not (root / rel).exists()]
-    sources: dict[str, list[Path]] = {}
-    for rel, table in new:
-        sources.setdefault(table, []).append(lake / rel)
+    groups = treated_groups(parts)
+    new = {name: group for name, group in groups.items() if not (root / name).exists()}
     if new:
-        relations = {
-            lh: f"read_parquet([{', '.join(_sql_path(p) for p in paths)}], hive_partitioning = false, "
-            "union_by_name = true)"
-            for lh, paths in sources.items()
-        }
-        _secrets_from(con, relations)
-    for rel, table in new:
-        source = f"read_parquet({_sql_path(lake / rel)}, hive_partitioning = false)"
+        by_table: dict[str, list[str]] = {}
+        for table, rels in new.values():
+            by_table.setdefault(table, []).extend(rels)
+        _secrets_from(con, {lh: _read(lake, rels, lh) for lh, rels in by_table.items()})
+    for name, (table, rels) in sorted(new.items()):
+        source = _read(lake, rels, table)
         columns = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
         xsd_types = {f.column: f.xsd_type for f in registry.table_columns(table)}
         select = _table_select(table, columns, profile, xsd_types)
-        target = root / rel
+        target = root / name
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
         tmp = target.with_name(f".{target.name}.tmp")
         con.execute(
@@ -196,14 +212,25 @@ def treat_parts(
         )
         os.chmod(tmp, 0o644)  # noqa: S103 - treated parts are read by analysts through the copy's views
         os.replace(tmp, target)
-    listed = {rel for rel, _ in wanted}
     removed = 0
     for path in root.rglob("*.parquet"):
-        if path.relative_to(root).as_posix() not in listed:
+        if path.relative_to(root).as_posix() not in groups:
             path.unlink()
             removed += 1
     con.execute("DROP TABLE IF EXISTS _privacy_secrets")
-    return {"parts": len(wanted), "treated": len(new), "removed": removed}
+    return {
+        "lake_parts": sum(len(rels) for _, rels in groups.values()),
+        "files": len(groups),
+        "treated": len(new),
+        "removed": removed,
+    }
+
+
+def _read(lake: Path, rels: list[str], table: str) -> str:
+    """The lake parts ``rels`` of one table as a relation, with the settlement month of the hive path."""
+    paths = ", ".join(_sql_path(lake / rel) for rel in rels)
+    hive = "true" if table != "XML1" else "false"
+    return f"read_parquet([{paths}], hive_partitioning = {hive}, union_by_name = true)"
 
 
 def _suppressed_column(name: str) -> str | None:
@@ -223,15 +250,15 @@ def _core_over_parts(
     con.execute("CREATE SCHEMA IF NOT EXISTS lake")
     con.execute("CREATE TABLE ops.privacy_steps (macskcb VARCHAR, ma_lk VARCHAR, step INTEGER)")
     by_table: dict[str, list[Path]] = {}
-    for rel, table, _ in parts:
-        if table in ENVELOPE_TABLES:
-            by_table.setdefault(table, []).append(root / rel)
+    for name, (table, _) in treated_groups(parts).items():
+        by_table.setdefault(table, []).append(root / name)
     for lh in ENVELOPE_TABLES:
         name = lh.lower()
         empty = registry.table_schema(lh)
         if lh == "XML1" and profile == "deidentified":
             empty = empty.append(pa.field("tuoi", pa.int32())).append(pa.field("nhom_tuoi", pa.string()))
-        relation(con, f"lake.{name}", by_table.get(lh, []), empty, hive=lh != "XML1")
+        files = sorted(by_table.get(lh, []))
+        relation(con, f"lake.{name}", files, empty, hive=lh != "XML1" and not files)
         columns = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE lake.{name})").fetchall()]
         replaced = [sql for c in columns if (sql := _suppressed_column(c)) is not None]
         star = f"t.* REPLACE ({', '.join(replaced)})" if replaced and profile == "deidentified" else "t.*"
@@ -265,8 +292,8 @@ def build_analytics(
     (the patient timelines, keyed by ``patient_key``). ``profile`` and ``k`` default to identity.toml's.
 
     With ``lake`` and ``parts`` (the ledger's committed lake files), the claim tables are not copied: each
-    lake part is treated once into ``<target stem>.parts/<policy fingerprint>/`` (same relative path) and the
-    copy's ``lake.xmlN``/``core.xmlN`` are views over those parts, so a night treats only what it brought;
+    run's lake parts of each claim table are treated once into ``<target stem>.parts/<policy fingerprint>/``
+    and the copy's ``lake.xmlN``/``core.xmlN`` are views over those files, so a night treats what it brought;
     the k-anonymity pass over the current claims stays global (``ops.privacy`` times it)."""
     started = time.perf_counter()
     configured_profile, configured_k = privacy_setting()

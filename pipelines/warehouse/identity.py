@@ -183,13 +183,15 @@ CARD_PATTERN = r"(?i)\b[a-z]{2}[0-9]{13}\b"
 
 
 def scrub_sql(expr: str, secrets_expr: str | None = None) -> str:
-    """SQL that removes identifiers from the free text ``expr``. ``secrets_expr``: a per-row RE2 alternation
-    of the claim's own identifying values (NULL when it has none), removed first, case-insensitively."""
+    """SQL that removes identifiers from the free text ``expr``. ``secrets_expr``: a per-row list of the
+    claim's own identifying values in the forms they are written (as given, upper and lower case, without
+    diacritics; NULL when it has none), removed first, longest first (literal replacements: a per-row
+    regular expression would be compiled for every row)."""
     out = expr
     if secrets_expr is not None:
         out = (
             f"CASE WHEN {secrets_expr} IS NULL THEN {out} "
-            f"ELSE regexp_replace({out}, '(?i)' || {secrets_expr}, '{REDACTED}', 'g') END"
+            f"ELSE list_reduce({secrets_expr}, lambda acc, v: replace(acc, v, '{REDACTED}'), {out}) END"
         )
     for pattern in (CARD_PATTERN, PHONE_PATTERN, DIGITS_PATTERN):
         out = f"regexp_replace({out}, '{pattern}', '{REDACTED}', 'g')"

@@ -95,9 +95,9 @@ def con():
     c.close()
 
 
-def _scrub(con, text: str, secrets: str | None = None) -> str:
+def _scrub(con, text: str, secrets: list[str] | None = None) -> str:
     return con.execute(
-        f"SELECT {scrub_sql('$t', '$s' if secrets is not None else None)}",
+        f"SELECT {scrub_sql('$t', 'CAST($s AS VARCHAR[])' if secrets is not None else None)}",
         {"t": text, **({"s": secrets} if secrets is not None else {})},
     ).fetchone()[0]
 
@@ -121,8 +121,9 @@ def test_scrub_removes_names_phones_cccd_and_card_numbers(con, text, gone):
 
 
 def test_scrub_removes_the_claims_own_values_and_keeps_clinical_text(con):
-    secrets = "Hoa An|Hoa An"  # a name without a known family name, as the claim's own value
+    secrets = ["Hoa An", "HOA AN"]  # a name without a known family name, as the claim's own value
     assert "Hoa An" not in _scrub(con, "Gửi Hoa An kết quả", secrets)
+    assert _scrub(con, "Gửi HOA AN (mẹ)", secrets) == "Gửi […] (mẹ)"
     clinical = (
         "Bệnh nhân tỉnh, tiếp xúc tốt. CSST<M:82;T:37.1;HA:120/80>. Viêm phổi, đáp ứng điều trị 5 ngày."
     )
