@@ -21,6 +21,7 @@ from pipelines.cli.bench import print_bench, run_bench
 from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.cli.demo import run_demo
 from pipelines.cli.operations import add_operations_parsers
+from pipelines.cli.privacy import add_privacy_parser
 from pipelines.common.errors import PipelineError
 from pipelines.common.settings import load_settings
 from pipelines.decide.process import Context, process_file
@@ -42,6 +43,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         defects=args.defects,
         period=args.period,
         reference=Path(args.reference) if args.reference else None,
+        plant_identifiers=args.plant_identifiers,
     )
     claims = sum(len(f.claims) for f in manifest.files if f.kind == "claim")
     defects = sum(f.kind == "defect" for f in manifest.files)
@@ -159,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--defects", action="store_true", help="add a labelled set of broken files")
     g.add_argument("--period", default="2026-10", help="settlement month YYYY-MM of the claims")
     g.add_argument("--reference", help="also write the fund's card eligibility list here (eligibility.csv)")
+    g.add_argument(
+        "--plant-identifiers",
+        action="store_true",
+        help="write patients' names, phones, CCCD and card numbers into clinical notes and other free text",
+    )
     g.set_defaults(func=_cmd_generate)
     i = sub.add_parser("ingest", help="one nightly run: inboxes → lake → warehouse, receipts to outboxes")
     i.add_argument("--landing", help="landing root: a folder, or sftp://user@host:port/path")
@@ -204,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parser(sub)
     add_operations_parsers(sub)  # reprocess, check, rebuild, backup (pipelines/cli/operations.py)
+    add_privacy_parser(sub)
     return p
 
 

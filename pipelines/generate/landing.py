@@ -40,12 +40,15 @@ def generate_landing(
     defects: bool = False,
     period: str = DEFAULT_PERIOD,
     reference: Path | None = None,
+    plant_identifiers: bool = False,
 ) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest.
 
     With ``reference``, also write ``<reference>/eligibility.csv`` (the fund's card look-up results for the
     generated people, a few entries deliberately wrong) and ``<reference>/README.md``. The manifest is the
-    same with or without it (its ``eligibility_defects`` describe the list either way).
+    same with or without it (its ``eligibility_defects`` describe the list either way). With
+    ``plant_identifiers``, names, phones, CCCD and card numbers are written into free text
+    (:mod:`pipelines.generate.planted`); the claims and their money are the same.
     """
     if facilities < 1 or claims < 0:
         raise ValueError("need at least one facility and a non-negative number of claims")
@@ -57,6 +60,7 @@ def generate_landing(
     writer = LandingWriter(landing, trust, facilities, seed, period)
     writer.random_links = False
     writer.avoid_overlaps = True
+    writer.plant_identifiers = plant_identifiers
     writer.pki.write_trust_dir(trust)
     writer._patient_pool(max(10, int(claims * 0.8)))
     write_regular_night(writer, claims)

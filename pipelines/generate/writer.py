@@ -29,6 +29,7 @@ from pipelines.generate.claims import Episode, EpisodeBuilder, EpisodePlan, Faci
 from pipelines.generate.envelope import STYLES, b64, envelope, table_document
 from pipelines.generate.people import Card, Person, cccd_number, make_person
 from pipelines.generate.pki import FacilityIdentity, Issued, TestPKI
+from pipelines.generate.planted import plant_identifiers
 from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
 from pipelines.standard import Registry, load_registry
 
@@ -191,6 +192,8 @@ class LandingWriter:
         #: ``generate_landing`` also keeps a random person's visits from overlapping (the review flags
         #: overlapping stays); plain writers (tests that want every table quickly) do not
         self.avoid_overlaps = False
+        #: write names, phones, CCCD and card numbers into free text (``--plant-identifiers``; planted.py)
+        self.plant_identifiers = False
         self._cccds: set[str] = set()
         self._bhxh: set[str] = set()
         self._ma_bn: dict[tuple[str, int], str] = {}
@@ -284,6 +287,8 @@ class LandingWriter:
                 or tries == 100
             ):
                 break
+        if self.plant_identifiers:
+            plant_identifiers(ep, person)
         self._seq[fac.macskcb] = seq
         self.stays.setdefault(idx, []).append(stay)
         self.claim_info[(fac.macskcb, ma_lk)] = {

@@ -496,6 +496,8 @@ class Run:
                 run_id=self.run_id,
                 derived=derived_builders(),
                 copied=COPIED_TABLES,
+                lake=lake,
+                parts=self.ledger.parts(),
             )
         except OSError as exc:
             raise_if_disk_full(exc, "the warehouse")

@@ -139,6 +139,49 @@ OBJECT_DOCS.append(
     )
 )
 
+OBJECT_DOCS += [
+    ObjectDoc(
+        "ops.privacy",
+        "one row per build of the analytics copy",
+        "Analytics copy only: the privacy profile it was built under and the re-identification risk measured "
+        "(k-anonymity over the quasi-identifiers; pipelines/warehouse/privacy.py); bhyt-etl privacy-report "
+        "prints it.",
+        {
+            "run_id": "the run that built the copy",
+            "built_at": "when the copy was built (UTC)",
+            "profile": "deidentified | limited (identity.toml)",
+            "k": "the k the profile must reach (identity.toml [privacy] k)",
+            "k_achieved": "the size of the smallest group of claims showing the same quasi-identifiers",
+            "records": "claims measured (core.xml1)",
+            "groups": "groups of claims showing the same quasi-identifiers",
+            "generalised": "claims whose dates, age, place and occupation the profile generalised",
+            "suppressed": "claims that lost at least one quasi-identifier to reach k",
+            "below_k": "claims still in a group smaller than k after the last step",
+            "suppressed_by": "claims that lost each step's quasi-identifier (steps are cumulative), as JSON",
+            "quasi_identifiers": "the quasi-identifiers measured",
+            "seconds": "time of the k-anonymity pass",
+        },
+        "pipelines/warehouse/privacy.py",
+    ),
+    ObjectDoc(
+        "ops.privacy_steps",
+        "one row per claim that lost a quasi-identifier to reach k",
+        "Analytics copy only: how far down the suppression ladder each such claim went; the core.xmlN views "
+        "apply it.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "step": "1 exact age, 2 province, 3 sex, 4 age band, 5 diagnoses (each with the earlier ones)",
+        },
+        "pipelines/warehouse/privacy.py",
+    ),
+]
+#: columns only the de-identified analytics copy's core.xml1 / lake.xml1 have (pipelines/warehouse/privacy.py)
+ANALYTICS_XML1_DOCS = {
+    "tuoi": "analytics copy: age in whole years at admission (90 = 90 or older); NULL when suppressed",
+    "nhom_tuoi": "analytics copy: 5-year age band at admission (00-04 … 85-89, 90+); NULL when suppressed",
+}
+
 
 def sql_docs() -> list[ObjectDoc]:
     """The ObjectDoc of every table and view made from a SQL file (their headers, through the one parser)."""
@@ -169,6 +212,8 @@ def table_docs() -> list[ObjectDoc]:
             for key, meaning in LINEAGE_DOCS.items():
                 if key != "version" or schema == "core":
                     docs.setdefault(key, meaning)
+            if lh == "XML1":
+                docs.update(ANALYTICS_XML1_DOCS)
             out.append(
                 ObjectDoc(
                     f"{schema}.{lh.lower()}",

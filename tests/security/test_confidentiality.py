@@ -6,8 +6,11 @@ inbox file is decoded and its HO_TEN, SO_CCCD, MA_THE_BHYT, DIA_CHI and DIEN_THO
 text and as the base64 run that carries it inside NOIDUNGFILE (a log line holding the signed envelope leaks
 the patient as surely as one holding the name). Searched: every log record of every logger at DEBUG (with
 its traceback), what the night printed, every receipt in every outbox, every text cell of the ledger,
-``ops.files`` and ``ops.runs``, the catalogue's messages, the run summary, and ``bhyt-etl verify`` on
-defective files (stdout and stderr, at the CLI's default logging and with the root logger at DEBUG).
+``ops.files`` and ``ops.runs``, the catalogue's messages, the run summary, ``bhyt-etl verify`` on
+defective files (stdout and stderr, at the CLI's default logging and with the root logger at DEBUG), and
+every text cell of the analytics copy under both privacy profiles: the generator plants the patients' names
+(as written, in capitals, without diacritics), phones (with spaces or dots), CCCD and card numbers in
+clinical notes and in unexpected fields (``pipelines/generate/planted.py``), and the copy must show none.
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ from support.built_warehouse import ingest
 
 from pipelines.decide.guard import hardened_parser
 from pipelines.generate.landing import generate_landing
+from pipelines.generate.planted import unaccented
+from pipelines.marts import COPIED_TABLES, derived_builders
 from pipelines.standard.codes import catalogue
+from pipelines.warehouse.analytics import build_analytics
+from pipelines.warehouse.identity import PROFILES, pseudonym_key
 
 PII_FIELDS = ("HO_TEN", "SO_CCCD", "MA_THE_BHYT", "DIA_CHI", "DIEN_THOAI")
 XML1_PAYLOAD = re.compile(rb"<LOAIHOSO>\s*XML1\s*</LOAIHOSO>\s*<NOIDUNGFILE>([^<]*)</NOIDUNGFILE>")
@@ -104,7 +111,15 @@ class _Records(logging.Handler):
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
     root = tmp_path_factory.mktemp("confidential")
-    generate_landing(root / "landing", root / "trust", facilities=3, claims=24, seed=17, defects=True)
+    generate_landing(
+        root / "landing",
+        root / "trust",
+        facilities=3,
+        claims=24,
+        seed=17,
+        defects=True,
+        plant_identifiers=True,
+    )
     values = collect_identifiers(root / "landing")
     assert sum(kind == "HO_TEN" for kind in values.values()) >= 10  # the sweep looks for something real
     assert any(kind.endswith("(base64)") for kind in values.values())
@@ -208,8 +223,12 @@ def test_bhyt_etl_verify_prints_no_identifier(swept: Swept, debug: bool) -> None
     cli = Path(sys.executable).with_name("bhyt-etl")
     for path in files[:2] if debug else files:  # a process each: keep the debug pass short
         head = [sys.executable, "-c", _DEBUG_VERIFY] if debug else [str(cli)]
-        out = subprocess.run([*head, "verify", str(path), "--trust", str(swept.root / "trust")],
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [*head, "verify", str(path), "--trust", str(swept.root / "trust")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         receipt = json.loads(out.stdout)
         assert receipt["status"] in ("rejected", "partially_accepted"), (path.name, receipt["status"])
         assert out.returncode == (1 if receipt["status"] == "rejected" else 0)
@@ -241,3 +260,84 @@ def test_lake_parquet_files_and_folders_are_not_world_readable(swept: Swept) -> 
     folders = [p for p in lake.rglob("*") if p.is_dir() and not p.is_symlink()]
     world = [str(p.relative_to(swept.root)) for p in parquet + folders if _mode(p) & 0o007]
     assert not world, world
+
+
+def _normal(text: str) -> str:
+    """Case, diacritics and the separators people put inside numbers (space, dot, dash) do not matter."""
+    return re.sub(r"[\s.\-]", "", unaccented(text).casefold())
+
+
+def _text_cells(path: Path) -> list[tuple[str, str]]:
+    """(where, text) of every text cell of every table and view of a DuckDB file (lists and JSON as text)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+            "AND (data_type LIKE 'VARCHAR%' OR data_type = 'JSON')"
+        ).fetchall()
+        cells = []
+        for schema, table, column in columns:
+            sql = f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {schema}.{table}'  # noqa: S608
+            cells += [(f"{schema}.{table}.{column}", v) for (v,) in con.execute(sql).fetchall() if v]
+        return cells
+    finally:
+        con.close()
+
+
+def _identifier_hits(cells: list[tuple[str, str]], values: dict[str, str]) -> dict[str, set[str]]:
+    """Where each kind of identifier occurs (kinds and places only: never the value)."""
+    needles = {_normal(v): kind for v, kind in values.items() if not kind.endswith("(base64)")}
+    needles = {n: kind for n, kind in needles.items() if len(n) >= 8}
+    hits: dict[str, set[str]] = {}
+    for where, text in cells:
+        normal = _normal(text)
+        for needle, kind in needles.items():
+            if needle in normal:
+                hits.setdefault(kind, set()).add(where)
+    return hits
+
+
+@pytest.fixture(scope="module")
+def copies(swept: Swept) -> dict[str, Path]:
+    """The night's analytics copy (the default profile) and the limited copy of the same warehouse."""
+    limited = swept.root / "warehouse-analytics-limited.duckdb"
+    build_analytics(
+        swept.root / "warehouse.duckdb",
+        limited,
+        key=pseudonym_key(None, swept.root / "lake"),
+        run_id="sweep-limited",
+        derived=derived_builders(),
+        copied=COPIED_TABLES,
+        profile="limited",
+    )
+    return {"deidentified": swept.root / "warehouse-analytics.duckdb", "limited": limited}
+
+
+def test_the_planted_identifiers_reach_the_full_warehouse(swept: Swept) -> None:
+    """The control: the full warehouse holds the planted text (the sweep of the copies is not vacuous)."""
+    hits = _identifier_hits(_text_cells(swept.root / "warehouse.duckdb"), swept.values)
+    places = set().union(*hits.values())
+    assert {"HO_TEN", "SO_CCCD", "MA_THE_BHYT", "DIEN_THOAI"} <= set(hits)
+    for place in (
+        "core.xml5.dien_bien_ls",
+        "core.xml8.qt_benhly",
+        "core.xml1.du_phong",
+        "core.xml3.nguoi_thuc_hien",
+    ):
+        assert place in places, place
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_analytics_copy_holds_no_identifier_under_either_profile(
+    swept: Swept, copies: dict[str, Path], profile: str
+) -> None:
+    cells = _text_cells(copies[profile])
+    assert len(cells) > 1000
+    hits = _identifier_hits(cells, swept.values)
+    assert not hits, f"identifiers in the {profile} copy: " + "; ".join(
+        f"{kind} in {sorted(places)}" for kind, places in sorted(hits.items())
+    )
+
+
+def test_the_analytics_copy_is_readable_by_analysts(copies: dict[str, Path]) -> None:
+    assert _mode(copies["deidentified"]) == 0o644

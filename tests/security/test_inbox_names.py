@@ -241,7 +241,8 @@ def test_nothing_is_written_outside_the_facility_folders(night: Result) -> None:
         parts = Path(path).parts
         assert parts[0] in (night.fac, night.other) and parts[1] in ("outbox", "archive", "rejected"), path
     assert {p.name for p in night.root.iterdir()} <= {"landing", "trust", "lake", "outside", "planted-outbox",
-                                                     "warehouse.duckdb", "warehouse-analytics.duckdb"}
+                                                     "warehouse.duckdb", "warehouse-analytics.duckdb",
+                                                     "warehouse-analytics.parts"}
 
 
 def test_names_that_cannot_be_answered_are_left_and_reported(night: Result) -> None:
