@@ -55,11 +55,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     path = Path(args.file)
     settings = load_settings(Path(args.config) if args.config else None)
-    ctx = Context.create(Path(args.trust), settings)
+    ctx = Context.create(Path(args.trust), settings, strict=args.strict)
     folder = args.facility or (path.parent.parent.name if path.parent.name == "inbox" else None)
     raw = path.read_bytes()
     if folder is None:  # a facility checking its own file: take MACSKCB from the file itself
-
         m = re.search(rb"<MACSKCB>\s*([0-9A-Za-z]{5})\s*</MACSKCB>", raw)
         folder = m.group(1).decode() if m else ""
     result = process_file(
@@ -193,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
         "<MACSKCB>/inbox/FILE, else the file's own MACSKCB",
     )
     v.add_argument("--config", help="settings TOML file")
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="check against the standard's text: conformance warnings (STD.*) count as errors that reject "
+        "their claim (docs/conformance.md)",
+    )
     v.set_defaults(func=_cmd_verify)
 
     add_report_parser(sub)
@@ -210,5 +215,3 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"bhyt-etl {args.command}: {exc}", file=sys.stderr)
         return 2
-
-

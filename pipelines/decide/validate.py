@@ -47,8 +47,11 @@ def _describe(error: xmlschema.XMLSchemaValidationError) -> str:
         allowed = [x for x in (getattr(v, "enumeration", None) or []) if x != ""]
         return "not one of the allowed codes " + ", ".join(allowed)
     reason = error.reason or "invalid"
-    # content-model errors name tags, not values ("Unexpected child with tag 'X' at position 5")
-    if "Unexpected child" in reason or "not complete" in reason or "missing" in reason.lower():
+    # content-model errors name tags, not values ("Unexpected child with tag 'X' at position 5"; "... is not
+    # complete. Tag 'MA_LOAI_KCB' expected": a row is an xs:all, so the missing element is what is named)
+    if "not complete" in reason:
+        return reason.rstrip(".")
+    if "Unexpected child" in reason or "missing" in reason.lower():
         return reason.split(". Tag")[0].rstrip(".")
     return name.replace("Xsd", "").replace("Facet", "") + " rule broken"
 
