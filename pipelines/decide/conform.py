@@ -13,8 +13,11 @@ Details name the field, the rule and the count, never the value (it may be a pat
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
+
+from lxml import etree
 
 from pipelines.standard.codes import Problem
 from pipelines.standard.registry import Field, TableSpec
@@ -85,6 +88,28 @@ def order_ok(spec: TableSpec, tags: tuple[str, ...]) -> bool:
         _ORDER_CACHE.clear()
     _ORDER_CACHE[key] = ok
     return ok
+
+
+def _rows(root: etree._Element, spec: TableSpec) -> list[etree._Element]:
+    if spec.is_flat:
+        return [root]
+    container = root.find(str(spec.list_tag))
+    return [] if container is None else container.findall(str(spec.row_tag))
+
+
+def in_standard_order(root: etree._Element, spec: TableSpec) -> etree._Element | None:
+    """A copy of the document with each row's elements in the standard's order (unknown ones last, for the
+    schema to name), or None when every row is in order already."""
+    if all(order_ok(spec, tuple(str(c.tag) for c in row)) for row in _rows(root, spec)):
+        return None
+    positions = _POSITIONS.get(id(spec)) or _POSITIONS.setdefault(id(spec), _positions(spec))
+    last = len(spec.fields)
+    ordered = copy.deepcopy(root)
+    for row in _rows(ordered, spec):
+        children = list(row)
+        children.sort(key=lambda c: positions.get(c.tag, last) if isinstance(c.tag, str) else last)
+        row[:] = children
+    return ordered
 
 
 @dataclass

@@ -92,15 +92,18 @@ def table_rows(root: etree._Element, spec: TableSpec) -> list[dict[str, str]]:
 
 
 def _plan(spec: TableSpec) -> _Plan:
-    """(tag, column, check or None, type name) per field of a table version, computed once."""
+    """(tag, column, check or None, type name, rules...) per field of a table version that has a check or a
+    conformance rule, computed once; the other fields (free text and codes without a rule of the standard's
+    text) are taken as written (``_PLAIN``)."""
     plan = _PLANS.get(id(spec))
     if plan is None:
-        plan = _PLANS[id(spec)] = tuple(
-            (f.tag, f.column, CHECKS.get(f.xsd_type), *field_rules(f)) for f in spec.fields
-        )
+        full = [(f.tag, f.column, CHECKS.get(f.xsd_type), *field_rules(f)) for f in spec.fields]
+        plan = _PLANS[id(spec)] = tuple(p for p in full if p[2] is not None or any(p[4:]))
+        _PLAIN[id(spec)] = tuple((p[0], p[1]) for p in full if not (p[2] is not None or any(p[4:])))
     return plan
 
 
+_PLAIN: dict[int, tuple[tuple[str, str], ...]] = {}
 _PLANS: dict[int, _Plan] = {}
 
 
@@ -118,10 +121,11 @@ def type_rows(
     typed_rows: list[Row] = []
     problems: list[Problem] = []
     plan = _plan(spec)
+    plain = _PLAIN[id(spec)]
     findings = Findings(spec, ma_lk)
     required = [f.tag for f in spec.fields if f.std_required]
     for i, row in enumerate(rows, 1):
-        typed: Row = {}
+        typed: Row = {column: row.get(tag) or None for tag, column in plain}  # text as written, no rule
         for tag, column, check, kind, is_typed, decimals, std_length, std_pattern in plan:
             text = row.get(tag, "")
             if text == "":

@@ -1,5 +1,10 @@
 """Validate stage: documents against the XSDs. libxml2 on the hot path; xmlschema only to explain a failure.
 
+The XSDs are the load level (docs/conformance.md). Their rows are sequences, in the standard's order, because
+libxml2 checks a sequence in half the time of an xs:all; a document whose only fault is the order of its
+elements (an exporter's own order, which carries the same data) is validated a second time with each row's
+elements in the standard's order, and loads: the normalizer reports the order as STD.ORDER.
+
 Validators are compiled once per process (lxml schemas are not shared across processes) and reused.
 Explanations name the element path, the line and the rule broken (maxLength 100, the yyyyMMddHHmm pattern,
 an element the standard does not have), never the offending text: it may be a patient's name.
@@ -13,6 +18,7 @@ from pathlib import Path
 import xmlschema
 from lxml import etree
 
+from pipelines.decide.conform import in_standard_order
 from pipelines.standard import Registry, TableSpec
 from pipelines.standard.codes import Problem
 
@@ -47,11 +53,8 @@ def _describe(error: xmlschema.XMLSchemaValidationError) -> str:
         allowed = [x for x in (getattr(v, "enumeration", None) or []) if x != ""]
         return "not one of the allowed codes " + ", ".join(allowed)
     reason = error.reason or "invalid"
-    # content-model errors name tags, not values ("Unexpected child with tag 'X' at position 5"; "... is not
-    # complete. Tag 'MA_LOAI_KCB' expected": a row is an xs:all, so the missing element is what is named)
-    if "not complete" in reason:
-        return reason.rstrip(".")
-    if "Unexpected child" in reason or "missing" in reason.lower():
+    # content-model errors name tags, not values ("Unexpected child with tag 'X' at position 5")
+    if "Unexpected child" in reason or "not complete" in reason or "missing" in reason.lower():
         return reason.split(". Tag")[0].rstrip(".")
     return name.replace("Xsd", "").replace("Facet", "") + " rule broken"
 
@@ -103,7 +106,14 @@ def validate_envelope(root: etree._Element, registry: Registry) -> list[Problem]
 
 
 def validate_table(root: etree._Element, spec: TableSpec, *, ma_lk: str | None = None) -> list[Problem]:
-    """One inner table against its XSD; XSD.<LOAIHOSO> problems, empty when valid."""
-    if _lxml_schema(spec.xsd_path).validate(root):
+    """One inner table against its XSD; XSD.<LOAIHOSO> problems, empty when valid. Elements in another order
+    than the standard's load (a second validation, only for such documents)."""
+    schema = _lxml_schema(spec.xsd_path)
+    if schema.validate(root):
         return []
+    ordered = in_standard_order(root, spec)
+    if ordered is not None:
+        if schema.validate(ordered):
+            return []
+        root = ordered  # explain what is wrong besides the order
     return explain(spec.xsd_path, root, f"XSD.{spec.loaihoso}", loaihoso=spec.loaihoso, ma_lk=ma_lk)

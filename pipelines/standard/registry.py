@@ -99,7 +99,7 @@ class Field:
     std_pattern: str | None = None
     std_required: bool = False
     std_decimals: int | None = None  # of the named type: Money 2, UnitPrice 3 ...
-    #: fields of one order group count as one position for STD.ORDER (XML2/XML3 T_BNTT, T_BNCCT, T_BHTT)
+    #: fields of one xs:choice count as one position for STD.ORDER (XML2/XML3 T_BNTT, T_BNCCT, T_BHTT)
     order_group: str | None = None
 
     @functools.cached_property
@@ -300,14 +300,25 @@ def _docs(element: XsdElement) -> tuple[str, str]:
     return en, vi
 
 
-def _leaves(group: XsdGroup, out: dict[str, XsdElement], where: str) -> None:
+def _leaves(
+    group: XsdGroup, out: dict[str, XsdElement], where: str, groups: dict[str, str], choice: str | None = None
+) -> None:
+    """The leaf elements of a model group in declaration order; ``groups``: the leaves of an xs:choice (the
+    XML2/XML3 money fields, whose order exporters vary) share the name of the choice's first leaf as their
+    order group, one position for STD.ORDER."""
     for particle in group:
         if isinstance(particle, XsdElement):
             if particle.name is None:
                 raise ValueError(f"{where}: an element without a name")
             out.setdefault(particle.name, particle)  # the money choice repeats names: first order wins
+            if choice is not None:
+                groups.setdefault(particle.name, choice)
         elif isinstance(particle, XsdGroup):
-            _leaves(particle, out, where)
+            inner = choice
+            if inner is None and particle.model == "choice":
+                first = next(particle.iter_elements(), None)
+                inner = first.name if first is not None else None
+            _leaves(particle, out, where, groups, inner)
         else:
             raise ValueError(f"{where}: <xs:any> where the standard names its elements")
 
@@ -354,7 +365,8 @@ def _table_from_xsd(path: Path) -> TableSpec:
         container = _first_child(container, path.name)
         assert container.name == row_tag, f"{path.name}: row element {container.name} != {row_tag}"
     leaves: dict[str, XsdElement] = {}
-    _leaves(_content(container, path.name), leaves, path.name)
+    groups: dict[str, str] = {}
+    _leaves(_content(container, path.name), leaves, path.name, groups)
     fields = []
     for tag, el in leaves.items():
         if tag == "CHUKYDONVI":
@@ -375,7 +387,7 @@ def _table_from_xsd(path: Path) -> TableSpec:
                 std_pattern=std.get("pattern"),
                 std_required=std.get("required") == "true",
                 std_decimals=int(decimals) if decimals is not None else None,
-                order_group=std.get("order-group"),
+                order_group=groups.get(tag),
                 max_length=max_len,
                 required=el.min_occurs > 0 and (leaf_type.min_length or 0) > 0,
                 enumeration=tuple(str(v) for v in enum if v != "") if enum else None,

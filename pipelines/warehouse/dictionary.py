@@ -158,9 +158,22 @@ def table_docs() -> list[ObjectDoc]:
             else f"one row per {spec.row_tag} element of a claim"
         )
         columns: dict[str, str] = {}
+        tags: dict[str, str] = {}
         for version in registry.versions[lh]:
             for f in version.fields:
+                if f.column in columns and tags[f.column] != f.tag:  # two shapes, one column (bhyt:column)
+                    shape_name = version.shape or version.version
+                    columns[f.column] += f"; in the {shape_name} shape {f.tag}: {f.doc_en}"
+                    tags[f.column] = f.tag
+                    continue
+                tags.setdefault(f.column, f.tag)
                 columns.setdefault(f.column, f"{f.tag}: {f.doc_en} / {f.doc_vi}".strip(" :/"))
+        shape = registry.shape_column(lh)
+        if shape:
+            columns[shape] = (
+                "which shape of the table the row was written in (XML13: QD130 with MA_NOI_DI/MA_NOI_DEN, "
+                "QD3176 with MA_CSKCB_DI/MA_CSKCB_DEN), read from the document itself, never from NGAYLAP"
+            )
         for schema, what in (("core", "current version of each claim"), ("lake", "every accepted version")):
             docs = dict(columns)
             for key, meaning in LINEAGE_DOCS.items():

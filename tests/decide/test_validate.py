@@ -90,12 +90,24 @@ def test_an_element_the_standard_does_not_have_is_named():
     assert "Unexpected child with tag 'GHI_CHU_RIENG'" in problem.detail
 
 
-def test_a_missing_required_element_is_named():
+def test_a_missing_required_element_is_placed_by_the_element_found_instead():
     root = inner("XML1")
-    root.remove(root.find("MA_LOAI_KCB"))  # required (the row is an xs:all: any order, each element once)
+    root.remove(root.find("MA_LOAI_KCB"))  # required; MA_KHOA follows it
     (problem,) = validate_table(root, REGISTRY.latest("XML1"))
     assert (problem.code, problem.path) == ("XSD.XML1", "/TONG_HOP")
-    assert "Tag 'MA_LOAI_KCB' expected" in problem.detail
+    assert "Unexpected child with tag 'MA_KHOA'" in problem.detail
+
+
+def test_elements_out_of_the_standards_order_load_and_a_real_fault_is_still_named():
+    root = inner("XML1")
+    ma_lk = root.find("MA_LK")
+    root.remove(ma_lk)
+    root.append(ma_lk)  # MA_LK last: the same data in an exporter's own order
+    assert validate_table(root, REGISTRY.latest("XML1")) == []
+    root.find("NGAY_VAO").text = "202613010800"  # and a real fault besides the order
+    (problem, *_) = validate_table(root, REGISTRY.latest("XML1"))
+    assert problem.path.endswith("TONG_HOP/NGAY_VAO")
+    assert "does not match the required format" in problem.detail
 
 
 def test_a_detail_row_is_named_by_its_position():
