@@ -116,6 +116,40 @@ OBJECT_DOCS: list[ObjectDoc] = [
 OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
 OBJECT_DOCS.append(
     ObjectDoc(
+        "ops.conformance",
+        "one row per conformance finding (STD.*) of an accepted claim version: per claim, code, field and table",
+        "Where accepted claims do not meet the standard's stricter text (docs/conformance.md): the values were "
+        "stored exactly; the facility's receipt carried the same warnings; review.findings shows them as rule "
+        "BIZ.XML1.STD_CONFORMANCE.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "source_sha256": "the file of the claim version",
+            "received_at": LINEAGE_DOCS["received_at"],
+            "code": "STD.LENGTH | STD.FORMAT | STD.DECIMALS | STD.NEGATIVE | STD.REQUIRED | STD.ORDER | "
+            "STD.WHITESPACE | STD.SHAPE (pipelines/standard/error_catalogue.toml)",
+            "severity": "warning (the claim was accepted)",
+            "loaihoso": "the table (XML1, XML2, ...)",
+            "field": "the field (NULL for the order of a row's elements or a table's shape)",
+            "path": "element path of the first row concerned",
+            "detail": "the rule broken and how many rows (never the value)",
+            "run_id": "the run that accepted the claim version",
+        },
+        "pipelines/warehouse/ops.py",
+    )
+)
+OBJECT_DOCS.append(
+    ObjectDoc(
+        "core.conformance",
+        "one row per conformance finding (STD.*) of a current claim version: per claim, code, field and table",
+        "ops.conformance for the current version of each claim: what review.findings reports as rule "
+        "BIZ.XML1.STD_CONFORMANCE.",
+        dict(OBJECT_DOCS[-1].columns),
+        "pipelines/warehouse/build.py",
+    )
+)
+OBJECT_DOCS.append(
+    ObjectDoc(
         "lake.review_findings",
         "one row per rule hit on any accepted claim version (per claim or per line, as the rule says)",
         "Every finding of every rule on every claim version, as each night checked its own claims; "

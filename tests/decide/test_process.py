@@ -952,6 +952,38 @@ def test_xml12_inside_giamdinhhs_is_stored_under_its_hoso(kit: Kit, root: str) -
     expect(bad, "XSD.XML12")
 
 
+DECLARATIONS = {
+    "BOM and UTF-8": b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>',
+    "utf-8 standalone": b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>',
+    "single quotes, no encoding": b"<?xml version='1.0'?>",
+    "no declaration": b"",
+    "BOM alone": b"\xef\xbb\xbf",
+}
+
+
+@pytest.mark.parametrize("declaration", list(DECLARATIONS))
+def test_inner_documents_load_whatever_their_utf8_declaration(kit: Kit, declaration: str) -> None:
+    def redeclare(table: str, doc: bytes) -> bytes:
+        assert doc.startswith(b"<?xml")
+        return DECLARATIONS[declaration] + doc[doc.index(b"?>") + 2 :]
+
+    ep = kit.episode()
+    result = kit.run(kit.signed([ep], mutate=redeclare))
+    assert result.status == "accepted", result.receipt["errors"]
+    assert [e for e in result.receipt["errors"] if e["code"].startswith("STD.")] == []
+    assert result.batches["XML1"].to_pylist()[0]["ma_lk"] == ep.ma_lk
+
+
+def test_empty_element_is_the_same_as_an_absent_one(kit: Kit) -> None:
+    ep = kit.episode()
+    closed = kit.run(kit.signed([ep], mutate=set_value("XML1", "MA_NOI_DI", "")))
+    absent = kit.run(kit.signed([ep], mutate=lambda t, d: re.sub(rb"<MA_NOI_DI>[^<]*</MA_NOI_DI>|<MA_NOI_DI ?/>",
+                                                                   b"", d) if t == "XML1" else d))
+    assert closed.status == absent.status == "accepted"
+    assert closed.batches["XML1"].to_pylist()[0]["ma_noi_di"] is None
+    assert absent.batches["XML1"].to_pylist()[0]["ma_noi_di"] is None
+
+
 NEGATIVE_CONTROLS = {
     # id: (table, mutation, the field path's end)
     "impossible date": ("XML1", set_value("XML1", "NGAY_VAO", "202513400800"), "NGAY_VAO"),
