@@ -288,9 +288,8 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
     try:
         writer.write_stream(f"ops/files/{job.name}.parquet", "ops.files", [files_table(ops_rows)])
         conformance = conformance_table(ops_rows)  # STD.* warnings of accepted claims, for review.findings
-        writer.write_stream(
-            f"ops/conformance/{job.name}.parquet", "ops.conformance", [conformance] if conformance.num_rows else []
-        )
+        parts = [conformance] if conformance.num_rows else []
+        writer.write_stream(f"ops/conformance/{job.name}.parquet", "ops.conformance", parts)
         staged = writer.finish()
         _point("worker:part", "the lake's staging area")
         receipts = staging / job.receipts_rel

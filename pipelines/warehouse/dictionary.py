@@ -117,10 +117,10 @@ OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
 OBJECT_DOCS.append(
     ObjectDoc(
         "ops.conformance",
-        "one row per conformance finding (STD.*) of an accepted claim version: per claim, code, field and table",
-        "Where accepted claims do not meet the standard's stricter text (docs/conformance.md): the values were "
-        "stored exactly; the facility's receipt carried the same warnings; review.findings shows them as rule "
-        "BIZ.XML1.STD_CONFORMANCE.",
+        "one row per conformance finding (STD.*) of an accepted claim version: per claim, code, field, table",
+        "Where accepted claims do not meet the standard's stricter text (docs/conformance.md): the values "
+        "were stored exactly; the facility's receipt carried the same warnings; review.findings shows them "
+        "as rule BIZ.XML1.STD_CONFORMANCE.",
         {
             "macskcb": LINEAGE_DOCS["macskcb"],
             "ma_lk": "the claim's MA_LK",
@@ -141,7 +141,7 @@ OBJECT_DOCS.append(
 OBJECT_DOCS.append(
     ObjectDoc(
         "core.conformance",
-        "one row per conformance finding (STD.*) of a current claim version: per claim, code, field and table",
+        "one row per conformance finding (STD.*) of a current claim version: per claim, code, field, table",
         "ops.conformance for the current version of each claim: what review.findings reports as rule "
         "BIZ.XML1.STD_CONFORMANCE.",
         dict(OBJECT_DOCS[-1].columns),

@@ -81,7 +81,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
     # -- conformance: the receipt's STD warnings (docs/conformance.md), kept in core.conformance ------------
     "BIZ.XML1.STD_CONFORMANCE": (ANY, [
         "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
-        "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', 'MA_TTDV: longer than the standard''s 10 characters', "
+        "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
+        "'MA_TTDV: longer than the standard''s 10 characters', "
         f"'run' FROM core.claim_current WHERE {K}"
     ]),
     "BIZ.XML1.T_BHTT_LINES": (ANY, bump_x1("t_bhtt")),
