@@ -41,6 +41,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         defects=args.defects,
         period=args.period,
         reference=Path(args.reference) if args.reference else None,
+        shapes=args.shapes,
     )
     claims = sum(len(f.claims) for f in manifest.files if f.kind == "claim")
     defects = sum(f.kind == "defect" for f in manifest.files)
@@ -154,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--defects", action="store_true", help="add a labelled set of broken files")
     g.add_argument("--period", default="2026-10", help="settlement month YYYY-MM of the claims")
     g.add_argument("--reference", help="also write the fund's card eligibility list here (eligibility.csv)")
+    g.add_argument(
+        "--shapes",
+        choices=("standard", "real"),
+        default="standard",
+        help="real: write about half the files the ways real exporters do (accepted with STD.* warnings; "
+        "docs/conformance.md)",
+    )
     g.set_defaults(func=_cmd_generate)
     i = sub.add_parser("ingest", help="one nightly run: inboxes → lake → warehouse, receipts to outboxes")
     i.add_argument("--landing", help="landing root: a folder, or sftp://user@host:port/path")

@@ -14,6 +14,7 @@ from pipelines.generate.defects import write_defects
 from pipelines.generate.eligibility import build_eligibility, write_reference
 from pipelines.generate.resends import generate_resends
 from pipelines.generate.scenarios import Scenarios
+from pipelines.generate.shapes import RealShapes
 from pipelines.generate.writer import DEFAULT_PERIOD, LandingWriter, Manifest
 
 __all__ = ["Manifest", "generate_landing", "generate_resends"]
@@ -40,13 +41,20 @@ def generate_landing(
     defects: bool = False,
     period: str = DEFAULT_PERIOD,
     reference: Path | None = None,
+    shapes: str = "standard",
 ) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest.
 
     With ``reference``, also write ``<reference>/eligibility.csv`` (the fund's card look-up results for the
     generated people, a few entries deliberately wrong) and ``<reference>/README.md``. The manifest is the
     same with or without it (its ``eligibility_defects`` describe the list either way).
+
+    ``shapes="real"``: about half the regular files are written the ways real exporters write them (4-decimal
+    amounts, certificate codes, the QĐ 130 XML13, XML12 in the envelope, ...: pipelines/generate/shapes.py);
+    they are accepted with the conformance warnings their manifest entries expect.
     """
+    if shapes not in ("standard", "real"):
+        raise ValueError(f"shapes: standard or real, not {shapes!r}")
     if facilities < 1 or claims < 0:
         raise ValueError("need at least one facility and a non-negative number of claims")
     if defects and facilities < 2:
@@ -57,6 +65,8 @@ def generate_landing(
     writer = LandingWriter(landing, trust, facilities, seed, period)
     writer.random_links = False
     writer.avoid_overlaps = True
+    if shapes == "real":
+        writer.real_shapes = RealShapes(writer.registry, seed)
     writer.pki.write_trust_dir(trust)
     writer._patient_pool(max(10, int(claims * 0.8)))
     write_regular_night(writer, claims)

@@ -29,6 +29,7 @@ from pipelines.generate.claims import Episode, EpisodeBuilder, EpisodePlan, Faci
 from pipelines.generate.envelope import STYLES, b64, envelope, table_document
 from pipelines.generate.people import Card, Person, cccd_number, make_person
 from pipelines.generate.pki import FacilityIdentity, Issued, TestPKI
+from pipelines.generate.shapes import RealShapes
 from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
 from pipelines.standard import Registry, load_registry
 
@@ -191,6 +192,8 @@ class LandingWriter:
         #: ``generate_landing`` also keeps a random person's visits from overlapping (the review flags
         #: overlapping stays); plain writers (tests that want every table quickly) do not
         self.avoid_overlaps = False
+        #: ``--shapes real``: regular files written the ways real exporters write them (generate/shapes.py)
+        self.real_shapes: RealShapes | None = None
         self._cccds: set[str] = set()
         self._bhxh: set[str] = set()
         self._ma_bn: dict[tuple[str, int], str] = {}
@@ -352,13 +355,16 @@ class LandingWriter:
         return data, name, shape
 
     def write_claims(self, fac: Facility, eps: list[Episode]) -> ManifestEntry:
-        """A regular signed file of ``eps``, expected to be accepted."""
-        data, name, shape = self.claim_file(fac, eps)
+        """A regular signed file of ``eps``, expected to be accepted (with ``real_shapes``, perhaps written
+        as a real exporter writes it, with the conformance warnings that gives: generate/shapes.py)."""
+        mutate, codes = self.real_shapes.choose(eps) if self.real_shapes is not None else (None, [])
+        data, name, shape = self.claim_file(fac, eps, mutate=mutate)
         entry = ManifestEntry(
             path=self.write(fac.macskcb, name, data),
             macskcb=fac.macskcb,
             kind="claim",
             expected_status="accepted",
+            expected_codes=codes,
             signature_shape=shape,
             claims=[ExpectedClaim(e.ma_lk, "accepted") for e in eps],
         )
