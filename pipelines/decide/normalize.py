@@ -98,12 +98,48 @@ def _plan(spec: TableSpec) -> _Plan:
     plan = _PLANS.get(id(spec))
     if plan is None:
         full = [(f.tag, f.column, CHECKS.get(f.xsd_type), *field_rules(f)) for f in spec.fields]
-        plan = _PLANS[id(spec)] = tuple(p for p in full if p[2] is not None or any(p[4:]))
+        # numbers whose only rule is the standard's decimals: a loop of their own, the most common fields
+        numbers = [p for p in full if p[2] is None and p[5] is not None and p[6] is None and p[7] is None]
+        _NUMBERS[id(spec)] = tuple((p[0], p[1], p[5]) for p in numbers if p[5] is not None)
+        plan = _PLANS[id(spec)] = tuple(
+            p for p in full if (p[2] is not None or any(p[4:])) and p not in numbers
+        )
         _PLAIN[id(spec)] = tuple((p[0], p[1]) for p in full if not (p[2] is not None or any(p[4:])))
+        _REQUIRED[id(spec)] = tuple(f.tag for f in spec.fields if f.std_required)
     return plan
 
 
+def _number(text: str, decimals: int, tag: str, row: int, findings: Findings) -> str | None:
+    """A number that may be surrounded by blanks, negative, or carry more decimals than the standard's."""
+    if text[0] <= " " or text[-1] <= " ":
+        text = text.strip(_BLANK)
+        findings.add("STD.WHITESPACE", tag, row, "spaces or line breaks around the value")
+        if not text:
+            return None
+    if text[0] == "-":
+        findings.add("STD.NEGATIVE", tag, row, "a negative number")
+    dot = text.find(".")
+    if dot >= 0 and len(text) - dot - 1 > decimals:
+        text = _extra_decimals(text, dot, decimals, tag, row, findings)
+    return text
+
+
+def _extra_decimals(text: str, dot: int, decimals: int, tag: str, row: int, findings: Findings) -> str:
+    """A number with more decimals than the standard's: STD.DECIMALS, and the text to store (zeros beyond the
+    stored scale dropped: the pattern let through only zeros there)."""
+    significant = text[dot + 1 :].rstrip("0")
+    if len(significant) > decimals:
+        findings.add("STD.DECIMALS", tag, row, f"more than {decimals} decimals (stored exactly, not rounded)")
+    else:
+        findings.add("STD.DECIMALS", tag, row, f"trailing zeros beyond {decimals} decimals")
+    if len(text) - dot - 1 > STORED_DECIMALS:
+        return text[: dot + 1 + max(len(significant), 1)]
+    return text
+
+
 _PLAIN: dict[int, tuple[tuple[str, str], ...]] = {}
+_NUMBERS: dict[int, tuple[tuple[str, str, int], ...]] = {}
+_REQUIRED: dict[int, tuple[str, ...]] = {}
 _PLANS: dict[int, _Plan] = {}
 
 
@@ -114,76 +150,73 @@ def type_rows(
     ma_lk: str | None,
     warnings: list[Problem] | None = None,
     shape: bool = False,
+    in_order: bool = False,
 ) -> tuple[list[Row], list[Problem]]:
     """The rows of one table by column name (text, None when empty), checked: XSD.VALUE problems for values
     that passed the schema but have no typed meaning (30 February). STD.* warnings (the standard's stricter
-    text) go to ``warnings`` when given. ``shape``: record the version's shape (XML13) in its column."""
+    text) go to ``warnings`` when given. ``shape``: record the version's shape (XML13) in its column.
+    ``in_order``: the document passed the schema as it stands, so its elements are in the standard's order
+    (no STD.ORDER check needed)."""
     typed_rows: list[Row] = []
     problems: list[Problem] = []
     plan = _plan(spec)
-    plain = _PLAIN[id(spec)]
+    plain, numbers, required = _PLAIN[id(spec)], _NUMBERS[id(spec)], _REQUIRED[id(spec)]
     findings = Findings(spec, ma_lk)
-    required = [f.tag for f in spec.fields if f.std_required]
     for i, row in enumerate(rows, 1):
         typed: Row = {column: row.get(tag) or None for tag, column in plain}  # text as written, no rule
-        for tag, column, check, kind, is_typed, decimals, std_length, std_pattern in plan:
-            text = row.get(tag, "")
-            if text == "":
+        for tag, column, decimals in numbers:
+            text = row.get(tag)
+            if not text:
+                typed[column] = None
+            elif text[0] <= "-" or text[-1] <= " " or text.find(".", 0, len(text) - decimals - 1) >= 0:
+                typed[column] = _number(text, decimals, tag, i, findings)  # rare: blanks, minus, decimals
+            else:
+                typed[column] = text
+        for tag, column, check, kind, is_typed, places, std_length, std_pattern in plan:
+            text = row.get(tag)
+            if not text:
                 typed[column] = None
                 continue
-            if is_typed and (text[0] in _BLANK or text[-1] in _BLANK):
+            if (text[0] <= " " or text[-1] <= " ") and is_typed:
                 text = text.strip(_BLANK)
                 findings.add("STD.WHITESPACE", tag, i, "spaces or line breaks around the value")
-                if text == "":
+                if not text:
                     typed[column] = None
                     continue
-            if decimals is not None:
+            if places is not None:
                 if text[0] == "-":
                     findings.add("STD.NEGATIVE", tag, i, "a negative number")
                 dot = text.find(".")
-                if dot >= 0 and len(text) - dot - 1 > decimals:
-                    significant = text[dot + 1 :].rstrip("0")
-                    if len(significant) > decimals:
-                        findings.add(
-                            "STD.DECIMALS",
-                            tag,
-                            i,
-                            f"more than {decimals} decimals (stored exactly, not rounded)",
-                        )
-                    else:
-                        findings.add("STD.DECIMALS", tag, i, f"trailing zeros beyond {decimals} decimals")
-                    if len(text) - dot - 1 > STORED_DECIMALS:  # only zeros beyond what is stored: the pattern
-                        text = text[: dot + 1 + max(len(significant), 1)]
+                if dot >= 0 and len(text) - dot - 1 > places:
+                    text = _extra_decimals(text, dot, places, tag, i, findings)
             if std_length is not None and len(text) > std_length:
                 findings.add("STD.LENGTH", tag, i, f"longer than the standard's {std_length} characters")
             if std_pattern is not None and std_pattern.fullmatch(text) is None:
                 findings.add("STD.FORMAT", tag, i, f"not in the standard's format {std_pattern.pattern}")
-            if check is not None:
-                if len(text) == 8 and kind == "dateordatetimestamp":  # a day: 00:00 of it (XML14 NGAY_HEN_KL)
-                    text += "0000"
+            if check is None:
                 typed[column] = text
-                try:
-                    check(text)
-                except (ValueError, OverflowError):
-                    path = f"/{spec.root_tag}" + (
-                        "" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]"
+                continue
+            if len(text) == 8 and kind == "dateordatetimestamp":  # a day: 00:00 of it (XML14 NGAY_HEN_KL)
+                text += "0000"
+            typed[column] = text
+            try:
+                check(text)
+            except (ValueError, OverflowError):
+                path = f"/{spec.root_tag}" + ("" if spec.is_flat else f"/{spec.list_tag}/{spec.row_tag}[{i}]")
+                problems.append(
+                    Problem(
+                        "XSD.VALUE",
+                        detail=f"{tag} is not a real {kind}",
+                        loaihoso=spec.loaihoso,
+                        ma_lk=ma_lk,
+                        path=f"{path}/{tag}",
                     )
-                    problems.append(
-                        Problem(
-                            "XSD.VALUE",
-                            detail=f"{tag} is not a real {kind}",
-                            loaihoso=spec.loaihoso,
-                            ma_lk=ma_lk,
-                            path=f"{path}/{tag}",
-                        )
-                    )
-                    typed[column] = None
-            else:
-                typed[column] = text
+                )
+                typed[column] = None
         for tag in required:
-            if row.get(tag, "").strip(_BLANK) == "":
+            if not row.get(tag, "").strip(_BLANK):
                 findings.add("STD.REQUIRED", tag, i, "empty or absent, the standard requires a value")
-        if not order_ok(spec, tuple(row)):
+        if not in_order and not order_ok(spec, tuple(row)):
             findings.add("STD.ORDER", None, i, "elements not in the standard's order")
         if shape:
             typed[spec.shape_column] = spec.shape

@@ -25,7 +25,7 @@ from pipelines.decide.guard import check_size, hardened_parser, parse_document
 from pipelines.decide.normalize import Lineage, VersionedRows, table_rows, to_batch_many, type_rows
 from pipelines.decide.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
 from pipelines.decide.unpack import Claim, unpack
-from pipelines.decide.validate import validate_envelope, validate_table
+from pipelines.decide.validate import validate_envelope, validate_table_order
 from pipelines.standard import Registry, load_registry
 from pipelines.standard.codes import Problem
 
@@ -135,7 +135,7 @@ def _claim_tables(
             continue
         assert table.root is not None, "an inner table without a problem was parsed"
         spec = registry.for_document(table.loaihoso, table.root, ngaylap)
-        found = validate_table(table.root, spec, ma_lk=claim.ma_lk)
+        found, in_order = validate_table_order(table.root, spec, ma_lk=claim.ma_lk)
         if found:
             problems.extend(found)
             continue
@@ -169,7 +169,9 @@ def _claim_tables(
                     path=f"/{spec.root_tag}",
                 )
             )
-        values, found = type_rows(rows, spec, ma_lk=claim.ma_lk, warnings=warnings, shape=shape)
+        values, found = type_rows(
+            rows, spec, ma_lk=claim.ma_lk, warnings=warnings, shape=shape, in_order=in_order
+        )
         problems.extend(found)
         typed.setdefault(spec.loaihoso, []).extend((v, spec.version) for v in values)
     if ctx.strict:

@@ -108,12 +108,20 @@ def validate_envelope(root: etree._Element, registry: Registry) -> list[Problem]
 def validate_table(root: etree._Element, spec: TableSpec, *, ma_lk: str | None = None) -> list[Problem]:
     """One inner table against its XSD; XSD.<LOAIHOSO> problems, empty when valid. Elements in another order
     than the standard's load (a second validation, only for such documents)."""
+    return validate_table_order(root, spec, ma_lk=ma_lk)[0]
+
+
+def validate_table_order(
+    root: etree._Element, spec: TableSpec, *, ma_lk: str | None = None
+) -> tuple[list[Problem], bool]:
+    """:func:`validate_table`, and whether the document passed as it stands (its elements in the standard's
+    order, so the normalizer need not look at their order)."""
     schema = _lxml_schema(spec.xsd_path)
     if schema.validate(root):
-        return []
+        return [], True
     ordered = in_standard_order(root, spec)
     if ordered is not None:
         if schema.validate(ordered):
-            return []
+            return [], False
         root = ordered  # explain what is wrong besides the order
-    return explain(spec.xsd_path, root, f"XSD.{spec.loaihoso}", loaihoso=spec.loaihoso, ma_lk=ma_lk)
+    return explain(spec.xsd_path, root, f"XSD.{spec.loaihoso}", loaihoso=spec.loaihoso, ma_lk=ma_lk), False

@@ -637,7 +637,7 @@ def test_partially_accepted(kit: Kit) -> None:
 
 
 @pytest.mark.parametrize("stage", ["check_size", "parse_document", "validate_envelope", "verify_envelope",
-                                   "unpack", "validate_table", "table_rows", "type_rows"])
+                                   "unpack", "validate_table_order", "table_rows", "type_rows"])
 def test_sys_internal_process_file_never_raises(kit: Kit, monkeypatch: pytest.MonkeyPatch,
                                                 stage: str) -> None:
     data = kit.signed()
