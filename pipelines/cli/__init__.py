@@ -44,6 +44,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         period=args.period,
         reference=Path(args.reference) if args.reference else None,
         plant_identifiers=args.plant_identifiers,
+        shapes=args.shapes,
     )
     claims = sum(len(f.claims) for f in manifest.files if f.kind == "claim")
     defects = sum(f.kind == "defect" for f in manifest.files)
@@ -58,11 +59,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     path = Path(args.file)
     settings = load_settings(Path(args.config) if args.config else None)
-    ctx = Context.create(Path(args.trust), settings)
+    ctx = Context.create(Path(args.trust), settings, strict=args.strict)
     folder = args.facility or (path.parent.parent.name if path.parent.name == "inbox" else None)
     raw = path.read_bytes()
     if folder is None:  # a facility checking its own file: take MACSKCB from the file itself
-
         m = re.search(rb"<MACSKCB>\s*([0-9A-Za-z]{5})\s*</MACSKCB>", raw)
         folder = m.group(1).decode() if m else ""
     result = process_file(
@@ -166,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write patients' names, phones, CCCD and card numbers into clinical notes and other free text",
     )
+    g.add_argument(
+        "--shapes",
+        choices=("standard", "real"),
+        default="standard",
+        help="real: write about half the files the ways real exporters do (accepted with STD.* warnings; "
+        "docs/conformance.md)",
+    )
     g.set_defaults(func=_cmd_generate)
     i = sub.add_parser("ingest", help="one nightly run: inboxes → lake → warehouse, receipts to outboxes")
     i.add_argument("--landing", help="landing root: a folder, or sftp://user@host:port/path")
@@ -207,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         "<MACSKCB>/inbox/FILE, else the file's own MACSKCB",
     )
     v.add_argument("--config", help="settings TOML file")
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="check against the standard's text: conformance warnings (STD.*) count as errors that reject "
+        "their claim (docs/conformance.md)",
+    )
     v.set_defaults(func=_cmd_verify)
 
     add_report_parser(sub)
@@ -226,5 +239,3 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"bhyt-etl {args.command}: {exc}", file=sys.stderr)
         return 2
-
-

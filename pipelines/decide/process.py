@@ -1,9 +1,11 @@
 """The per-file path: raw bytes in, a receipt and typed record batches out. Plain functions, no Prefect.
 
 guard (size, hardened parse, encoding, DOCTYPE) → envelope schema → signature → unpack (envelope checks,
-strict base64, inner parse) → per claim: table schema (libxml2; xmlschema explains failures), MA_LK
-consistency, typing → receipt. A file-level failure stops the file; a claim-level failure rejects that
-claim and the others go on (``partially_accepted``). :func:`process_file` never raises.
+strict base64, inner parse) → per claim: the table's version read from the document, table schema (libxml2;
+xmlschema explains failures), MA_LK consistency, typing and conformance → receipt. A file-level failure stops
+the file; a claim-level failure rejects that claim and the others go on (``partially_accepted``).
+Conformance findings (STD.*) are warnings of an accepted claim; with ``Context.strict`` (``bhyt-etl verify
+--strict``) they are errors that reject it. :func:`process_file` never raises.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pipelines.decide.guard import check_size, hardened_parser, parse_document
 from pipelines.decide.normalize import Lineage, VersionedRows, table_rows, to_batch_many, type_rows
 from pipelines.decide.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
 from pipelines.decide.unpack import Claim, unpack
-from pipelines.decide.validate import validate_envelope, validate_table
+from pipelines.decide.validate import validate_envelope, validate_table_order
 from pipelines.standard import Registry, load_registry
 from pipelines.standard.codes import Problem
 
@@ -43,11 +45,16 @@ class Context:
     settings: Settings
     parser: etree.XMLParser = field(default_factory=hardened_parser)
     inner_parser: etree.XMLParser = field(default_factory=lambda: hardened_parser(remove_comments=True))
+    #: conformance warnings (STD.*) reject their claim, as errors (``bhyt-etl verify --strict``)
+    strict: bool = False
 
     @classmethod
-    def create(cls, trust_dir: Path, settings: Settings | None = None) -> Context:
+    def create(cls, trust_dir: Path, settings: Settings | None = None, *, strict: bool = False) -> Context:
         return cls(
-            registry=load_registry(), trust=TrustStore.load(Path(trust_dir)), settings=settings or Settings()
+            registry=load_registry(),
+            trust=TrustStore.load(Path(trust_dir)),
+            settings=settings or Settings(),
+            strict=strict,
         )
 
     @property
@@ -114,23 +121,29 @@ def _receipt(
 
 def _claim_tables(
     claim: Claim, ctx: Context, ngaylap: date
-) -> tuple[dict[str, VersionedRows], list[Problem]]:
-    """Validate and type every table of one claim; problems reject the claim."""
+) -> tuple[dict[str, VersionedRows], list[Problem], list[Problem]]:
+    """Validate and type every table of one claim: the problems that reject the claim, and the conformance
+    warnings (STD.*) of its values."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     typed: dict[str, VersionedRows] = {}
+    registry = ctx.registry
     for table in claim.tables:
         if table.problem:
             table.problem.ma_lk = claim.ma_lk
             problems.append(table.problem)
             continue
         assert table.root is not None, "an inner table without a problem was parsed"
-        spec = ctx.registry.for_file(table.loaihoso, ngaylap)
-        found = validate_table(table.root, spec, ma_lk=claim.ma_lk)
+        spec = registry.for_document(table.loaihoso, table.root, ngaylap)
+        found, in_order = validate_table_order(table.root, spec, ma_lk=claim.ma_lk)
         if found:
             problems.extend(found)
             continue
         rows = table_rows(table.root, spec)
+        keyed = spec.has("MA_LK") and spec.field("MA_LK").required
         for i, row in enumerate(rows, 1):
+            if not keyed and not row.get("MA_LK", "").strip():  # XML12 in GIAMDINHHS: its HOSO's key
+                row["MA_LK"] = claim.ma_lk or ""
             if row.get("MA_LK", "").strip() != (claim.ma_lk or ""):
                 problems.append(
                     Problem(
@@ -144,10 +157,27 @@ def _claim_tables(
                     )
                 )
                 break
-        values, found = type_rows(rows, spec, ma_lk=claim.ma_lk)
+        shape = spec.shape is not None
+        if shape and spec.shape != registry.for_file(spec.loaihoso, ngaylap).shape:
+            warnings.append(
+                Problem(
+                    "STD.SHAPE",
+                    detail=f"{spec.loaihoso} written in the {spec.shape} shape; on NGAYLAP "
+                    f"{ngaylap:%Y%m%d} the standard's is {registry.for_file(spec.loaihoso, ngaylap).shape}",
+                    loaihoso=spec.loaihoso,
+                    ma_lk=claim.ma_lk,
+                    path=f"/{spec.root_tag}",
+                )
+            )
+        values, found = type_rows(
+            rows, spec, ma_lk=claim.ma_lk, warnings=warnings, shape=shape, in_order=in_order
+        )
         problems.extend(found)
         typed.setdefault(spec.loaihoso, []).extend((v, spec.version) for v in values)
-    return typed, problems
+    if ctx.strict:
+        for w in warnings:
+            w.strict = True
+    return typed, problems, warnings
 
 
 DS_SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
@@ -268,11 +298,12 @@ def _process(
     accepted: dict[str, VersionedRows] = {}
     claim_problems: list[Problem] = []
     for claim in envelope.claims:
-        typed, problems = _claim_tables(claim, ctx, envelope.ngaylap)
-        if problems:
-            claim_problems.extend(problems)
+        typed, problems, conformance = _claim_tables(claim, ctx, envelope.ngaylap)
+        if problems or (ctx.strict and conformance):
+            claim_problems.extend(problems + conformance)
             claims_out.append({"ma_lk": claim.ma_lk, "status": "rejected", "version": None})
             continue
+        claim_problems.extend(conformance)
         claims_out.append({"ma_lk": claim.ma_lk, "status": "accepted", "version": 1})
         for loaihoso, rows in typed.items():
             accepted.setdefault(loaihoso, []).extend(rows)

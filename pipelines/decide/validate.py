@@ -1,5 +1,10 @@
 """Validate stage: documents against the XSDs. libxml2 on the hot path; xmlschema only to explain a failure.
 
+The XSDs are the load level (docs/conformance.md). Their rows are sequences, in the standard's order, because
+libxml2 checks a sequence in half the time of an xs:all; a document whose only fault is the order of its
+elements (an exporter's own order, which carries the same data) is validated a second time with each row's
+elements in the standard's order, and loads: the normalizer reports the order as STD.ORDER.
+
 Validators are compiled once per process (lxml schemas are not shared across processes) and reused.
 Explanations name the element path, the line and the rule broken (maxLength 100, the yyyyMMddHHmm pattern,
 an element the standard does not have), never the offending text: it may be a patient's name.
@@ -13,6 +18,7 @@ from pathlib import Path
 import xmlschema
 from lxml import etree
 
+from pipelines.decide.conform import in_standard_order
 from pipelines.standard import Registry, TableSpec
 from pipelines.standard.codes import Problem
 
@@ -100,7 +106,22 @@ def validate_envelope(root: etree._Element, registry: Registry) -> list[Problem]
 
 
 def validate_table(root: etree._Element, spec: TableSpec, *, ma_lk: str | None = None) -> list[Problem]:
-    """One inner table against its XSD; XSD.<LOAIHOSO> problems, empty when valid."""
-    if _lxml_schema(spec.xsd_path).validate(root):
-        return []
-    return explain(spec.xsd_path, root, f"XSD.{spec.loaihoso}", loaihoso=spec.loaihoso, ma_lk=ma_lk)
+    """One inner table against its XSD; XSD.<LOAIHOSO> problems, empty when valid. Elements in another order
+    than the standard's load (a second validation, only for such documents)."""
+    return validate_table_order(root, spec, ma_lk=ma_lk)[0]
+
+
+def validate_table_order(
+    root: etree._Element, spec: TableSpec, *, ma_lk: str | None = None
+) -> tuple[list[Problem], bool]:
+    """:func:`validate_table`, and whether the document passed as it stands (its elements in the standard's
+    order, so the normalizer need not look at their order)."""
+    schema = _lxml_schema(spec.xsd_path)
+    if schema.validate(root):
+        return [], True
+    ordered = in_standard_order(root, spec)
+    if ordered is not None:
+        if schema.validate(ordered):
+            return [], False
+        root = ordered  # explain what is wrong besides the order
+    return explain(spec.xsd_path, root, f"XSD.{spec.loaihoso}", loaihoso=spec.loaihoso, ma_lk=ma_lk), False

@@ -814,7 +814,7 @@ class EpisodeBuilder:
             **{tag: x1[tag] for tag in COPIED_FROM_XML1 + ("MA_DOITUONG_KCB",)},
             "SO_GIAYHEN_KL": f"GH{x1['MA_HSBA']}",
             "MA_CSKCB": self.fac.macskcb,
-            "NGAY_HEN_KL": x1["NGAY_TAI_KHAM"] + "0800",
+            "NGAY_HEN_KL": x1["NGAY_TAI_KHAM"],  # yyyyMMdd since QĐ 4750
             "MA_BAC_SI": doctor,
             "NGAY_CT": x1["NGAY_RA"][:8],
         }

@@ -14,6 +14,7 @@ from pipelines.generate.defects import write_defects
 from pipelines.generate.eligibility import build_eligibility, write_reference
 from pipelines.generate.resends import generate_resends
 from pipelines.generate.scenarios import Scenarios
+from pipelines.generate.shapes import RealShapes
 from pipelines.generate.writer import DEFAULT_PERIOD, LandingWriter, Manifest
 
 __all__ = ["Manifest", "generate_landing", "generate_resends"]
@@ -41,6 +42,7 @@ def generate_landing(
     period: str = DEFAULT_PERIOD,
     reference: Path | None = None,
     plant_identifiers: bool = False,
+    shapes: str = "standard",
 ) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest.
 
@@ -49,7 +51,13 @@ def generate_landing(
     same with or without it (its ``eligibility_defects`` describe the list either way). With
     ``plant_identifiers``, names, phones, CCCD and card numbers are written into free text
     (:mod:`pipelines.generate.planted`); the claims and their money are the same.
+
+    ``shapes="real"``: about half the regular files are written the ways real exporters write them (4-decimal
+    amounts, certificate codes, the QĐ 130 XML13, XML12 in the envelope, ...: pipelines/generate/shapes.py);
+    they are accepted with the conformance warnings their manifest entries expect.
     """
+    if shapes not in ("standard", "real"):
+        raise ValueError(f"shapes: standard or real, not {shapes!r}")
     if facilities < 1 or claims < 0:
         raise ValueError("need at least one facility and a non-negative number of claims")
     if defects and facilities < 2:
@@ -61,6 +69,8 @@ def generate_landing(
     writer.random_links = False
     writer.avoid_overlaps = True
     writer.plant_identifiers = plant_identifiers
+    if shapes == "real":
+        writer.real_shapes = RealShapes(writer.registry, seed)
     writer.pki.write_trust_dir(trust)
     writer._patient_pool(max(10, int(claims * 0.8)))
     write_regular_night(writer, claims)

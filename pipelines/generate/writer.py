@@ -30,6 +30,7 @@ from pipelines.generate.envelope import STYLES, b64, envelope, table_document
 from pipelines.generate.people import Card, Person, cccd_number, make_person
 from pipelines.generate.pki import FacilityIdentity, Issued, TestPKI
 from pipelines.generate.planted import plant_identifiers
+from pipelines.generate.shapes import RealShapes
 from pipelines.generate.signing import dotnet_guid, sign_dotnet, sign_signxml
 from pipelines.standard import Registry, load_registry
 
@@ -194,6 +195,8 @@ class LandingWriter:
         self.avoid_overlaps = False
         #: write names, phones, CCCD and card numbers into free text (``--plant-identifiers``; planted.py)
         self.plant_identifiers = False
+        #: ``--shapes real``: regular files written the ways real exporters write them (generate/shapes.py)
+        self.real_shapes: RealShapes | None = None
         self._cccds: set[str] = set()
         self._bhxh: set[str] = set()
         self._ma_bn: dict[tuple[str, int], str] = {}
@@ -357,13 +360,16 @@ class LandingWriter:
         return data, name, shape
 
     def write_claims(self, fac: Facility, eps: list[Episode]) -> ManifestEntry:
-        """A regular signed file of ``eps``, expected to be accepted."""
-        data, name, shape = self.claim_file(fac, eps)
+        """A regular signed file of ``eps``, expected to be accepted (with ``real_shapes``, perhaps written
+        as a real exporter writes it, with the conformance warnings that gives: generate/shapes.py)."""
+        mutate, codes = self.real_shapes.choose(eps) if self.real_shapes is not None else (None, [])
+        data, name, shape = self.claim_file(fac, eps, mutate=mutate)
         entry = ManifestEntry(
             path=self.write(fac.macskcb, name, data),
             macskcb=fac.macskcb,
             kind="claim",
             expected_status="accepted",
+            expected_codes=codes,
             signature_shape=shape,
             claims=[ExpectedClaim(e.ma_lk, "accepted") for e in eps],
         )

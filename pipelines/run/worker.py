@@ -42,7 +42,7 @@ from pipelines.decide.process import Context, duplicate_receipt, process_file
 from pipelines.landing import Inbox, InboxEntry, open_inbox, read_raw, take_upload
 from pipelines.run.lake import COMPRESSION, StagedWriter, partition_of, staging_dir
 from pipelines.run.ledger import LedgerReader, Original
-from pipelines.warehouse.ops import FileRow, files_table
+from pipelines.warehouse.ops import FileRow, conformance_table, files_table
 
 #: files whose rows are turned into Arrow together (per file it would cost more than the typing)
 ARROW_FILES = 32
@@ -306,6 +306,9 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
     _stage_rows(writer, ctx, grouped)
     try:
         writer.write_stream(f"ops/files/{job.name}.parquet", "ops.files", [files_table(ops_rows)])
+        conformance = conformance_table(ops_rows)  # STD.* warnings of accepted claims, for review.findings
+        parts = [conformance] if conformance.num_rows else []
+        writer.write_stream(f"ops/conformance/{job.name}.parquet", "ops.conformance", parts)
         staged = writer.finish()
         _point("worker:part", "the lake's staging area")
         receipts = staging / job.receipts_rel

@@ -5,8 +5,14 @@ root/list/row tags, its fields in order, and the named leaf type of every field,
 an Arrow type. Nothing else in the product lists columns: the generator, the normalizer, the lake and the
 warehouse all take them from here.
 
-A table may have several versions (XML13 as amended by QĐ 3176); :meth:`Registry.for_file` picks the one in
-force on the file's date, and :meth:`Registry.table_schema` is the union a warehouse table stores.
+A table may have several versions (XML13 in its QĐ 130 and QĐ 3176 shapes, XML12 with the root public
+exporters write); :meth:`Registry.for_document` picks one from the document itself (its root element, then the
+elements only one version has), falling back to the one in force on the file's date
+(:meth:`Registry.for_file`), and :meth:`Registry.table_schema` is the union a warehouse table stores.
+
+Each field also carries the standard's stricter text where it is narrower than what loads (``<bhyt:std>``
+annotations: maxLength, pattern, required; the named type's decimals): the conformance checks of
+``pipelines.decide.conform`` read them from here, so the XSDs stay the one source of both levels.
 """
 
 from __future__ import annotations
@@ -32,13 +38,14 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "Code": pa.string(),
     "Key": pa.string(),
     "Integer": pa.int64(),
-    "Money": pa.decimal128(18, 2),
-    "UnitPrice": pa.decimal128(18, 3),
-    "Quantity": pa.decimal128(18, 3),
+    "Money": pa.decimal128(19, 4),
+    "UnitPrice": pa.decimal128(19, 4),
+    "Quantity": pa.decimal128(18, 4),
     "Percent": pa.decimal128(5, 2),
-    "Measure": pa.decimal128(9, 2),
+    "Measure": pa.decimal128(10, 4),
     "Date": pa.date32(),
     "DateTime": pa.timestamp("s"),
+    "DateOrDateTimeStamp": pa.timestamp("s"),
     "BirthDateTime": pa.string(),
     "DateList": pa.string(),
     "DateOrDateTime": pa.string(),
@@ -52,7 +59,9 @@ LINEAGE_FIELDS: tuple[pa.Field[pa.DataType], ...] = (
     pa.field("standard_version", pa.string(), nullable=False),
 )
 
-#: LOAIHOSO values carried inside GIAMDINHHS (XML0 and XML12 are separate messages).
+#: LOAIHOSO values carried inside GIAMDINHHS (XML0 is a separate message; XML12 is one too in QĐ 4750, and
+#: the public integration guide and HIS exporters also put it in the envelope, where it loads:
+#: docs/conformance.md).
 ENVELOPE_TABLES = (
     "XML1",
     "XML2",
@@ -65,6 +74,7 @@ ENVELOPE_TABLES = (
     "XML9",
     "XML10",
     "XML11",
+    "XML12",
     "XML13",
     "XML14",
     "XML15",
@@ -82,11 +92,20 @@ class Field:
     enumeration: tuple[str, ...] | None
     doc_en: str
     doc_vi: str
+    #: the warehouse column when it is not the tag's (``<bhyt:column>``: XML13 MA_NOI_DI → ma_cskcb_di)
+    alias: str | None = None
+    #: the standard's text where it is stricter than what loads (``<bhyt:std>``), for STD.* warnings
+    std_max_length: int | None = None
+    std_pattern: str | None = None
+    std_required: bool = False
+    std_decimals: int | None = None  # of the named type: Money 2, UnitPrice 3 ...
+    #: fields of one xs:choice count as one position for STD.ORDER (XML2/XML3 T_BNTT, T_BNCCT, T_BHTT)
+    order_group: str | None = None
 
     @functools.cached_property
     def column(self) -> str:
         """Warehouse column name: the standard's name in lower case (``t_bhtt``)."""
-        return self.tag.lower()
+        return (self.alias or self.tag).lower()
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -107,6 +126,10 @@ class TableSpec:
     title_en: str
     xsd_path: Path
     fields: tuple[Field, ...]
+    shape: str | None = None  # XML13: QD130 | QD3176, stored in the column xml13_shape
+    variant: bool = (
+        False  # another serialisation of a version (XML12 flat): chosen by its root, never by date
+    )
     _by_tag: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +153,10 @@ class TableSpec:
         cols = [pa.field(f.column, f.arrow_type) for f in self.fields]
         return pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
 
+    @property
+    def shape_column(self) -> str:
+        return f"{self.loaihoso.lower()}_shape"
+
 
 @dataclass
 class Registry:
@@ -140,43 +167,89 @@ class Registry:
     envelope_xsd: Path
     _columns: dict[str, tuple[Field, ...]] = field(default_factory=dict, compare=False, repr=False)
     _schemas: dict[tuple[str, bool], pa.Schema] = field(default_factory=dict, compare=False, repr=False)
+    _exclusives: dict[tuple[str, str], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def loaihoso(self) -> tuple[str, ...]:
         return tuple(self.versions)
 
     def latest(self, loaihoso: str) -> TableSpec:
-        return self.versions[loaihoso][-1]
+        return [s for s in self.versions[loaihoso] if not s.variant][-1]
 
     def for_file(self, loaihoso: str, file_date: date) -> TableSpec:
         """The version of a table in force on ``file_date`` (the envelope's NGAYLAP)."""
-        candidates = self.versions[loaihoso]
+        candidates = [s for s in self.versions[loaihoso] if not s.variant]
         chosen = candidates[0]
         for spec in candidates:
             if spec.effective_from <= file_date:
                 chosen = spec
         return chosen
 
+    def for_document(self, loaihoso: str, root: etree._Element, file_date: date) -> TableSpec:
+        """The version a document is written in, read from the document: its root element, then the elements
+        only one version has (XML13 MA_CSKCB_DI is QĐ 3176, MA_NOI_DI QĐ 130); the date decides only when the
+        content does not (real facilities send either XML13 shape whatever the date)."""
+        candidates = self.versions[loaihoso]
+        if len(candidates) == 1:
+            return candidates[0]
+        by_root = [s for s in candidates if s.root_tag == root.tag]
+        if len(by_root) == 1:
+            return by_root[0]
+        if not by_root:  # an unknown root: the dated version's schema says so
+            return self.for_file(loaihoso, file_date)
+        row = root if by_root[0].row_tag is None else root.find(f"{by_root[0].list_tag}/{by_root[0].row_tag}")
+        if row is not None:
+            tags = {child.tag for child in row}
+            hits = [(len(tags & self._exclusive(s)), s) for s in by_root]
+            best = max(n for n, _ in hits)
+            winners = [s for n, s in hits if n == best]
+            if best and len(winners) == 1:
+                return winners[0]
+        dated = self.for_file(loaihoso, file_date)
+        return dated if dated in by_root else by_root[-1]
+
+    def _exclusive(self, spec: TableSpec) -> frozenset[str]:
+        """Tags of ``spec`` that no other version of its table with the same root has."""
+        key = (spec.loaihoso, spec.version)
+        cached = self._exclusives.get(key)
+        if cached is None:
+            others: set[str] = set()
+            for s in self.versions[spec.loaihoso]:
+                if s is not spec and s.root_tag == spec.root_tag:
+                    others.update(s.tags)
+            cached = self._exclusives[key] = frozenset(spec.tags) - others
+        return cached
+
     def table_columns(self, loaihoso: str) -> tuple[Field, ...]:
         """Fields of every version of a table, in order of first appearance (what a warehouse table holds)."""
         cached = self._columns.get(loaihoso)
         if cached is not None:
             return cached
-        seen: dict[str, Field] = {}
+        seen: dict[str, Field] = {}  # by column: two tags may share one (bhyt:column)
         for spec in reversed(self.versions[loaihoso]):
             for f in spec.fields:
-                seen.setdefault(f.tag, f)
+                seen.setdefault(f.column, f)
         order: list[str] = []
         for spec in self.versions[loaihoso]:
             for f in spec.fields:
-                if f.tag not in order:
-                    order.append(f.tag)
-        out = self._columns[loaihoso] = tuple(seen[t] for t in order)
+                if f.column not in order:
+                    order.append(f.column)
+        out = self._columns[loaihoso] = tuple(seen[c] for c in order)
         return out
+
+    def shape_column(self, loaihoso: str) -> str | None:
+        """The column that records which shape a row came in, for tables written in several shapes."""
+        specs = self.versions[loaihoso]
+        return specs[0].shape_column if any(s.shape for s in specs) else None
 
     def table_schema(self, loaihoso: str, lineage: bool = True) -> pa.Schema:
         key = (loaihoso, lineage)
         if key not in self._schemas:
             cols = [pa.field(f.column, f.arrow_type) for f in self.table_columns(loaihoso)]
+            shape = self.shape_column(loaihoso)
+            if shape:
+                cols.append(pa.field(shape, pa.string()))
             self._schemas[key] = pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
         return self._schemas[key]
 
@@ -185,13 +258,28 @@ class Registry:
             yield from specs
 
 
-def _named_base(xsd_type: XsdSimpleType) -> str:
+def _named(xsd_type: XsdSimpleType) -> XsdSimpleType:
     t: XsdSimpleType | None = xsd_type
     while t is not None and t.name not in ARROW_TYPES:
         t = getattr(t, "base_type", None)
     if t is None or t.name is None:
         raise ValueError(f"leaf type {xsd_type!r} does not derive from a named type of bhyt-types.xsd")
-    return t.name
+    return t
+
+
+def _named_base(xsd_type: XsdSimpleType) -> str:
+    return str(_named(xsd_type).name)
+
+
+def _appinfo(component: XsdElement | XsdSimpleType, name: str) -> dict[str, str]:
+    """Attributes of the ``<bhyt:{name}>`` annotation of an element or type (empty when it has none)."""
+    out: dict[str, str] = {}
+    if component.annotation is not None:
+        for info in component.annotation.appinfo:
+            for child in info:
+                if child.tag == f"{{{SCHEMA_INFO_NS}}}{name}":
+                    out.update(child.attrib)
+    return out
 
 
 def _docs(element: XsdElement) -> tuple[str, str]:
@@ -212,14 +300,25 @@ def _docs(element: XsdElement) -> tuple[str, str]:
     return en, vi
 
 
-def _leaves(group: XsdGroup, out: dict[str, XsdElement], where: str) -> None:
+def _leaves(
+    group: XsdGroup, out: dict[str, XsdElement], where: str, groups: dict[str, str], choice: str | None = None
+) -> None:
+    """The leaf elements of a model group in declaration order; ``groups``: the leaves of an xs:choice (the
+    XML2/XML3 money fields, whose order exporters vary) share the name of the choice's first leaf as their
+    order group, one position for STD.ORDER."""
     for particle in group:
         if isinstance(particle, XsdElement):
             if particle.name is None:
                 raise ValueError(f"{where}: an element without a name")
             out.setdefault(particle.name, particle)  # the money choice repeats names: first order wins
+            if choice is not None:
+                groups.setdefault(particle.name, choice)
         elif isinstance(particle, XsdGroup):
-            _leaves(particle, out, where)
+            inner = choice
+            if inner is None and particle.model == "choice":
+                first = next(particle.iter_elements(), None)
+                inner = first.name if first is not None else None
+            _leaves(particle, out, where, groups, inner)
         else:
             raise ValueError(f"{where}: <xs:any> where the standard names its elements")
 
@@ -266,7 +365,8 @@ def _table_from_xsd(path: Path) -> TableSpec:
         container = _first_child(container, path.name)
         assert container.name == row_tag, f"{path.name}: row element {container.name} != {row_tag}"
     leaves: dict[str, XsdElement] = {}
-    _leaves(_content(container, path.name), leaves, path.name)
+    groups: dict[str, str] = {}
+    _leaves(_content(container, path.name), leaves, path.name, groups)
     fields = []
     for tag, el in leaves.items():
         if tag == "CHUKYDONVI":
@@ -275,10 +375,19 @@ def _table_from_xsd(path: Path) -> TableSpec:
         leaf_type = _leaf_type(el, path.name)
         enum = leaf_type.enumeration
         max_len = leaf_type.max_length
+        std = _appinfo(el, "std")
+        named = _named(leaf_type)
+        decimals = _appinfo(named, "std").get("decimals")
         fields.append(
             Field(
                 tag=tag,
-                xsd_type=_named_base(leaf_type),
+                xsd_type=str(named.name),
+                alias=_appinfo(el, "column").get("name"),
+                std_max_length=int(std["maxLength"]) if "maxLength" in std else None,
+                std_pattern=std.get("pattern"),
+                std_required=std.get("required") == "true",
+                std_decimals=int(decimals) if decimals is not None else None,
+                order_group=groups.get(tag),
                 max_length=max_len,
                 required=el.min_occurs > 0 and (leaf_type.min_length or 0) > 0,
                 enumeration=tuple(str(v) for v in enum if v != "") if enum else None,
@@ -297,6 +406,8 @@ def _table_from_xsd(path: Path) -> TableSpec:
         title_en=_info(info, "title_en", path.name),
         xsd_path=path,
         fields=tuple(fields),
+        shape=info.get("shape") or None,
+        variant=info.get("variant") == "true",
     )
 
 
@@ -309,7 +420,7 @@ def load_registry(folder: Path | None = None) -> Registry:
         spec = _table_from_xsd(path)
         versions.setdefault(spec.loaihoso, []).append(spec)
     ordered = {
-        lh: tuple(sorted(specs, key=lambda s: s.effective_from))
+        lh: tuple(sorted(specs, key=lambda s: (s.effective_from, s.version)))
         for lh, specs in sorted(versions.items(), key=lambda kv: int(kv[0][3:]))
     }
     return Registry(xsd_folder=folder, versions=ordered, envelope_xsd=folder / "GIAMDINHHS.xsd")

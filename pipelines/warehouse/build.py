@@ -17,6 +17,7 @@ Objects (contract: ARCHITECTURE.md "Warehouse"):
 ``core.claim_versions``  [claim version]       every accepted version of every claim (macskcb, ma_lk, version)
 ``core.claim_current``   [claim]               the current (latest received) version of every claim
 ``core.xmlN``            [as the table: XML1 claim, XML2 drug line, …]  current version's rows + ``version``
+``core.conformance``     [conformance finding]  STD.* warnings of the current versions (``ops.conformance``)
 ``lake.xmlN``            [as the table]        every accepted version's rows
 ``review.*``, ``payment.*``, ``ref.*``        built on top by ``extend`` (the marts: pipelines.marts)
 """
@@ -38,7 +39,7 @@ from pipelines.common.files import fsync_dir
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse.dictionary import apply_comments
-from pipelines.warehouse.ops import CLAIM_VERSIONS_SCHEMA, FILES_SCHEMA
+from pipelines.warehouse.ops import CLAIM_VERSIONS_SCHEMA, CONFORMANCE_SCHEMA, FILES_SCHEMA
 
 SCHEMAS = ("ops", "core", "lake", "review", "payment")
 #: DuckDB's own cap while building (it spills to disk beyond it); its default is 80 % of the machine's RAM,
@@ -100,6 +101,7 @@ def build_warehouse(
             relation(con, f"lake.{name}", by_table.get(lh, []), registry.table_schema(lh), hive=lh != "XML1")
         relation(con, "core.claim_versions", by_table.get("core.claim_versions", []), CLAIM_VERSIONS_SCHEMA)
         relation(con, "ops.files", by_table.get("ops.files", []), FILES_SCHEMA)
+        relation(con, "ops.conformance", by_table.get("ops.conformance", []), CONFORMANCE_SCHEMA)
         con.execute(
             "CREATE TABLE core.claim_current AS SELECT * FROM core.claim_versions "
             "QUALIFY row_number() OVER (PARTITION BY macskcb, ma_lk ORDER BY version DESC) = 1 "
@@ -112,6 +114,11 @@ def build_warehouse(
                 "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
                 "AND t.source_sha256 = c.source_sha256"
             )
+        con.execute(  # the conformance warnings (STD.*) of the current versions, for review.findings
+            "CREATE VIEW core.conformance AS SELECT f.* FROM ops.conformance f "
+            "SEMI JOIN core.claim_current c ON f.macskcb = c.macskcb AND f.ma_lk = c.ma_lk "
+            "AND f.source_sha256 = c.source_sha256"
+        )
         runs_table = pa.Table.from_pylist(
             [
                 {

@@ -119,6 +119,40 @@ OBJECT_DOCS: list[ObjectDoc] = [
 OBJECT_DOCS[3].columns = dict(OBJECT_DOCS[2].columns)
 OBJECT_DOCS.append(
     ObjectDoc(
+        "ops.conformance",
+        "one row per conformance finding (STD.*) of an accepted claim version: per claim, code, field, table",
+        "Where accepted claims do not meet the standard's stricter text (docs/conformance.md): the values "
+        "were stored exactly; the facility's receipt carried the same warnings; review.findings shows them "
+        "as rule BIZ.XML1.STD_CONFORMANCE.",
+        {
+            "macskcb": LINEAGE_DOCS["macskcb"],
+            "ma_lk": "the claim's MA_LK",
+            "source_sha256": "the file of the claim version",
+            "received_at": LINEAGE_DOCS["received_at"],
+            "code": "STD.LENGTH | STD.FORMAT | STD.DECIMALS | STD.NEGATIVE | STD.REQUIRED | STD.ORDER | "
+            "STD.WHITESPACE | STD.SHAPE (pipelines/standard/error_catalogue.toml)",
+            "severity": "warning (the claim was accepted)",
+            "loaihoso": "the table (XML1, XML2, ...)",
+            "field": "the field (NULL for the order of a row's elements or a table's shape)",
+            "path": "element path of the first row concerned",
+            "detail": "the rule broken and how many rows (never the value)",
+            "run_id": "the run that accepted the claim version",
+        },
+        "pipelines/warehouse/ops.py",
+    )
+)
+OBJECT_DOCS.append(
+    ObjectDoc(
+        "core.conformance",
+        "one row per conformance finding (STD.*) of a current claim version: per claim, code, field, table",
+        "ops.conformance for the current version of each claim: what review.findings reports as rule "
+        "BIZ.XML1.STD_CONFORMANCE.",
+        dict(OBJECT_DOCS[-1].columns),
+        "pipelines/warehouse/build.py",
+    )
+)
+OBJECT_DOCS.append(
+    ObjectDoc(
         "lake.review_findings",
         "one row per rule hit on any accepted claim version (per claim or per line, as the rule says)",
         "Every finding of every rule on every claim version, as each night checked its own claims; "
@@ -204,9 +238,22 @@ def table_docs() -> list[ObjectDoc]:
             else f"one row per {spec.row_tag} element of a claim"
         )
         columns: dict[str, str] = {}
+        tags: dict[str, str] = {}
         for version in registry.versions[lh]:
             for f in version.fields:
+                if f.column in columns and tags[f.column] != f.tag:  # two shapes, one column (bhyt:column)
+                    shape_name = version.shape or version.version
+                    columns[f.column] += f"; in the {shape_name} shape {f.tag}: {f.doc_en}"
+                    tags[f.column] = f.tag
+                    continue
+                tags.setdefault(f.column, f.tag)
                 columns.setdefault(f.column, f"{f.tag}: {f.doc_en} / {f.doc_vi}".strip(" :/"))
+        shape = registry.shape_column(lh)
+        if shape:
+            columns[shape] = (
+                "which shape of the table the row was written in (XML13: QD130 with MA_NOI_DI/MA_NOI_DEN, "
+                "QD3176 with MA_CSKCB_DI/MA_CSKCB_DEN), read from the document itself, never from NGAYLAP"
+            )
         for schema, what in (("core", "current version of each claim"), ("lake", "every accepted version")):
             docs = dict(columns)
             for key, meaning in LINEAGE_DOCS.items():

@@ -52,6 +52,47 @@ _CLAIM_VERSIONS_COLUMNS: list[tuple[str, pa.DataType]] = [
 ]
 CLAIM_VERSIONS_SCHEMA = pa.schema(_CLAIM_VERSIONS_COLUMNS)
 
+_CONFORMANCE_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("macskcb", pa.string()),
+    ("ma_lk", pa.string()),
+    ("source_sha256", pa.string()),
+    ("received_at", pa.timestamp("us", tz="UTC")),
+    ("code", pa.string()),
+    ("severity", pa.string()),
+    ("loaihoso", pa.string()),
+    ("field", pa.string()),
+    ("path", pa.string()),
+    ("detail", pa.string()),
+    ("run_id", pa.string()),
+]
+CONFORMANCE_SCHEMA = pa.schema(_CONFORMANCE_COLUMNS)
+
+
+def conformance_table(rows: Iterable[FileRow]) -> pa.Table:
+    """ops.conformance rows: the conformance findings (STD.*) of the accepted claims in files' receipts, one
+    per (claim, code, field, table document) as the receipt counts them. Details name fields, rules and
+    counts, never values (pipelines/decide/conform.py)."""
+    cols: dict[str, list[Any]] = {f.name: [] for f in CONFORMANCE_SCHEMA}
+    for _, macskcb, _, _, sha, received_at, _, receipt, run_id in rows:
+        accepted = {c["ma_lk"] for c in receipt.get("claims", []) if c["status"] == "accepted"}
+        for e in receipt.get("errors", []):
+            if not e["code"].startswith("STD.") or e.get("ma_lk") not in accepted:
+                continue
+            path = e.get("path") or ""
+            last = path.rsplit("/", 1)[-1]
+            cols["macskcb"].append(macskcb)
+            cols["ma_lk"].append(e["ma_lk"])
+            cols["source_sha256"].append(sha)
+            cols["received_at"].append(datetime.fromisoformat(received_at))
+            cols["code"].append(e["code"])
+            cols["severity"].append(e["severity"])
+            cols["loaihoso"].append(e.get("loaihoso"))
+            cols["field"].append(last if last.isupper() and "[" not in last and path.count("/") > 1 else None)
+            cols["path"].append(path or None)
+            cols["detail"].append(e.get("detail"))
+            cols["run_id"].append(run_id)
+    return pa.Table.from_pydict(cols, schema=CONFORMANCE_SCHEMA)
+
 
 def files_table(rows: Iterable[FileRow], reprocess_of: Mapping[int, int] | None = None) -> pa.Table:
     """ops.files rows from files' receipts (summarised, never copied: no receipt text reaches the table).

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from pipelines.common.paths import data_dir
-from pipelines.generate.landing import Manifest
+from pipelines.generate.landing import Manifest, generate_landing
 
 SAMPLE = data_dir() / "sample"
 
@@ -42,3 +42,22 @@ def test_verify_with_a_missing_trust_directory_says_so(tmp_path):
     proc = run("verify", str(path), "--trust", str(tmp_path / "nowhere"))
     assert proc.returncode == 2
     assert "roots.pem" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_verify_strict_counts_conformance_warnings_as_errors(tmp_path):
+    """A file written as a real exporter writes it: accepted with STD warnings; --strict rejects it."""
+    manifest = generate_landing(tmp_path / "landing", tmp_path / "trust", facilities=2, claims=12, seed=4,
+                                shapes="real")
+    entry = next(e for e in manifest.files if e.expected_codes)
+    path = str(tmp_path / "landing" / entry.path)
+    lenient = run("verify", path, "--trust", str(tmp_path / "trust"))
+    assert lenient.returncode == 0, lenient.stderr
+    receipt = json.loads(lenient.stdout)
+    assert receipt["status"] == "accepted"
+    warned = {e["code"] for e in receipt["errors"] if e["severity"] == "warning"}
+    assert set(entry.expected_codes) <= warned
+    strict = run("verify", path, "--trust", str(tmp_path / "trust"), "--strict")
+    assert strict.returncode == 1
+    receipt = json.loads(strict.stdout)
+    assert receipt["status"] == "rejected"
+    assert set(entry.expected_codes) <= {e["code"] for e in receipt["errors"] if e["severity"] == "error"}

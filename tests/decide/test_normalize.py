@@ -63,20 +63,23 @@ def one(loaihoso: str, tag: str, text: str) -> Any:
 @pytest.mark.parametrize(
     ("loaihoso", "tag", "text", "expected"),
     [
-        ("XML1", "T_BHTT", "1500000", "1500000.00"),  # whole đồng: scale 2 added
-        ("XML1", "T_BHTT", "1500000.5", "1500000.50"),  # one decimal
-        ("XML1", "T_BHTT", "100.10", "100.10"),  # a trailing zero kept as the scale
-        ("XML1", "T_BHTT", "100.00", "100.00"),
-        ("XML1", "T_BHTT", "0", "0.00"),
-        ("XML1", "T_BHTT", "0000120", "120.00"),  # leading zeros are not an octal or a code
-        ("XML1", "T_TONGCHI_BV", "999999999999999.99", "999999999999999.99"),  # the XSD's largest amount
-        ("XML2", "DON_GIA", "12345.678", "12345.678"),  # unit price: 3 decimals
-        ("XML2", "DON_GIA", "999999999999999.999", "999999999999999.999"),  # 18 digits, all kept
-        ("XML2", "SO_LUONG", "0.5", "0.500"),  # half a bed-day
-        ("XML2", "SO_LUONG", "9999999999.999", "9999999999.999"),
+        ("XML1", "T_BHTT", "1500000", "1500000.0000"),  # whole đồng: the scale added
+        ("XML1", "T_BHTT", "1500000.5", "1500000.5000"),  # one decimal
+        ("XML1", "T_BHTT", "100.10", "100.1000"),  # stored at the scale of the type (4)
+        ("XML1", "T_BHTT", "25900.0000", "25900.0000"),  # a database exporter's trailing zeros
+        ("XML1", "T_BHTT", "25900.00000000", "25900.0000"),  # zeros beyond the stored scale
+        ("XML2", "DON_GIA", "1234.5678", "1234.5678"),  # significant decimals beyond the standard's 3: exact
+        ("XML1", "T_BHTT", "100.00", "100.0000"),
+        ("XML1", "T_BHTT", "0", "0.0000"),
+        ("XML1", "T_BHTT", "0000120", "120.0000"),  # leading zeros are not an octal or a code
+        ("XML1", "T_TONGCHI_BV", "999999999999999.99", "999999999999999.9900"),  # the XSD's largest amount
+        ("XML2", "DON_GIA", "12345.678", "12345.6780"),  # unit price: 3 decimals
+        ("XML2", "DON_GIA", "999999999999999.999", "999999999999999.9990"),  # 19 digits, all kept
+        ("XML2", "SO_LUONG", "0.5", "0.5000"),  # half a bed-day
+        ("XML2", "SO_LUONG", "9999999999.999", "9999999999.9990"),
         ("XML2", "TYLE_TT_BH", "100", "100.00"),  # percent
         ("XML2", "MUC_HUONG", "47.5", "47.50"),  # QĐ 1931/2026 widens MUC_HUONG to decimals
-        ("XML1", "CAN_NANG", "3.25", "3.25"),  # kg
+        ("XML1", "CAN_NANG", "3.25", "3.2500"),  # kg
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 24 else None,
 )
@@ -99,8 +102,8 @@ def test_money_adds_up_exactly_where_floats_would_not():
 @pytest.mark.parametrize(
     ("text", "what"),
     [
-        ("1.005", "a third decimal in money"),
-        ("12345678901234567.5", "more digits than decimal(18,2) holds"),
+        ("1.00005", "a fifth significant decimal in money"),
+        ("12345678901234567.5", "more digits than decimal(19,4) holds"),
     ],
 )
 def test_a_decimal_the_xsd_would_refuse_is_never_rounded_or_wrapped(text, what):

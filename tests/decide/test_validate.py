@@ -49,8 +49,8 @@ def test_the_sample_claim_is_valid():
 @pytest.mark.parametrize(
     ("tag", "text", "rule"),
     [
-        ("T_BHTT", "1500.005", "does not match the required format"),  # a third decimal in money
-        ("T_BHTT", "-1500", "does not match the required format"),  # money is never negative in XML1
+        ("T_BHTT", "1500.00005", "does not match the required format"),  # 5 significant decimals: not exact
+        ("T_BHTT", "--1500", "does not match the required format"),  # one minus loads (STD.NEGATIVE)
         ("T_BHTT", "1e5", "does not match the required format"),  # no exponents
         ("T_BHTT", "1,5", "does not match the required format"),  # '.' is the decimal separator
         ("T_BHTT", "1234567890123456", "does not match the required format"),  # 16 integer digits
@@ -61,8 +61,8 @@ def test_the_sample_claim_is_valid():
         ("MA_LOAI_KCB", "1", "does not match the required format"),  # a 2-digit code
     ],
     ids=[
-        "money_3_decimals",
-        "money_negative",
+        "money_5_decimals",
+        "money_two_minus",
         "money_exponent",
         "money_comma",
         "money_too_many_digits",
@@ -96,6 +96,18 @@ def test_a_missing_required_element_is_placed_by_the_element_found_instead():
     (problem,) = validate_table(root, REGISTRY.latest("XML1"))
     assert (problem.code, problem.path) == ("XSD.XML1", "/TONG_HOP")
     assert "Unexpected child with tag 'MA_KHOA'" in problem.detail
+
+
+def test_elements_out_of_the_standards_order_load_and_a_real_fault_is_still_named():
+    root = inner("XML1")
+    ma_lk = root.find("MA_LK")
+    root.remove(ma_lk)
+    root.append(ma_lk)  # MA_LK last: the same data in an exporter's own order
+    assert validate_table(root, REGISTRY.latest("XML1")) == []
+    root.find("NGAY_VAO").text = "202613010800"  # and a real fault besides the order
+    (problem, *_) = validate_table(root, REGISTRY.latest("XML1"))
+    assert problem.path.endswith("TONG_HOP/NGAY_VAO")
+    assert "does not match the required format" in problem.detail
 
 
 def test_a_detail_row_is_named_by_its_position():

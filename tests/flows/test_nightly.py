@@ -201,7 +201,7 @@ def test_night_one_answers_every_file_as_the_generator_expects(prefect_api, nigh
         ).fetchone()[0]
         == 0
     )
-    assert str(con.execute("SELECT typeof(t_bhtt) FROM core.xml1 LIMIT 1").fetchone()[0]) == "DECIMAL(18,2)"
+    assert str(con.execute("SELECT typeof(t_bhtt) FROM core.xml1 LIMIT 1").fetchone()[0]) == "DECIMAL(19,4)"
     # Parquet is partitioned by settlement month and is not one file per claim
     parts = list((root / "lake" / "tables" / "xml2").rglob("*.parquet"))
     assert parts and all("nam_qt=" in str(p) and "thang_qt=" in str(p) for p in parts)

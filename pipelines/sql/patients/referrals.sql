@@ -1,7 +1,7 @@
 -- object: core.referrals
 -- grain: one row per referral paper (XML13) of a current claim, plus one row per arrival (XML1 with MA_NOI_DI and GIAY_CHUYEN_TUYEN) that no paper explains
--- description: Referral chains between facilities, by patient_key only (no name, CCCD, card or paper number). A paper sent by facility A (MA_CSKCB_DI, else the claim's facility) to facility B (MA_CSKCB_DEN, else MA_NOI_DEN) is matched to the first episode at B of the same patient_key whose XML1 carries the paper's number in GIAY_CHUYEN_TUYEN and A in MA_NOI_DI (QĐ 4750 Bảng 1 #32, #38), starting no earlier than the day the patient left A: status matched, with the delay in days; a paper with no such episode is never_arrived (provisional: the arrival's claim may come in a later night; receiver_reports says whether B sends claims here at all); an arrival citing a paper that no claim here holds is unknown_referral. Each paper explains at most one arrival and each arrival at most one paper. Withdrawn claims (MA_DOITUONG_KCB 8) are not in core.patient_timeline and so take part neither as papers nor as arrivals.
--- source: STANDARD.md §3.3 XML1 #32 MA_NOI_DI, #38 GIAY_CHUYEN_TUYEN; XML13 GIAY_CHUYEN_TUYEN, MA_CSKCB_DI/MA_CSKCB_DEN (QĐ 3176) or MA_NOI_DEN (QĐ 4750)
+-- description: Referral chains between facilities, by patient_key only (no name, CCCD, card or paper number). A paper sent by facility A (MA_CSKCB_DI, else the claim's facility) to facility B (MA_CSKCB_DEN; MA_NOI_DEN of the QĐ 130 shape, stored in the same column) is matched to the first episode at B of the same patient_key whose XML1 carries the paper's number in GIAY_CHUYEN_TUYEN and A in MA_NOI_DI (QĐ 4750 Bảng 1 #32, #38), starting no earlier than the day the patient left A: status matched, with the delay in days; a paper with no such episode is never_arrived (provisional: the arrival's claim may come in a later night; receiver_reports says whether B sends claims here at all); an arrival citing a paper that no claim here holds is unknown_referral. Each paper explains at most one arrival and each arrival at most one paper. Withdrawn claims (MA_DOITUONG_KCB 8) are not in core.patient_timeline and so take part neither as papers nor as arrivals.
+-- source: STANDARD.md §3.3 XML1 #32 MA_NOI_DI, #38 GIAY_CHUYEN_TUYEN; XML13 GIAY_CHUYEN_TUYEN, MA_CSKCB_DI/MA_CSKCB_DEN (QĐ 3176; the QĐ 130 shape's MA_NOI_DI/MA_NOI_DEN are stored in the same columns, docs/conformance.md)
 -- column status: matched | never_arrived | unknown_referral
 -- column patient_key: the patient (core.patients)
 -- column from_macskcb: facility that sent the patient (for unknown_referral: the MA_NOI_DI the arrival cites)
@@ -26,7 +26,7 @@ papers AS (
         r.macskcb AS issued_by,
         r.ma_lk AS from_ma_lk,
         t.ngay_ra AS referred_at,
-        coalesce(nullif(trim(r.ma_cskcb_den), ''), nullif(trim(r.ma_noi_den), '')) AS to_macskcb,
+        nullif(trim(r.ma_cskcb_den), '') AS to_macskcb,
         upper(trim(r.giay_chuyen_tuyen)) AS paper,
         trim(r.ma_lydo_ct) AS ma_lydo_ct,
         t.ma_benh_chinh

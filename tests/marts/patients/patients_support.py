@@ -73,7 +73,7 @@ def scratch_copy(warehouse: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
     con.execute("CREATE SCHEMA core")
     con.execute("CREATE SCHEMA ref")
-    for t in [lh.lower() for lh in ENVELOPE_TABLES] + ["claim_current"]:
+    for t in [lh.lower() for lh in ENVELOPE_TABLES] + ["claim_current", "conformance"]:
         con.execute(f"CREATE TABLE core.{t} AS SELECT * FROM wh.core.{t}")
     for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'ref'"

@@ -78,6 +78,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML1.T_BNCCT_SUM": (ANY, bump_x1("t_bncct")),
     "BIZ.XML1.T_NGUONKHAC_SUM": (ANY, bump_x1("t_nguonkhac")),
     "BIZ.XML1.T_BHTT_FORMULA": (ANY, bump_x1("t_bhtt")),
+    # -- conformance: the receipt's STD warnings (docs/conformance.md), kept in core.conformance ------------
+    "BIZ.XML1.STD_CONFORMANCE": (ANY, [
+        "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
+        "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
+        "'MA_TTDV: longer than the standard''s 10 characters', "
+        f"'run' FROM core.claim_current WHERE {K}"
+    ]),
     "BIZ.XML1.T_BHTT_LINES": (ANY, bump_x1("t_bhtt")),
     "BIZ.XML1.T_BHTT_GDV_SUM": (
         "NOT regexp_matches(x1.ma_the_bhyt, '^(CA|QN|CY)')",
