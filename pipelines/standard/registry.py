@@ -37,6 +37,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "Text": pa.string(),
     "Code": pa.string(),
     "Key": pa.string(),
+    "KeyOrEmpty": pa.string(),
     "Integer": pa.int64(),
     "Money": pa.decimal128(19, 4),
     "UnitPrice": pa.decimal128(19, 4),

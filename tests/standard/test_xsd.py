@@ -33,6 +33,7 @@ TYPE_VALUES = {
     "Text": "Nguyễn Thị Hồng Nhung, khoa Nội tổng hợp, tầng 3",
     "Code": "01",
     "Key": "2610791010000001",
+    "KeyOrEmpty": "2610791010000001",
     "Integer": "1",
     "Money": "12345.5",
     "UnitPrice": "12345.5",
