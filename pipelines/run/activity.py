@@ -21,7 +21,7 @@ import duckdb
 
 from pipelines.common.paths import SQL_ROOT
 from pipelines.common.settings import Settings
-from pipelines.warehouse.sqlfiles import create, folder_files
+from pipelines.warehouse.sqlfiles import create, folder_files, relation_columns
 
 OPS_SQL = SQL_ROOT / "ops"
 #: the order the files run in (facility_activity reads facilities)
@@ -36,10 +36,30 @@ def build_facility_activity(con: duckdb.DuckDBPyConnection, trust: Path) -> dict
     """``ops.facilities`` from ``<trust>/facilities.csv`` and the ``ops.facility_activity`` view over it,
     ``ops.files`` and ``core.claim_versions`` (which must exist on ``con``)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+    _files_with_reprocess_of(con)
     for sql in folder_files(OPS_SQL, ORDER):
         create(con, sql, {"facilities_csv": _literal(trust / "facilities.csv")})
     row = con.execute("SELECT count(*) FROM ops.facilities").fetchone()
     return {"facilities": int(row[0]) if row else 0}
+
+
+def _files_with_reprocess_of(con: duckdb.DuckDBPyConnection) -> None:
+    """``ops.files`` with its ``reprocess_of`` column even when every lake file of it was written before the
+    column existed (a lake upgraded, before its first file decided since): the view is kept under another
+    name and ``ops.files`` adds the column, null."""
+    if "reprocess_of" in relation_columns(con, "ops.files"):
+        return
+    row = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'ops' AND table_name = 'files'"
+    ).fetchone()
+    if row and row[0] == "VIEW":
+        con.execute("ALTER VIEW ops.files RENAME TO files_before_reprocess")
+        con.execute(
+            "CREATE VIEW ops.files AS "
+            "SELECT *, CAST(NULL AS BIGINT) AS reprocess_of FROM ops.files_before_reprocess"
+        )
+    else:
+        con.execute("ALTER TABLE ops.files ADD COLUMN reprocess_of BIGINT")
 
 
 def alerts_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, list[dict[str, Any]]]:

@@ -39,7 +39,7 @@ class Problem:
     what: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.what}"
+        return f"{self.where}: {' '.join(self.what.split())}"  # one line, whatever the reader's message held
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipelines.common.paths import data_dir
@@ -155,3 +156,18 @@ def test_the_night_report_lists_a_registered_facility_that_never_sent(tmp_path):
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM ops.facility_activity WHERE days_silent = 0").fetchone()[0] == 3
     con.close()
+
+
+def test_a_lake_whose_ops_files_predate_reprocess_of_still_builds(tmp_path):
+    """A lake upgraded before its first new file: ops.files is a view over Parquet without the column."""
+    (tmp_path / "facilities.csv").write_text(FACILITIES_CSV, encoding="utf-8")
+    old = pa.Table.from_pylist(files_rows(), schema=FILES_SCHEMA).drop_columns(["reprocess_of"])
+    pq.write_table(old, tmp_path / "files.parquet")
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA ops; CREATE SCHEMA core")
+    con.execute(f"CREATE VIEW ops.files AS SELECT * FROM read_parquet('{tmp_path / 'files.parquet'}')")
+    con.register("_versions", pa.Table.from_pylist(claim_rows(), schema=CLAIM_VERSIONS_SCHEMA))
+    con.execute("CREATE TABLE core.claim_versions AS SELECT * FROM _versions")
+    build_facility_activity(con, tmp_path)
+    assert con.execute("SELECT count(*) FROM ops.files WHERE reprocess_of IS NULL").fetchone()[0] == len(old)
+    assert con.execute("SELECT count(*) FROM ops.facility_activity").fetchone()[0] == 4

@@ -88,6 +88,7 @@ def test_a_truncated_and_a_missing_file_are_reported_and_rebuilt_from_raw(ingest
 
     assert main(args(root, "check")) == 1
     out = capsys.readouterr().out.splitlines()
+    assert all(line.split(": ", 1)[0] for line in out)  # one line per problem, each naming where
     assert any(line.startswith(f"{truncated}: ") for line in out), out
     assert any(line.startswith(f"{missing}: missing") for line in out), out
     assert any(line.startswith(f"{versions}: missing") for line in out), out
