@@ -46,7 +46,7 @@ from pipelines import __version__
 from pipelines.common.errors import ConfigurationError, TransientError, raise_if_disk_full
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import make_dirs
-from pipelines.common.paths import SQL_ROOT
+from pipelines.common.paths import SQL_ROOT, data_dir
 from pipelines.common.settings import Settings
 from pipelines.landing import Inbox, InboxEntry, open_inbox, settled
 from pipelines.marts import COPIED_TABLES, build_marts, derived_builders
@@ -60,7 +60,7 @@ from pipelines.run.pool import Pool, Result, open_pool
 from pipelines.run.worker import BatchJob, BatchResult, Delivered, Delivery, FileOutcome, Receipt, Where
 from pipelines.warehouse.analytics import build_analytics
 from pipelines.warehouse.build import build_warehouse
-from pipelines.warehouse.identity import pseudonym_key
+from pipelines.warehouse.identity import IDENTITY_FILE, pseudonym_key
 from pipelines.warehouse.ops import claim_versions_table
 
 log = logging.getLogger(__name__)
@@ -178,12 +178,12 @@ class Night:
             partial_copy.unlink()
             repaired["staging"] += 1
         repaired["orphans"] = len(remove_orphans(self.lake, ledger.all_part_paths()))
-        damaged = quick_check(self.lake, ledger.part_details())  # i16: existence and sizes, no reading
+        damaged = quick_check(self.lake, ledger.part_details())  # existence and sizes, no reading
         started_at = datetime.now(UTC)
         run_id = new_run_id(started_at)
         ledger.start_run(run_id, started_at.isoformat(), _safe_landing(self.landing))
         run = Run(self, run_id, started_at, ledger, lock, repaired)
-        if damaged:  # i16: reported, not repaired here (bhyt-etl rebuild --from-raw does that)
+        if damaged:  # reported, not repaired here (bhyt-etl rebuild --from-raw does that)
             for problem in damaged:
                 log.error("lake check: %s", problem)
             run.notes.append(
@@ -475,7 +475,7 @@ class Run:
             )
             if new_parts:
                 self.ledger.add_parts(self.run_id, new_parts)
-            info["activity"] = build_facility_activity(con, self.night.trust)  # i16: ops.facility_activity
+            info["activity"] = build_facility_activity(con, self.night.trust)  # ops.facility_activity
             return info
 
         try:
@@ -514,7 +514,8 @@ class Run:
 
     def _fingerprint(self) -> str:
         """What the warehouse is built from: the lake's committed files, the product's version and SQL files,
-        the reference folder and where the two warehouse files are."""
+        the reference folder, where the two warehouse files are, the trust directory's facility list and the
+        privacy profile."""
         digest = hashlib.sha256()
         for rel, table, rows in self.ledger.parts():
             digest.update(f"{rel}\t{table}\t{rows}\n".encode())
@@ -528,9 +529,13 @@ class Run:
                     stat = path.stat()
                     digest.update(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
         digest.update(f"{self.night.warehouse.resolve()}\t{self.night.analytics_path.resolve()}".encode())
-        facilities = self.night.trust / "facilities.csv"  # i16: ops.facilities is read from it
+        facilities = self.night.trust / "facilities.csv"  # ops.facilities is read from it
         if facilities.is_file():
             digest.update(facilities.read_bytes())
+        # the privacy profile and the lists it reads: a changed profile rebuilds the analytics copy
+        digest.update(IDENTITY_FILE.read_bytes())
+        for path in sorted((data_dir() / "privacy").glob("*.csv")):
+            digest.update(path.read_bytes())
         return digest.hexdigest()
 
     # -- end ---------------------------------------------------------------------------------------------
@@ -607,7 +612,7 @@ def run_night(night: Night, step: StepRunner = plain_step) -> dict[str, Any]:
         step("serve", run.serve)
         summary = run.summary()
         summary["warehouse"] = run.served
-        summary["activity"] = facility_alerts(night.warehouse, night.settings)  # i16: who has not sent
+        summary["activity"] = facility_alerts(night.warehouse, night.settings)  # who has not sent
         return summary
     except BaseException:
         run.finish("failed")
