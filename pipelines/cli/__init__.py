@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.cli.bench import print_bench, run_bench
+from pipelines.cli.catalog import add_catalog_parser
 from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.cli.demo import run_demo
 from pipelines.common.errors import PipelineError
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=_cmd_verify)
 
     add_report_parser(sub)
+    add_catalog_parser(sub)  # issue 14: catalogue load/list
     return p
 
 

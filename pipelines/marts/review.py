@@ -51,6 +51,8 @@ from pipelines.common.errors import TerminalError
 from pipelines.common.files import FILE_MODE, make_dirs
 from pipelines.common.paths import REPO_ROOT, SQL_ROOT, catalog_dir
 from pipelines.common.sqlheader import SqlFile, SqlFileError, parse_file, substitute
+from pipelines.reference.kinds import load_kinds
+from pipelines.reference.store import list_versions, versions_table
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse.build import relation
 from pipelines.warehouse.sqlfiles import create, create_all, folder_files
@@ -207,7 +209,9 @@ def load_rules(folder: Path | str | None = None) -> list[Rule]:
 REF_DIR = SQL_ROOT / "ref"
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> list[str]:
+def load_reference(
+    con: duckdb.DuckDBPyConnection, folder: Path | str | None = None, *, lake: Path | None = None
+) -> list[str]:
     """Create schema ``ref`` with the catalogues the rules read; return the tables created.
 
     One ``.sql`` file per table in ``pipelines/sql/ref/`` (its header documents the table and its
@@ -216,13 +220,53 @@ def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | str | None = N
     ``ref.card_groups``, ``ref.benefit_levels``, ``ref.provinces``, ``ref.services``, ``ref.drugs``,
     ``ref.supplies``, ``ref.base_salary`` (and ``ref.eligibility``, kept when it exists). Codes stay text
     (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
+
+    The reviewer's catalogues loaded into ``lake`` by ``bhyt-etl catalog load`` (:mod:`pipelines.reference`)
+    become ``ref.catalog_<kind>`` (every version, each entry with the days it applies: read them as of the
+    service day) and ``ref.catalog_versions``; without ``lake``, or with none loaded, they are empty and the
+    rules that read them find nothing.
     """
     folder = Path(folder) if folder else catalog_dir()
     if not folder.is_dir():
         raise TerminalError(f"reference catalogue folder {folder} is missing", stage="review")
     con.execute("CREATE SCHEMA IF NOT EXISTS ref")
-    params = {"catalog_dir": str(folder).replace("'", "''")}
-    return create_all(con, folder_files(REF_DIR), params, stage="review")
+    params: dict[str, object] = {"catalog_dir": str(folder).replace("'", "''")}
+    created = []
+    registered = []
+    try:
+        for sql in folder_files(REF_DIR):
+            kind_name = sql.name.removeprefix("ref.catalog_")
+            if kind_name == "versions":
+                name = "_ref_catalog_versions"
+                con.register(name, _versions_arrow(lake))
+            elif kind_name in load_kinds():
+                name = f"_ref_catalog_{kind_name}"
+                con.register(name, versions_table(lake, kind_name))
+            else:
+                created.append(create(con, sql, params, stage="review"))
+                continue
+            registered.append(name)
+            created.append(create(con, sql, params | {"loaded": name}, stage="review"))
+    finally:
+        for name in registered:
+            con.unregister(name)
+    return created
+
+
+def _versions_arrow(lake: Path | None) -> pa.Table:
+    versions = list_versions(lake) if lake else []
+    return pa.table(
+        {
+            "kind": pa.array([v.kind for v in versions], pa.string()),
+            "macskcb": pa.array([v.facility for v in versions], pa.string()),
+            "version_id": pa.array([v.version_id for v in versions], pa.string()),
+            "version_from": pa.array([v.version_from for v in versions], pa.date32()),
+            "loaded_at": pa.array([v.loaded_at for v in versions], pa.timestamp("us", tz="UTC")),
+            "source_file": pa.array([v.source_file for v in versions], pa.string()),
+            "source_sha256": pa.array([v.source_sha256 for v in versions], pa.string()),
+            "rows": pa.array([v.rows for v in versions], pa.int64()),
+        }
+    )
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------
@@ -384,6 +428,7 @@ def build_review(
     disabled: set[str] | frozenset[str] = frozenset(),
     repeat_window_days: int = 30,
     materialize: bool = True,
+    lake: Path | None = None,
 ) -> dict[str, Any]:
     """Everything a warehouse build needs: reference tables, findings of ``scope`` stored in
     ``review.findings_all``, and the review objects. Returns a small summary for the run report.
@@ -393,7 +438,7 @@ def build_review(
     """
     started = time.perf_counter()
     rules = load_rules() if rules is None else rules
-    load_reference(con)
+    load_reference(con, lake=lake)
     findings = evaluate(con, rules, scope=scope, disabled=disabled, materialize=materialize)
     con.execute("CREATE SCHEMA IF NOT EXISTS review")
     con.register("_review_findings", findings)
@@ -427,7 +472,7 @@ def build_findings(
     and the new files (path relative to the lake, table, rows, bytes) for the caller to list in the ledger."""
     started = time.perf_counter()
     rules = load_rules()
-    load_reference(con)
+    load_reference(con, lake=lake)
     published = list(published)
     done = {p.stem for p in published}
     todo = [run for run in committed_runs if run not in done]
