@@ -60,7 +60,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     folder = args.facility or (path.parent.parent.name if path.parent.name == "inbox" else None)
     raw = path.read_bytes()
     if folder is None:  # a facility checking its own file: take MACSKCB from the file itself
-
         m = re.search(rb"<MACSKCB>\s*([0-9A-Za-z]{5})\s*</MACSKCB>", raw)
         folder = m.group(1).decode() if m else ""
     result = process_file(
@@ -212,5 +211,3 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"bhyt-etl {args.command}: {exc}", file=sys.stderr)
         return 2
-
-

@@ -168,7 +168,6 @@ def run_bench(claims: int, workers: int, seed: int, workdir: Path | None, floor_
         size = sum(p.stat().st_size for p in (root / "landing").glob("*/inbox/*.xml"))
         floor, measured = floor_seconds_per_file(root / "landing", root / "trust", floor_sample)
 
-
         with MemorySampler() as memory:
             t = time.perf_counter()
             summary = nightly(

@@ -458,7 +458,7 @@ class EpisodeBuilder:
                 start = datetime.combine(discharge_day, datetime.min.time()) + timedelta(
                     hours=rng.randint(7, 15), minutes=rng.randrange(60)
                 )
-            return start, start + timedelta(minutes=rng.randint(40, 240)), 1, "01"
+            return start, start + timedelta(minutes=rng.randint(95, 240)), 1, "01"
         days = rng.randint(2, 9) if setting == "in" else rng.randint(5, 20)
         if start is None:
             end = datetime.combine(discharge_day, datetime.min.time()) + timedelta(

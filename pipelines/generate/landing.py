@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines.generate.defects import write_defects
 from pipelines.generate.eligibility import build_eligibility, write_reference
 from pipelines.generate.resends import generate_resends
+from pipelines.generate.reviewer_catalogs import write_catalog_violations, write_reviewer_catalogs
 from pipelines.generate.scenarios import Scenarios
 from pipelines.generate.writer import DEFAULT_PERIOD, LandingWriter, Manifest
 
@@ -40,12 +41,15 @@ def generate_landing(
     defects: bool = False,
     period: str = DEFAULT_PERIOD,
     reference: Path | None = None,
+    catalog_violations: bool = False,
 ) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest.
 
     With ``reference``, also write ``<reference>/eligibility.csv`` (the fund's card look-up results for the
     generated people, a few entries deliberately wrong) and ``<reference>/README.md``. The manifest is the
-    same with or without it (its ``eligibility_defects`` describe the list either way).
+    same with or without it (its ``eligibility_defects`` describe the list either way). With ``reference``,
+    the reviewer's catalogues of the facilities go to ``<reference>/catalogs/`` too (``reviewer_catalogs``);
+    ``catalog_violations`` adds claims that each break one catalogue rule (listed in the manifest).
     """
     if facilities < 1 or claims < 0:
         raise ValueError("need at least one facility and a non-negative number of claims")
@@ -60,11 +64,13 @@ def generate_landing(
     writer.pki.write_trust_dir(trust)
     writer._patient_pool(max(10, int(claims * 0.8)))
     write_regular_night(writer, claims)
+    violations = write_catalog_violations(writer) if catalog_violations else []
     if defects:
         write_defects(writer)
     rows, eligibility_defects = build_eligibility(writer)
     if reference is not None:
         write_reference(reference, rows)
+        write_reviewer_catalogs(writer, reference / "catalogs")
     manifest = Manifest(
         seed=seed,
         period=period,
@@ -76,6 +82,7 @@ def generate_landing(
         links=writer.links,
         eligibility_defects=eligibility_defects,
         payment_cases=writer.payment_cases(),
+        catalog_violations=violations,
     )
     manifest.write(landing / "manifest.json")
     return manifest
