@@ -16,6 +16,8 @@ from pipelines.reference.store import load_catalog
 
 #: the day the lists apply from (before every generated claim)
 TU_NGAY = "01/01/2025"
+#: the last day of the machines' joint-venture contracts (``HD_DEN``), after every generated claim
+HD_DEN = "31/12/2030"
 #: YHCT codes of the national list (illustrative shape; none is used by the clean claims)
 YHCT = [("U50.001", "Cảm mạo phong hàn", "J00"), ("U62.082", "Yêu thống", "M54.5")]
 
@@ -190,8 +192,8 @@ def write_catalogs(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, li
                 mac,
                 _write(
                     folder / f"equipment_{mac}.csv",
-                    ["STT", "TEN_TB", "MA_MAY", "TU_NGAY"],
-                    [[i, f"Máy {m}", m, "20150101"] for i, m in enumerate(machines, 1)],
+                    ["STT", "TEN_TB", "MA_MAY", "HD_TU", "HD_DEN", "TU_NGAY"],
+                    [[i, f"Máy {m}", m, "01/01/2015", HD_DEN, "20150101"] for i, m in enumerate(machines, 1)],
                 ),
             )
         )
@@ -220,6 +222,22 @@ def write_catalogs(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, li
             ),
         )
     ]
+    units = _codes(
+        con,
+        "SELECT min(trim(matinh_cu_tru)), trim(maxa_cu_tru) FROM core.xml1 "  # a commune code is national
+        "WHERE nullif(trim(maxa_cu_tru), '') IS NOT NULL AND nullif(trim(matinh_cu_tru), '') IS NOT NULL "
+        "GROUP BY 2 ORDER BY 1, 2",
+    )
+    out["admin_units"] = [
+        (
+            None,
+            _write(
+                folder / "admin_units.csv",
+                ["Tỉnh Thành Phố", "Mã TP", "Phường Xã", "Mã PX", "Cấp"],
+                [[f"Tỉnh {t}", t, f"Xã {x}", x, "Xã"] for t, x in units],
+            ),
+        )
+    ]
     out["yhct"] = [
         (
             None,
@@ -237,4 +255,4 @@ def load_catalogs(con: duckdb.DuckDBPyConnection, folder: Path, lake: Path) -> P
     return lake
 
 
-__all__ = ["TU_NGAY", "YHCT", "date", "load_catalogs", "write_catalogs"]
+__all__ = ["HD_DEN", "TU_NGAY", "YHCT", "date", "load_catalogs", "write_catalogs"]

@@ -102,6 +102,7 @@ LABS = "ma_nhom = '1'"
 IMAGING = "ma_nhom IN ('2', '3')"
 SURGERY = "ma_nhom = '8'"
 SUPPLY = "ma_vat_tu IS NOT NULL"
+MACHINE = "ma_may IS NOT NULL"
 #: a practitioner code on no facility's staff list
 NOBODY = "999999/XX-CCHN"
 YHCT_CODE = YHCT[0][0]
@@ -487,6 +488,52 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML2.DRUG_TWICE_SAME_DAY": (has("xml2"), [repeat_line("xml2")]),
     "BIZ.XML3.SERVICE_TWICE_SAME_DAY": (has("xml3", LABS), [repeat_line("xml3", LABS)]),
     "BIZ.XML7.REQUIRED_FIELDS": (has("xml7"), set_doc("xml7", "ten_bs = NULL")),
+    "BIZ.XML1.MATINH_CU_TRU_UNKNOWN": (ANY, set_x1("matinh_cu_tru = '99'")),
+    "BIZ.XML1.MAXA_CU_TRU_UNKNOWN": (ANY, set_x1("maxa_cu_tru = '99999'")),
+    "BIZ.XML1.MAXA_CU_TRU_OTHER_PROVINCE": ("x1.matinh_cu_tru = '01'", set_x1("matinh_cu_tru = '48'")),
+    "BIZ.XML2.DRUG_ROUTE_MISMATCH": (has("xml2", DRUGS), set_line("xml2", "duong_dung = '9.99'", DRUGS)),
+    "BIZ.XML2.DRUG_UNIT_MISMATCH": (has("xml2", DRUGS), set_line("xml2", "don_vi_tinh = 'Thùng'", DRUGS)),
+    "BIZ.XML3.SUPPLY_NAME_MISMATCH": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "ten_vat_tu = 'Vật tư khác'", SUPPLY),
+    ),
+    "BIZ.XML3.MA_MAY_CONTRACT_EXPIRED": (
+        has("xml3", MACHINE),
+        set_line(
+            "xml3", "ngay_yl = ngay_yl + INTERVAL 6 YEAR, ngay_th_yl = ngay_th_yl + INTERVAL 6 YEAR", MACHINE
+        ),
+    ),
+    "BIZ.XML3.MA_MAY_OTHER_FACILITY": (
+        has("xml3", MACHINE),
+        set_line("xml3", "ma_may = 'XQ.1.99999.1'", MACHINE),
+    ),
+    "BIZ.XML3.MA_MAY_FORMAT": (has("xml3", MACHINE), set_line("xml3", "ma_may = 'XQ-1'", MACHINE)),
+    "BIZ.XML4.NGAY_KQ_OUTSIDE_STAY": (
+        has("xml4"),
+        set_line("xml4", f"ngay_kq = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML2.NGAY_TH_YL_AFTER_RA": (
+        has("xml2") + " AND NOT " + has("xml2", "l.ngay_th_yl > x1.ngay_ra"),
+        set_line("xml2", f"ngay_th_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML3.NGAY_TH_YL_AFTER_RA": (
+        has("xml3", PARACLINICAL) + " AND NOT " + has("xml3", "l.ngay_th_yl > x1.ngay_ra"),
+        set_line("xml3", f"ngay_th_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR", PARACLINICAL),
+    ),
+    "BIZ.XML1.YHCT_WITHOUT_ICD10": (
+        f"coalesce(x1.ma_benh_chinh, '') <> '{YHCT[0][2]}' "
+        f"AND coalesce(x1.ma_benh_kt, '') NOT LIKE '%{YHCT[0][2]}%'",
+        set_x1(f"ma_benh_yhct = '{YHCT_CODE}'"),
+    ),
+    "BIZ.XML2.SO_DANG_KY_SPACES": (has("xml2", DRUGS), set_line("xml2", "so_dang_ky = 'VD 123-24'", DRUGS)),
+    "BIZ.XML2.TT_THAU_FORMAT": (has("xml2", DRUGS), set_line("xml2", "tt_thau = 'goi thau 1'", DRUGS)),
+    "BIZ.XML3.TT_THAU_FORMAT": (has("xml3", SUPPLY), set_line("xml3", "tt_thau = 'goi thau 1'", SUPPLY)),
+    "BIZ.XML1.MA_CSKCB_UNKNOWN": (ANY, set_x1("ma_cskcb = '99998'")),
+    "BIZ.XML1.MA_KHOA_NOT_REGISTERED": (ANY, set_x1("ma_khoa = ma_khoa || ';K99'")),
+    "BIZ.XML7.MA_KHOA_RV_NOT_REGISTERED": (has("xml7"), set_doc("xml7", "ma_khoa_rv = 'K99'")),
+    "BIZ.XML3.MA_GIUONG_REQUIRED": (has("xml3", BEDS), set_line("xml3", "ma_giuong = NULL", BEDS)),
+    "BIZ.XML13.REQUIRED_FIELDS": (has("xml13"), set_doc("xml13", "so_chuyentuyen = NULL")),
+    "BIZ.XML14.REQUIRED_FIELDS": (has("xml14"), set_doc("xml14", "so_giayhen_kl = NULL")),
 }
 
 #: values a finding must never show (patient identifiers), from the claim's XML1

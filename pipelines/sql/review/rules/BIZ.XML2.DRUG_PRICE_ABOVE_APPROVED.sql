@@ -14,6 +14,6 @@ SELECT
     'XML2' AS loaihoso,
     'DON_GIA' AS field,
     concat('STT ', stt, ': DON_GIA=', don_gia, '; approved=', approved_price, '; SO_LUONG=', so_luong) AS value,
-    least(greatest(coalesce(t_bhtt, 0), 0), CAST((don_gia - approved_price) * so_luong AS DECIMAL(38, 3)) * share) AS amount
+    least(greatest(coalesce(t_bhtt, 0), 0), (don_gia - approved_price) * so_luong * share) AS amount
 FROM chk.main.catalog_drug_lines
 WHERE entries > 0 AND don_gia > approved_price

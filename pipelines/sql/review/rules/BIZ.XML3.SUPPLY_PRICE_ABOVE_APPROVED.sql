@@ -14,6 +14,6 @@ SELECT
     'XML3' AS loaihoso,
     'DON_GIA_BH' AS field,
     concat('STT ', stt, ': MA_VAT_TU=', ma_vat_tu, ' DON_GIA_BH=', don_gia_bh, '; approved=', approved_price) AS value,
-    least(greatest(coalesce(t_bhtt, 0), 0), CAST((don_gia_bh - approved_price) * so_luong AS DECIMAL(38, 3)) * share) AS amount
+    least(greatest(coalesce(t_bhtt, 0), 0), (don_gia_bh - approved_price) * so_luong * share) AS amount
 FROM chk.main.catalog_supply_lines
 WHERE entries > 0 AND don_gia_bh > approved_price
