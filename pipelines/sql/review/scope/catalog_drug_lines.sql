@@ -1,6 +1,6 @@
 -- object: chk.main.catalog_drug_lines
 -- grain: one row per XML2 line of the claims under review whose facility has an approved drug list (ref.catalog_drugs) in force on the line's order day (NGAY_YL)
--- description: each drug line set against its facility's approved list as of the order day: whether the code is on the list at all, and the entry with the same code, strength (HAM_LUONG, spaces and case ignored), registration number (SO_DANG_KY) and tender (TT_THAU), with its approved price and name. Lines of a facility and day no list covers are left out (a rule says nothing then). Read by the BIZ.XML2.DRUG_* rules. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- description: each drug line set against its facility's approved list as of the order day: whether the code is on the list at all, and the entry with the same code, strength (HAM_LUONG, spaces and case ignored), registration number (SO_DANG_KY) and tender (TT_THAU), with its approved price and name. Lines of a facility and day no list covers are left out (a rule says nothing then). Read by the BIZ.XML2.DRUG_* rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
 -- source: data/catalogs/README.md (catalogue kinds); QĐ 130/QĐ-BYT as amended by QĐ 4750 Bảng 2 (MA_THUOC, HAM_LUONG, SO_DANG_KY, TT_THAU as the approved list gives them)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column macskcb: facility of the claim
@@ -20,7 +20,7 @@
 -- column entries: entries of the list with the line's code, strength, registration number and tender that day (0: not approved as sent)
 -- column approved_price: the approved unit price DON_GIA_BH of that entry (the highest if several)
 -- column approved_name: the approved TEN_THUOC of that entry
-CREATE VIEW chk.main.catalog_drug_lines AS
+CREATE TABLE chk.main.catalog_drug_lines AS
 WITH lines AS (
     SELECT
         l.macskcb, l.ma_lk, l.stt, CAST(l.ngay_yl AS DATE) AS day, l.ma_thuoc, l.ten_thuoc, l.ham_luong,

@@ -1,6 +1,6 @@
 -- object: chk.main.catalog_service_lines
 -- grain: one row per XML3 service line (MA_DICH_VU, no MA_VAT_TU; examinations, beds, technical services, transport) of the claims under review for which a service price list (ref.catalog_services) is in force on the line's order day
--- description: each service line set against the price that applies to it as of the order day: the facility's own approved list when one covers the day, otherwise the common tariff for the facility's hospital class (ref.catalog_facilities.hang_benh_vien; a tariff row without a class applies to every class). Lines of a facility and day no list covers are left out. Read by the BIZ.XML3.SERVICE_* and DON_GIA_BH_ABOVE_TARIFF rules. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- description: each service line set against the price that applies to it as of the order day: the facility's own approved list when one covers the day, otherwise the common tariff for the facility's hospital class (ref.catalog_facilities.hang_benh_vien; a tariff row without a class applies to every class). Lines of a facility and day no list covers are left out. Read by the BIZ.XML3.SERVICE_* and DON_GIA_BH_ABOVE_TARIFF rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
 -- source: data/catalogs/README.md (catalogue kinds); TT 22/2023/TT-BYT (common prices by hospital class); QĐ 130/4750 Bảng 3 (MA_DICH_VU, DON_GIA_BH)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column macskcb: facility of the claim
@@ -18,7 +18,7 @@
 -- column entries: price entries for the code that day (0: the service is not in the list that applies)
 -- column tariff_price: the approved price (the highest if several)
 -- column tariff_name: the approved name
-CREATE VIEW chk.main.catalog_service_lines AS
+CREATE TABLE chk.main.catalog_service_lines AS
 WITH lines AS (
     SELECT
         l.macskcb, l.ma_lk, l.stt, CAST(l.ngay_yl AS DATE) AS day, l.ma_dich_vu, l.ten_dich_vu, l.ma_nhom,

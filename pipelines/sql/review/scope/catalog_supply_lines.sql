@@ -1,6 +1,6 @@
 -- object: chk.main.catalog_supply_lines
 -- grain: one row per XML3 supply line (MA_VAT_TU filled) of the claims under review whose facility has an approved supply list (ref.catalog_supplies) in force on the line's order day
--- description: each supply line set against its facility's approved list as of the order day: whether the code is on the list at all, and the entry with the same code and tender (TT_THAU, spaces and case ignored) with its approved price. Lines of a facility and day no list covers are left out. Read by the BIZ.XML3.SUPPLY_* rules. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- description: each supply line set against its facility's approved list as of the order day: whether the code is on the list at all, and the entry with the same code and tender (TT_THAU, spaces and case ignored) with its approved price. Lines of a facility and day no list covers are left out. Read by the BIZ.XML3.SUPPLY_* rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
 -- source: data/catalogs/README.md (catalogue kinds); QĐ 130/4750 Bảng 3 (MA_VAT_TU, TT_THAU, DON_GIA_BH)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column macskcb: facility of the claim
@@ -16,7 +16,7 @@
 -- column code_listed: the code is on the facility's list that day (any tender)
 -- column entries: entries with the line's code and tender that day (0: not approved as sent)
 -- column approved_price: the approved unit price DON_GIA_BH of that entry (the highest if several)
-CREATE VIEW chk.main.catalog_supply_lines AS
+CREATE TABLE chk.main.catalog_supply_lines AS
 WITH lines AS (
     SELECT
         l.macskcb, l.ma_lk, l.stt, CAST(l.ngay_yl AS DATE) AS day, l.ma_vat_tu, l.tt_thau, l.don_gia_bh, l.so_luong,

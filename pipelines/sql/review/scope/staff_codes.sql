@@ -1,6 +1,6 @@
 -- object: chk.main.staff_codes
 -- grain: one row per staff code written in a staff field of a claim under review (a field holding several codes separated by ';' gives one row per code), for facilities with a staff list (ref.catalog_staff) in force on the day
--- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7; MA_TTDV of XML1, XML7, XML8, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Lives in the review's in-memory scope (chk), never in the warehouse.
+-- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7; MA_TTDV of XML1, XML7, XML8, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
 -- source: QĐ 130/4750 Bảng 2 #32, Bảng 3 #33–34, Bảng 4 (MA_BS_DOC_KQ), Bảng 1 (MA_TTDV); STANDARD.md §5.4 and §5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column loaihoso: the claim table: XML1 … XML14
@@ -12,7 +12,7 @@
 -- column code: one code of the field, trimmed
 -- column t_bhtt: T_BHTT of the line (XML2, XML3; null elsewhere)
 -- column registered: the facility's staff list registers the code that day
-CREATE VIEW chk.main.staff_codes AS
+CREATE TABLE chk.main.staff_codes AS
 WITH fields AS (
     SELECT 'XML2' AS loaihoso, 'MA_BAC_SI' AS field, macskcb, ma_lk, stt, CAST(ngay_yl AS DATE) AS day, ma_bac_si AS codes, t_bhtt FROM chk.main.xml2
     UNION ALL SELECT 'XML3', 'MA_BAC_SI', macskcb, ma_lk, stt, CAST(ngay_yl AS DATE), ma_bac_si, t_bhtt FROM chk.main.xml3
