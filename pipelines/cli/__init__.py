@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.cli.bench import print_bench, run_bench
+from pipelines.cli.catalog import add_catalog_parser
 from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.cli.demo import run_demo
 from pipelines.cli.operations import add_operations_parsers
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_operations_parsers(sub)  # reprocess, check, rebuild, backup (pipelines/cli/operations.py)
     add_privacy_parser(sub)
+    add_catalog_parser(sub)  # catalogue load/list (pipelines/cli/catalog.py)
     return p
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.cli.catalog import load_generated
 from pipelines.cli.console import print_summary, quiet_prefect
 from pipelines.common.paths import SQL_ROOT
 from pipelines.flows.nightly import nightly
@@ -106,11 +107,15 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
         defects=True,
         reference=work / "reference",
         shapes="real",  # files as real exporters write them: accepted, with conformance warnings (STD.*)
+        catalog_violations=True,
     )
+    lists = load_generated(work / "reference" / "catalogs", work / "lake")  # the reviewer's lists
     kinds = Counter(e.kind for e in manifest.files)
     print(
         f"generated {len(manifest.files)} signed files ({kinds['claim']} with claims, {kinds['defect']} "
-        f"deliberately broken) for {len(manifest.facilities)} facilities under {work / 'landing'}"
+        f"deliberately broken) for {len(manifest.facilities)} facilities under {work / 'landing'}; "
+        f"{lists} catalogues loaded (bhyt-etl catalog load), "
+        f"{len(manifest.catalog_violations)} claims break one"
     )
     _night(work, "Night one")
     surprises = _check(work, manifest.files, show_all=False)
@@ -118,7 +123,6 @@ def run_demo(workdir: Path, seed: int = 1) -> int:
     resends = _night_two_files(work, seed, manifest)
     _night(work, "Night two")
     surprises += _check(work, resends.files, show_all=True)
-
 
     print("\n== Example queries (paste them into `duckdb " + str(work / "warehouse.duckdb") + "`) ==")
     con = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)

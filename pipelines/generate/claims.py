@@ -262,6 +262,19 @@ class EpisodeBuilder:
         self.supplies = catalogs.supplies
         self.doctors = [_staff(rng, facility.province) for _ in range(12)]
         self.nurses = [_staff(rng, facility.province) for _ in range(8)]
+        #: bed code -> the stays it holds: two patients never get one bed at once (BED_SHARED_NOT_DECLARED)
+        self.bed_stays: dict[str, list[tuple[datetime, datetime]]] = {}
+
+    def _free_bed(self, start: datetime, end: datetime) -> str:
+        """A bed code (H101 … H999) free from ``start`` to ``end``, from a random place in the ward."""
+        first = self.rng.randint(101, 999)
+        code = f"H{first}"
+        for k in range(899):
+            code = f"H{101 + (first - 101 + k) % 899}"
+            if all(end <= s or e <= start for s, e in self.bed_stays.get(code, [])):
+                break
+        self.bed_stays.setdefault(code, []).append((start, end))
+        return code
 
     def profile_for(self, person: Person, on: date, settings: tuple[str, ...] = ()) -> Profile | None:
         age = person.age_on(on)
@@ -458,7 +471,7 @@ class EpisodeBuilder:
                 start = datetime.combine(discharge_day, datetime.min.time()) + timedelta(
                     hours=rng.randint(7, 15), minutes=rng.randrange(60)
                 )
-            return start, start + timedelta(minutes=rng.randint(40, 240)), 1, "01"
+            return start, start + timedelta(minutes=rng.randint(95, 240)), 1, "01"
         days = rng.randint(2, 9) if setting == "in" else rng.randint(5, 20)
         if start is None:
             end = datetime.combine(discharge_day, datetime.min.time()) + timedelta(
@@ -512,7 +525,7 @@ class EpisodeBuilder:
         xml3 += paraclinical
         if setting == "in":
             bed = rng.choice(self.beds)
-            bed_code = f"H{rng.randint(101, 499)}"
+            bed_code = self._free_bed(start, end)
             xml3.append(
                 self._service_line(
                     bed, Decimal(days - 1 or 1), start + timedelta(hours=1), dept, doctor, bed=bed_code

@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines.generate.defects import write_defects
 from pipelines.generate.eligibility import build_eligibility, write_reference
 from pipelines.generate.resends import generate_resends
+from pipelines.generate.reviewer_catalogs import write_catalog_violations, write_reviewer_catalogs
 from pipelines.generate.scenarios import Scenarios
 from pipelines.generate.shapes import RealShapes
 from pipelines.generate.writer import DEFAULT_PERIOD, LandingWriter, Manifest
@@ -43,6 +44,7 @@ def generate_landing(
     reference: Path | None = None,
     plant_identifiers: bool = False,
     shapes: str = "standard",
+    catalog_violations: bool = False,
 ) -> Manifest:
     """Write a landing tree and a trust directory; return (and write) the manifest.
 
@@ -55,6 +57,10 @@ def generate_landing(
     ``shapes="real"``: about half the regular files are written the ways real exporters write them (4-decimal
     amounts, certificate codes, the QĐ 130 XML13, XML12 in the envelope, ...: pipelines/generate/shapes.py);
     they are accepted with the conformance warnings their manifest entries expect.
+
+    With ``reference``, the reviewer's catalogues of the facilities go to ``<reference>/catalogs/`` too
+    (``reviewer_catalogs``); ``catalog_violations`` adds claims that each break one catalogue rule (listed in
+    the manifest).
     """
     if shapes not in ("standard", "real"):
         raise ValueError(f"shapes: standard or real, not {shapes!r}")
@@ -74,11 +80,13 @@ def generate_landing(
     writer.pki.write_trust_dir(trust)
     writer._patient_pool(max(10, int(claims * 0.8)))
     write_regular_night(writer, claims)
+    violations = write_catalog_violations(writer) if catalog_violations else []
     if defects:
         write_defects(writer)
     rows, eligibility_defects = build_eligibility(writer)
     if reference is not None:
         write_reference(reference, rows)
+        write_reviewer_catalogs(writer, reference / "catalogs")
     manifest = Manifest(
         seed=seed,
         period=period,
@@ -90,6 +98,7 @@ def generate_landing(
         links=writer.links,
         eligibility_defects=eligibility_defects,
         payment_cases=writer.payment_cases(),
+        catalog_violations=violations,
     )
     manifest.write(landing / "manifest.json")
     return manifest

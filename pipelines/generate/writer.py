@@ -93,6 +93,9 @@ class Manifest:
     links: list[dict[str, Any]] = field(default_factory=list)
     eligibility_defects: list[dict[str, Any]] = field(default_factory=list)
     payment_cases: list[dict[str, Any]] = field(default_factory=list)
+    #: claims that break one catalogue rule each (issue 14, ``reviewer_catalogs``): ``{"kind", "rule_code",
+    #: "macskcb", "ma_lk", "loaihoso", "stt"}``
+    catalog_violations: list[dict[str, Any]] = field(default_factory=list)
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -113,6 +116,7 @@ class Manifest:
             links=raw.get("links", []),
             eligibility_defects=raw.get("eligibility_defects", []),
             payment_cases=raw.get("payment_cases", []),
+            catalog_violations=raw.get("catalog_violations", []),
         )
 
 

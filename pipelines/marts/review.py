@@ -36,12 +36,13 @@ Plain functions; no Prefect.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pyarrow as pa
@@ -51,6 +52,8 @@ from pipelines.common.errors import TerminalError
 from pipelines.common.files import FILE_MODE, make_dirs
 from pipelines.common.paths import REPO_ROOT, SQL_ROOT, catalog_dir
 from pipelines.common.sqlheader import SqlFile, SqlFileError, parse_file, substitute
+from pipelines.reference.kinds import load_kinds
+from pipelines.reference.store import list_versions, versions_table
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse.build import relation
 from pipelines.warehouse.sqlfiles import create, create_all, folder_files
@@ -61,25 +64,37 @@ RULES_DIR = SQL_DIR / "rules"
 SEVERITIES = ("error", "warning", "info")
 #: what every rule's SELECT returns, in this order
 RULE_COLUMNS = ("macskcb", "ma_lk", "loaihoso", "field", "value")
+#: the optional sixth column of a rule's SELECT: the money at stake, VND (what the fund would not pay if the
+#: finding holds: the line's T_BHTT, or the part above the approved price times the quantity)
+AMOUNT_COLUMN = "amount"
 #: what :func:`evaluate` returns
 FINDINGS_SCHEMA = pa.schema(
     [
-        ("macskcb", pa.string()),
-        ("ma_lk", pa.string()),
-        ("source_sha256", pa.string()),
-        ("rule_code", pa.string()),
-        ("severity", pa.string()),
-        ("loaihoso", pa.string()),
-        ("field", pa.string()),
-        ("value", pa.string()),
-        ("message_vi", pa.string()),
-        ("message_en", pa.string()),
+        pa.field("macskcb", pa.string()),
+        pa.field("ma_lk", pa.string()),
+        pa.field("source_sha256", pa.string()),
+        pa.field("rule_code", pa.string()),
+        pa.field("severity", pa.string()),
+        pa.field("loaihoso", pa.string()),
+        pa.field("field", pa.string()),
+        pa.field("value", pa.string()),
+        pa.field("message_vi", pa.string()),
+        pa.field("message_en", pa.string()),
+        pa.field("amount", cast(pa.DataType, pa.decimal128(18, 2))),
+        pa.field("ruleset", pa.string()),
     ]
 )
 #: helper views over the claims under review that several rules read (created in ``chk`` with the scope)
 SCOPE_DIR = SQL_DIR / "scope"
 #: review objects, in creation order (each depends only on those before it)
-OBJECT_FILES = ("rules.sql", "findings.sql", "queue.sql", "rule_hit_rates.sql", "repeat_services.sql")
+OBJECT_FILES = (
+    "rules.sql",
+    "findings.sql",
+    "queue.sql",
+    "savings.sql",
+    "rule_hit_rates.sql",
+    "repeat_services.sql",
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
 
@@ -207,7 +222,9 @@ def load_rules(folder: Path | str | None = None) -> list[Rule]:
 REF_DIR = SQL_ROOT / "ref"
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | str | None = None) -> list[str]:
+def load_reference(
+    con: duckdb.DuckDBPyConnection, folder: Path | str | None = None, *, lake: Path | None = None
+) -> list[str]:
     """Create schema ``ref`` with the catalogues the rules read; return the tables created.
 
     One ``.sql`` file per table in ``pipelines/sql/ref/`` (its header documents the table and its
@@ -216,13 +233,53 @@ def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | str | None = N
     ``ref.card_groups``, ``ref.benefit_levels``, ``ref.provinces``, ``ref.services``, ``ref.drugs``,
     ``ref.supplies``, ``ref.base_salary`` (and ``ref.eligibility``, kept when it exists). Codes stay text
     (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
+
+    The reviewer's catalogues loaded into ``lake`` by ``bhyt-etl catalog load`` (:mod:`pipelines.reference`)
+    become ``ref.catalog_<kind>`` (every version, each entry with the days it applies: read them as of the
+    service day) and ``ref.catalog_versions``; without ``lake``, or with none loaded, they are empty and the
+    rules that read them find nothing.
     """
     folder = Path(folder) if folder else catalog_dir()
     if not folder.is_dir():
         raise TerminalError(f"reference catalogue folder {folder} is missing", stage="review")
     con.execute("CREATE SCHEMA IF NOT EXISTS ref")
-    params = {"catalog_dir": str(folder).replace("'", "''")}
-    return create_all(con, folder_files(REF_DIR), params, stage="review")
+    params: dict[str, object] = {"catalog_dir": str(folder).replace("'", "''")}
+    created = []
+    registered = []
+    try:
+        for sql in folder_files(REF_DIR):
+            kind_name = sql.name.removeprefix("ref.catalog_")
+            if kind_name == "versions":
+                name = "_ref_catalog_versions"
+                con.register(name, _versions_arrow(lake))
+            elif kind_name in load_kinds():
+                name = f"_ref_catalog_{kind_name}"
+                con.register(name, versions_table(lake, kind_name))
+            else:
+                created.append(create(con, sql, params, stage="review"))
+                continue
+            registered.append(name)
+            created.append(create(con, sql, params | {"loaded": name}, stage="review"))
+    finally:
+        for name in registered:
+            con.unregister(name)
+    return created
+
+
+def _versions_arrow(lake: Path | None) -> pa.Table:
+    versions = list_versions(lake) if lake else []
+    return pa.table(
+        {
+            "kind": pa.array([v.kind for v in versions], pa.string()),
+            "macskcb": pa.array([v.facility for v in versions], pa.string()),
+            "version_id": pa.array([v.version_id for v in versions], pa.string()),
+            "version_from": pa.array([v.version_from for v in versions], pa.date32()),
+            "loaded_at": pa.array([v.loaded_at for v in versions], pa.timestamp("us", tz="UTC")),
+            "source_file": pa.array([v.source_file for v in versions], pa.string()),
+            "source_sha256": pa.array([v.source_sha256 for v in versions], pa.string()),
+            "rows": pa.array([v.rows for v in versions], pa.int64()),
+        }
+    )
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------
@@ -293,12 +350,13 @@ def evaluate(
         con.execute(
             "CREATE TABLE chk.main.findings (macskcb VARCHAR, ma_lk VARCHAR, source_sha256 VARCHAR, "
             "rule_code VARCHAR, severity VARCHAR, loaihoso VARCHAR, field VARCHAR, value VARCHAR, "
-            "message_vi VARCHAR, message_en VARCHAR)"
+            "message_vi VARCHAR, message_en VARCHAR, amount DECIMAL(18, 2), ruleset VARCHAR)"
         )
+        version = ruleset_version(con, rules)
         for rule in rules:
             if not rule.enabled or rule.code in disabled:
                 continue
-            run_rule(con, rule)
+            run_rule(con, rule, version)
         table: pa.Table = con.sql(
             "SELECT * FROM chk.main.findings ORDER BY macskcb, ma_lk, rule_code, loaihoso, field, value"
         ).to_arrow_table()
@@ -307,24 +365,43 @@ def evaluate(
         close_scope(con)
 
 
-def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
+def ruleset_version(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> str:
+    """The version of what produced a finding: a hash of the rules (code, severity, enabled, SQL) and of the
+    catalogue versions loaded (``ref.catalog_versions``). Rechecking with the same rules and catalogues gives
+    the same version, and the same findings."""
+    digest = hashlib.sha256()
+    for r in sorted(rules, key=lambda r: r.code):
+        digest.update(f"{r.code}\x1f{r.severity}\x1f{r.enabled}\x1f{r.sql}\x1e".encode())
+    try:
+        loaded = con.execute("SELECT version_id FROM ref.catalog_versions ORDER BY 1").fetchall()
+    except duckdb.Error:  # no reference loaded (a bare connection): the rules alone
+        loaded = []
+    catalogs = hashlib.sha256("\n".join(v for (v,) in loaded).encode()).hexdigest()
+    return f"r{digest.hexdigest()[:10]}-c{catalogs[:6]}"
+
+
+def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ruleset: str = "") -> None:
     """Append the findings of one rule to ``chk.main.findings`` (the scope must be open)."""
     try:
         cols = [d[0] for d in con.execute(f"SELECT * FROM ({rule.sql}) LIMIT 0").description]  # noqa: S608
     except duckdb.Error as e:
         raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) failed: {e}", stage="review") from e
-    if tuple(c.lower() for c in cols) != RULE_COLUMNS:
+    names = tuple(c.lower() for c in cols)
+    if names not in (RULE_COLUMNS, (*RULE_COLUMNS, AMOUNT_COLUMN)):
         raise RuleExecutionError(
-            f"rule {rule.code} ({rule.sql_file}) returns columns {cols}, expected {list(RULE_COLUMNS)}",
+            f"rule {rule.code} ({rule.sql_file}) returns columns {cols}, expected {list(RULE_COLUMNS)} "
+            f"(and optionally {AMOUNT_COLUMN})",
             stage="review",
         )
+    amount = "round(CAST(f.amount AS DECIMAL(18, 2)), 0)" if AMOUNT_COLUMN in names else "NULL"
     try:
         con.execute(
             "INSERT INTO chk.main.findings SELECT DISTINCT f.macskcb, f.ma_lk, s.source_sha256, "  # noqa: S608
-            "?, ?, f.loaihoso, f.field, CAST(f.value AS VARCHAR), ?, ? "
+            "?, ?, f.loaihoso, f.field, CAST(f.value AS VARCHAR), ?, ?, "
+            f"CAST({amount} AS DECIMAL(18, 2)), ? "
             f"FROM ({rule.sql}) f JOIN (SELECT DISTINCT macskcb, ma_lk, source_sha256 FROM chk.main.xml1) s "
             "ON s.macskcb = f.macskcb AND s.ma_lk = f.ma_lk",
-            [rule.code, rule.severity, rule.message_vi, rule.message_en],
+            [rule.code, rule.severity, rule.message_vi, rule.message_en, ruleset],
         )
     except duckdb.Error as e:
         raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) failed: {e}", stage="review") from e
@@ -384,6 +461,7 @@ def build_review(
     disabled: set[str] | frozenset[str] = frozenset(),
     repeat_window_days: int = 30,
     materialize: bool = True,
+    lake: Path | None = None,
 ) -> dict[str, Any]:
     """Everything a warehouse build needs: reference tables, findings of ``scope`` stored in
     ``review.findings_all``, and the review objects. Returns a small summary for the run report.
@@ -393,7 +471,7 @@ def build_review(
     """
     started = time.perf_counter()
     rules = load_rules() if rules is None else rules
-    load_reference(con)
+    load_reference(con, lake=lake)
     findings = evaluate(con, rules, scope=scope, disabled=disabled, materialize=materialize)
     con.execute("CREATE SCHEMA IF NOT EXISTS review")
     con.register("_review_findings", findings)
@@ -427,7 +505,7 @@ def build_findings(
     and the new files (path relative to the lake, table, rows, bytes) for the caller to list in the ledger."""
     started = time.perf_counter()
     rules = load_rules()
-    load_reference(con)
+    load_reference(con, lake=lake)
     published = list(published)
     done = {p.stem for p in published}
     todo = [run for run in committed_runs if run not in done]
@@ -467,3 +545,157 @@ def build_findings(
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     row = con.execute(sql).fetchone()
     return int(row[0]) if row else 0
+
+
+# -- recheck ------------------------------------------------------------------------------------------------
+def open_for_recheck(warehouse: Path, lake: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection on which the rules run as in a nightly build: the served warehouse attached
+    read-only (its ``core`` relations as views, its card eligibility list copied) and the reference tables
+    built afresh, the catalogues read from ``lake`` as they are now (not as the last build saw them)."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{str(warehouse).replace(chr(39), chr(39) * 2)}' AS wh (READ_ONLY)")
+    con.execute("CREATE SCHEMA core")
+    for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = 'wh' AND table_schema = 'core'"
+    ).fetchall():
+        con.execute(f"CREATE VIEW core.{_quote(name)} AS SELECT * FROM wh.core.{_quote(name)}")  # noqa: S608
+    con.execute("CREATE SCHEMA ref")
+    if con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'wh' AND table_schema = 'ref' "
+        "AND table_name = 'eligibility'"
+    ).fetchone() == (1,):
+        con.execute("CREATE TABLE ref.eligibility AS SELECT * FROM wh.ref.eligibility")
+    load_reference(con, lake=lake)
+    return con
+
+
+def _findings_file(path: Path) -> pa.Table:
+    """A findings file as :data:`FINDINGS_SCHEMA` (files written before amounts existed get null ones)."""
+    table = pq.read_table(path)
+    for f in FINDINGS_SCHEMA:
+        if f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
+    return table.select(FINDINGS_SCHEMA.names).cast(FINDINGS_SCHEMA)
+
+
+def recheck(
+    con: duckdb.DuckDBPyConnection,
+    lake: Path,
+    *,
+    since: tuple[int, int] | None = None,
+    rule_codes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Run the rules again over the current claim versions already reviewed, after a rule or a catalogue
+    changed, and write the findings back into each run's findings file (``<lake>/review/findings/<run>``).
+
+    ``since`` (year, month): only claims settled in that month or later (XML1 NAM_QT, THANG_QT);
+    ``rule_codes``: only those rules (their old findings on the claims rechecked are replaced, other rules'
+    stay). Every finding written carries the rule-set version that produced it. A file is rewritten
+    (atomically) only when its content changes, so rechecking twice changes nothing. ``con``: see
+    :func:`open_for_recheck`.
+    Returns counts: claims rechecked, files rewritten, findings before and after.
+    """
+    started = time.perf_counter()
+    rules = load_rules()
+    known = {r.code for r in rules}
+    unknown = sorted(set(rule_codes or ()) - known)
+    if unknown:
+        raise TerminalError(f"unknown rule codes: {', '.join(unknown)} (see review.rules)", stage="review")
+    run_rules = [r for r in rules if rule_codes is None or r.code in rule_codes]
+    folder = Path(lake) / FINDINGS_DIR
+    files = {p.stem: p for p in sorted(folder.glob("*.parquet"))} if folder.is_dir() else {}
+    where, args = "", []
+    if since:
+        where = "WHERE x1.nam_qt * 100 + x1.thang_qt >= ?"
+        args = [since[0] * 100 + since[1]]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _recheck_scope AS "  # noqa: S608
+        "SELECT c.macskcb, c.ma_lk, c.source_sha256, v.run_id FROM core.claim_current AS c "
+        "JOIN core.claim_versions AS v USING (macskcb, ma_lk, source_sha256) "
+        f"JOIN core.xml1 AS x1 USING (macskcb, ma_lk) {where}",
+        args,
+    )
+    scope = con.execute("SELECT macskcb, ma_lk, source_sha256, run_id FROM _recheck_scope").fetchall()
+    fresh = evaluate(con, run_rules, scope="_recheck_scope", materialize=True) if scope else None
+    # the rule-set version covers every rule, also when only some are rerun
+    version = ruleset_version(con, rules)
+    if fresh is not None:
+        fresh = fresh.set_column(
+            fresh.schema.get_field_index("ruleset"),
+            "ruleset",
+            pa.array([version] * fresh.num_rows, pa.string()),
+        )
+    by_run: dict[str, set[tuple[str, str, str]]] = {}
+    for mac, lk, sha, run in scope:
+        by_run.setdefault(run, set()).add((mac, lk, sha))
+    rechecked_codes = {r.code for r in run_rules}
+    rewritten = before = after = 0
+    for run, claims in sorted(by_run.items()):
+        path = files.get(run)
+        if path is None:  # the run was not reviewed yet: the next build reviews it
+            continue
+        old = _findings_file(path)
+        before += old.num_rows
+        keep = [
+            (mac, lk, sha) not in claims or code not in rechecked_codes
+            for mac, lk, sha, code in zip(
+                old.column("macskcb").to_pylist(),
+                old.column("ma_lk").to_pylist(),
+                old.column("source_sha256").to_pylist(),
+                old.column("rule_code").to_pylist(),
+                strict=True,
+            )
+        ]
+        kept = old.filter(pa.array(keep, pa.bool_()))
+        new_rows = (
+            [
+                i
+                for i, (mac, lk, sha) in enumerate(
+                    zip(
+                        fresh.column("macskcb").to_pylist(),
+                        fresh.column("ma_lk").to_pylist(),
+                        fresh.column("source_sha256").to_pylist(),
+                        strict=True,
+                    )
+                )
+                if (mac, lk, sha) in claims
+            ]
+            if fresh is not None
+            else []
+        )
+        table = (
+            pa.concat_tables([kept, fresh.take(pa.array(new_rows, pa.int64()))])
+            if fresh is not None
+            else kept
+        )
+        table = table.sort_by(
+            [(c, "ascending") for c in ("macskcb", "ma_lk", "rule_code", "loaihoso", "field", "value")]
+        )
+        after += table.num_rows
+        if table.equals(
+            old.sort_by(
+                [(c, "ascending") for c in ("macskcb", "ma_lk", "rule_code", "loaihoso", "field", "value")]
+            )
+        ):
+            continue
+        tmp = path.with_name(f".{path.name}.recheck.tmp")
+        pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, FILE_MODE)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        rewritten += 1
+    con.execute("DROP TABLE IF EXISTS _recheck_scope")
+    return {
+        "claims": len(scope),
+        "rules": len(run_rules),
+        "ruleset": version,
+        "files_rewritten": rewritten,
+        "findings_before": before,
+        "findings_after": after,
+        "seconds": round(time.perf_counter() - started, 3),
+    }

@@ -13,6 +13,8 @@
 -- column value: the offending value as text, often with what was expected (for line rules it starts with the line's STT, e.g. 'STT 3: DON_GIA_BH=…'); never a patient identifier
 -- column message_vi: what is wrong and what to do, in Vietnamese (the rule's message_vi)
 -- column message_en: what is wrong and what to do, in English (the rule's message_en)
+-- column amount: the money at stake, VND: what the fund would not pay if the finding holds (the line's T_BHTT, or the part above the approved price times the quantity and the fund's share); null when the rule makes no estimate (formula and presence checks)
+-- column ruleset: the rule-set version that produced the finding (a hash of the rules and of the catalogue versions loaded; bhyt-etl review --recheck writes the findings again under the new version)
 CREATE OR REPLACE VIEW review.findings AS
 SELECT
     f.macskcb,
@@ -25,7 +27,9 @@ SELECT
     f.field,
     f.value,
     f.message_vi,
-    f.message_en
+    f.message_en,
+    f.amount,
+    f.ruleset
 FROM ${findings_relation} AS f
 JOIN core.claim_current AS c
     ON c.macskcb = f.macskcb AND c.ma_lk = f.ma_lk AND c.source_sha256 = f.source_sha256

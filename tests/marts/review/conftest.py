@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from catalog_support import load_catalogs
 from review_support import CLEAN_CLAIMS, CLEAN_SEEDS, copy_core, restore_core
 from support.built_warehouse import build_warehouse_from_generated
 
@@ -35,8 +36,14 @@ def rules() -> list[review.Rule]:
 
 
 @pytest.fixture(scope="module")
-def scratch_module(clean_warehouse: Callable[[int], Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def scratch_module(
+    clean_warehouse: Callable[[int], Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The first clean warehouse's claims, with the reviewer's catalogues of what they use loaded into a lake
+    (``catalog_support``) and read into ``ref.catalog_*``."""
     con = copy_core(clean_warehouse(CLEAN_SEEDS[0]))
+    root = tmp_path_factory.mktemp("catalogs")
+    review.load_reference(con, lake=load_catalogs(con, root / "files", root / "lake"))
     yield con
     con.close()
 

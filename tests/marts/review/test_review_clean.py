@@ -3,8 +3,9 @@
 Freshly generated clean data (no defects; 3 facilities, 160 claims, two seeds) is ingested by the real
 pipeline, and the whole review (reference tables, every enabled rule, review objects) runs on a copy of the
 warehouse exactly as a nightly build would: over the Parquet-backed ``core`` views, scope = every current
-claim. The generator's payment cases (wrong route with other-source money, TYLE_TT_DV below 100, a withdrawn
-claim) are part of that data and must come out without an error too.
+claim, with the reviewer's catalogues of what the claims use loaded (``catalog_support``), so that the
+catalogue rules run too. The generator's payment cases (wrong route with other-source money, TYLE_TT_DV below
+100, a withdrawn claim) are part of that data and must come out without an error too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import shutil
 
 import duckdb
 import pytest
+from catalog_support import load_catalogs
 from review_support import CLEAN_SEEDS
 
 from pipelines.marts import review
@@ -25,7 +27,8 @@ def reviewed(request, clean_warehouse, tmp_path_factory):
     copy = tmp_path_factory.mktemp("reviewed") / "warehouse.duckdb"
     shutil.copy(root / "warehouse.duckdb", copy)
     con = duckdb.connect(str(copy))
-    summary = review.build_review(con)
+    lake = load_catalogs(con, copy.parent / "catalogs", copy.parent / "lake")
+    summary = review.build_review(con, lake=lake)
     manifest = json.loads((root / "landing" / "manifest.json").read_text(encoding="utf-8"))
     yield con, summary, manifest
     con.close()
@@ -40,7 +43,9 @@ def test_clean_data_has_no_error_finding(reviewed):
     ).fetchall()
     assert errors == [], f"clean claims got error findings: {errors[:10]}"
     assert summary["by_severity"]["error"] == 0
-    assert summary["rules_enabled"] >= 40
+    assert summary["rules_enabled"] >= 150
+    (versions,) = con.execute("SELECT count(*) FROM ref.catalog_versions").fetchone()
+    assert versions >= 15  # the catalogue rules had lists to read
 
 
 def test_payment_cases_are_reviewed_without_error(reviewed):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from catalog_support import YHCT
 from review_support import TOUCHED
 
 from pipelines.marts import review
@@ -67,6 +68,44 @@ def set_line(table: str, assignments: str, where: str = "TRUE") -> list[str]:
     return [f"UPDATE core.{table} SET {assignments} WHERE {line(table, where)}"]
 
 
+def set_doc(table: str, assignments: str) -> list[str]:
+    """Change the claim's companion document (XML7, XML8, XML13, XML14: one row per claim)."""
+    return [f"UPDATE core.{table} SET {assignments} WHERE {K}"]
+
+
+def copy_current(suffix: str) -> str:
+    """The copied claim (``ma_lk || suffix``) is current too, so that rules across claims see it."""
+    return (
+        f"INSERT INTO core.claim_current SELECT * REPLACE (ma_lk || '{suffix}' AS ma_lk) "
+        f"FROM core.claim_current WHERE {K}"
+    )
+
+
+def copy_lines(table: str, suffix: str, where: str) -> str:
+    """Copy the claim's lines that satisfy ``where`` to the copied claim ``ma_lk || suffix``."""
+    return (
+        f"INSERT INTO core.{table} SELECT * REPLACE (ma_lk || '{suffix}' AS ma_lk) "
+        f"FROM core.{table} WHERE {K} AND {where}"
+    )
+
+
+def repeat_line(table: str, where: str = "TRUE") -> str:
+    """The first line satisfying ``where`` once more, as another line of the claim (same day)."""
+    return (
+        f"INSERT INTO core.{table} SELECT * REPLACE (stt + 1000 AS stt) "
+        f"FROM core.{table} WHERE {line(table, where)}"
+    )
+
+
+DRUGS = "ma_nhom = '4'"
+LABS = "ma_nhom = '1'"
+IMAGING = "ma_nhom IN ('2', '3')"
+SURGERY = "ma_nhom = '8'"
+SUPPLY = "ma_vat_tu IS NOT NULL"
+MACHINE = "ma_may IS NOT NULL"
+#: a practitioner code on no facility's staff list
+NOBODY = "999999/XX-CCHN"
+YHCT_CODE = YHCT[0][0]
 ANY = "TRUE"
 CASES: dict[str, tuple[str, list[str]]] = {
     # -- XML1: totals ------------------------------------------------------------------------------------
@@ -343,6 +382,165 @@ CASES: dict[str, tuple[str, list[str]]] = {
         has("xml14"),
         [f"UPDATE core.xml14 SET ngay_hen_kl = {x1('ngay_ra')} - INTERVAL 1 DAY WHERE {K}"],
     ),
+    # -- issue 14: the reviewer's catalogues (loaded by catalog_support from what the clean claims use) -----
+    "BIZ.XML2.DRUG_NOT_IN_LIST": (has("xml2", DRUGS), set_line("xml2", "ma_thuoc = '40.9999'", DRUGS)),
+    "BIZ.XML2.DRUG_NOT_APPROVED_AS_SENT": (
+        has("xml2", DRUGS),
+        set_line("xml2", "so_dang_ky = 'VD-00000-99'", DRUGS),
+    ),
+    "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED": (
+        has("xml2", DRUGS),
+        set_line("xml2", "don_gia = don_gia + 1000", DRUGS),
+    ),
+    "BIZ.XML2.DRUG_NAME_MISMATCH": (has("xml2", DRUGS), set_line("xml2", "ten_thuoc = 'Thuốc khác'", DRUGS)),
+    "BIZ.XML3.SERVICE_NOT_IN_TARIFF": (
+        has("xml3", LABS),
+        set_line("xml3", "ma_dich_vu = '99.9999.9999'", LABS),
+    ),
+    "BIZ.XML3.DON_GIA_BH_ABOVE_TARIFF": (
+        has("xml3", LABS),
+        set_line("xml3", "don_gia_bh = don_gia_bh + 1000", LABS),
+    ),
+    "BIZ.XML3.SERVICE_NAME_MISMATCH": (
+        has("xml3", LABS),
+        set_line("xml3", "ten_dich_vu = 'Dịch vụ khác'", LABS),
+    ),
+    "BIZ.XML3.SUPPLY_NOT_IN_LIST": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "ma_vat_tu = 'N99.99.999.0000.000.9999'", SUPPLY),
+    ),
+    "BIZ.XML3.SUPPLY_TENDER_MISMATCH": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "tt_thau = '999/QĐ-BV;G9;N9;2020'", SUPPLY),
+    ),
+    "BIZ.XML3.SUPPLY_PRICE_ABOVE_APPROVED": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "don_gia_bh = don_gia_bh + 1000", SUPPLY),
+    ),
+    "BIZ.XML3.SUPPLY_SERVICE_NOT_SAME_DAY": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "ngay_yl = ngay_yl + INTERVAL 1 DAY", SUPPLY),
+    ),
+    "BIZ.XML2.MA_BAC_SI_NOT_REGISTERED": (has("xml2"), set_line("xml2", f"ma_bac_si = '{NOBODY}'")),
+    "BIZ.XML3.MA_BAC_SI_NOT_REGISTERED": (has("xml3"), set_line("xml3", f"ma_bac_si = '{NOBODY}'")),
+    "BIZ.XML3.NGUOI_THUC_HIEN_NOT_REGISTERED": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", f"nguoi_thuc_hien = '{NOBODY}'", PARACLINICAL),
+    ),
+    "BIZ.XML5.NGUOI_THUC_HIEN_NOT_REGISTERED": (
+        has("xml5"),
+        set_line("xml5", f"nguoi_thuc_hien = '{NOBODY}'"),
+    ),
+    "BIZ.XML4.MA_BS_DOC_KQ_NOT_REGISTERED": (has("xml4"), set_line("xml4", f"ma_bs_doc_kq = '{NOBODY}'")),
+    "BIZ.XML7.MA_BS_NOT_REGISTERED": (has("xml7"), set_doc("xml7", f"ma_bs = '{NOBODY}'")),
+    "BIZ.XML13.MA_BAC_SI_NOT_REGISTERED": (has("xml13"), set_doc("xml13", f"ma_bac_si = '{NOBODY}'")),
+    "BIZ.XML14.MA_BAC_SI_NOT_REGISTERED": (has("xml14"), set_doc("xml14", f"ma_bac_si = '{NOBODY}'")),
+    "BIZ.XML1.MA_TTDV_NOT_REGISTERED": (ANY, set_x1("ma_ttdv = '9999999999'")),
+    "BIZ.XML7.MA_TTDV_NOT_REGISTERED": (has("xml7"), set_doc("xml7", "ma_ttdv = '9999999999'")),
+    "BIZ.XML8.MA_TTDV_NOT_REGISTERED": (has("xml8"), set_doc("xml8", "ma_ttdv = '9999999999'")),
+    "BIZ.XML13.MA_TTDV_NOT_REGISTERED": (has("xml13"), set_doc("xml13", "ma_ttdv = '9999999999'")),
+    "BIZ.XML14.MA_TTDV_NOT_REGISTERED": (has("xml14"), set_doc("xml14", "ma_ttdv = '9999999999'")),
+    "BIZ.XML3.MA_MAY_NOT_REGISTERED": (
+        has("xml3", "ma_may IS NOT NULL"),
+        set_line("xml3", "ma_may = 'XQ.1.99999.9'", "ma_may IS NOT NULL"),
+    ),
+    "BIZ.XML1.MA_DKBD_UNKNOWN": (ANY, set_x1("ma_dkbd = '99998'")),
+    "BIZ.XML1.MA_NOI_DI_UNKNOWN": (ANY, set_x1("ma_noi_di = '99998'")),
+    "BIZ.XML1.MA_NOI_DEN_UNKNOWN": (ANY, set_x1("ma_noi_den = '99998'")),
+    "BIZ.XML13.REFERRAL_FACILITY_UNKNOWN": (has("xml13"), set_doc("xml13", "ma_noi_den = '99998'")),
+    "BIZ.XML3.BED_WARD_NOT_REGISTERED": (has("xml3", BEDS), set_line("xml3", "ma_khoa = 'K99'", BEDS)),
+    "BIZ.XML2.MA_KHOA_NOT_REGISTERED": (has("xml2"), set_line("xml2", "ma_khoa = 'K99'")),
+    "BIZ.XML3.MA_KHOA_NOT_REGISTERED": (has("xml3"), set_line("xml3", "ma_khoa = 'K99'")),
+    "BIZ.XML1.MA_BENH_YHCT_UNKNOWN": (ANY, set_x1("ma_benh_yhct = 'U99.999'")),
+    "BIZ.XML3.MA_BENH_YHCT_UNKNOWN": (has("xml3"), set_line("xml3", "ma_benh_yhct = 'U99.999'")),
+    "BIZ.XML13.MA_BENH_YHCT_UNKNOWN": (has("xml13"), set_doc("xml13", "ma_benh_yhct = 'U99.999'")),
+    "BIZ.XML14.MA_BENH_YHCT_UNKNOWN": (has("xml14"), set_doc("xml14", "ma_benh_yhct = 'U99.999'")),
+    "BIZ.XML1.YHCT_CODE_IN_ICD_FIELD": (ANY, set_x1(f"ma_benh_kt = '{YHCT_CODE}'")),
+    "BIZ.XML13.YHCT_CODE_IN_ICD_FIELD": (has("xml13"), set_doc("xml13", f"ma_benh_kt = '{YHCT_CODE}'")),
+    "BIZ.XML14.YHCT_CODE_IN_ICD_FIELD": (has("xml14"), set_doc("xml14", f"ma_benh_kt = '{YHCT_CODE}'")),
+    # -- issue 14: without catalogues ------------------------------------------------------------------------
+    "BIZ.XML1.SELF_REFERRAL_AT_REGISTERED_FACILITY": (
+        "x1.ma_doituong_kcb = '3.3'",
+        set_x1("ma_dkbd = coalesce(ma_cskcb, macskcb)"),
+    ),
+    "BIZ.XML3.BED_SHARED_NOT_DECLARED": (
+        INPATIENT + " AND " + has("xml3", BEDS),
+        [copy_xml1(ma_lk="ma_lk || 'B'"), copy_current("B"), copy_lines("xml3", "B", BEDS)],
+    ),
+    "BIZ.XML3.SURGEON_TWO_OPERATIONS_AT_ONCE": (
+        has("xml3", SURGERY),
+        [copy_xml1(ma_lk="ma_lk || 'S'"), copy_current("S"), copy_lines("xml3", "S", SURGERY)],
+    ),
+    "BIZ.XML3.SURGERY_QUANTITY": (has("xml3", SURGERY), set_line("xml3", "so_luong = 2", SURGERY)),
+    "BIZ.XML3.NGAY_KQ_OUTSIDE_STAY": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", f"ngay_kq = {x1('ngay_ra')} + INTERVAL 1 HOUR", PARACLINICAL),
+    ),
+    "BIZ.XML4.IMAGING_WITHOUT_CONCLUSION": (
+        has("xml3", IMAGING) + " AND " + has("xml4"),
+        [
+            f"UPDATE core.xml4 SET ket_luan = NULL WHERE {K} AND ma_dich_vu IN "
+            f"(SELECT ma_dich_vu FROM core.xml3 WHERE {K} AND {IMAGING})"
+        ],
+    ),
+    "BIZ.XML4.MA_BS_DOC_KQ_REQUIRED": (has("xml4"), set_line("xml4", "ma_bs_doc_kq = NULL")),
+    "BIZ.XML3.MA_BENH_ICD10": (has("xml3"), set_line("xml3", "ma_benh = 'X99.99'")),
+    "BIZ.XML3.MA_BENH_NOT_IN_CLAIM": (
+        has("xml3") + " AND coalesce(x1.ma_benh_chinh, '') <> 'A00.0'",
+        set_line("xml3", "ma_benh = 'A00.0'"),
+    ),
+    "BIZ.XML1.MA_BENH_KT_EQUALS_CHINH": (ANY, set_x1("ma_benh_kt = ma_benh_chinh")),
+    "BIZ.XML13.MA_BENH_CHINH_ICD10": (has("xml13"), set_doc("xml13", "ma_benh_chinh = 'X99.99'")),
+    "BIZ.XML14.MA_BENH_CHINH_ICD10": (has("xml14"), set_doc("xml14", "ma_benh_chinh = 'X99.99'")),
+    "BIZ.XML2.DRUG_TWICE_SAME_DAY": (has("xml2"), [repeat_line("xml2")]),
+    "BIZ.XML3.SERVICE_TWICE_SAME_DAY": (has("xml3", LABS), [repeat_line("xml3", LABS)]),
+    "BIZ.XML7.REQUIRED_FIELDS": (has("xml7"), set_doc("xml7", "ten_bs = NULL")),
+    "BIZ.XML1.MATINH_CU_TRU_UNKNOWN": (ANY, set_x1("matinh_cu_tru = '99'")),
+    "BIZ.XML1.MAXA_CU_TRU_UNKNOWN": (ANY, set_x1("maxa_cu_tru = '99999'")),
+    "BIZ.XML1.MAXA_CU_TRU_OTHER_PROVINCE": ("x1.matinh_cu_tru = '01'", set_x1("matinh_cu_tru = '48'")),
+    "BIZ.XML2.DRUG_ROUTE_MISMATCH": (has("xml2", DRUGS), set_line("xml2", "duong_dung = '9.99'", DRUGS)),
+    "BIZ.XML2.DRUG_UNIT_MISMATCH": (has("xml2", DRUGS), set_line("xml2", "don_vi_tinh = 'Thùng'", DRUGS)),
+    "BIZ.XML3.SUPPLY_NAME_MISMATCH": (
+        has("xml3", SUPPLY),
+        set_line("xml3", "ten_vat_tu = 'Vật tư khác'", SUPPLY),
+    ),
+    "BIZ.XML3.MA_MAY_CONTRACT_EXPIRED": (
+        has("xml3", MACHINE),
+        set_line(
+            "xml3", "ngay_yl = ngay_yl + INTERVAL 6 YEAR, ngay_th_yl = ngay_th_yl + INTERVAL 6 YEAR", MACHINE
+        ),
+    ),
+    "BIZ.XML3.MA_MAY_OTHER_FACILITY": (
+        has("xml3", MACHINE),
+        set_line("xml3", "ma_may = 'XQ.1.99999.1'", MACHINE),
+    ),
+    "BIZ.XML3.MA_MAY_FORMAT": (has("xml3", MACHINE), set_line("xml3", "ma_may = 'XQ-1'", MACHINE)),
+    "BIZ.XML4.NGAY_KQ_OUTSIDE_STAY": (
+        has("xml4"),
+        set_line("xml4", f"ngay_kq = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML2.NGAY_TH_YL_AFTER_RA": (
+        has("xml2") + " AND NOT " + has("xml2", "l.ngay_th_yl > x1.ngay_ra"),
+        set_line("xml2", f"ngay_th_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR"),
+    ),
+    "BIZ.XML3.NGAY_TH_YL_AFTER_RA": (
+        has("xml3", PARACLINICAL) + " AND NOT " + has("xml3", "l.ngay_th_yl > x1.ngay_ra"),
+        set_line("xml3", f"ngay_th_yl = {x1('ngay_ra')} + INTERVAL 1 HOUR", PARACLINICAL),
+    ),
+    "BIZ.XML1.YHCT_WITHOUT_ICD10": (
+        f"coalesce(x1.ma_benh_chinh, '') <> '{YHCT[0][2]}' "
+        f"AND coalesce(x1.ma_benh_kt, '') NOT LIKE '%{YHCT[0][2]}%'",
+        set_x1(f"ma_benh_yhct = '{YHCT_CODE}'"),
+    ),
+    "BIZ.XML2.SO_DANG_KY_SPACES": (has("xml2", DRUGS), set_line("xml2", "so_dang_ky = 'VD 123-24'", DRUGS)),
+    "BIZ.XML2.TT_THAU_FORMAT": (has("xml2", DRUGS), set_line("xml2", "tt_thau = 'goi thau 1'", DRUGS)),
+    "BIZ.XML3.TT_THAU_FORMAT": (has("xml3", SUPPLY), set_line("xml3", "tt_thau = 'goi thau 1'", SUPPLY)),
+    "BIZ.XML1.MA_CSKCB_UNKNOWN": (ANY, set_x1("ma_cskcb = '99998'")),
+    "BIZ.XML1.MA_KHOA_NOT_REGISTERED": (ANY, set_x1("ma_khoa = ma_khoa || ';K99'")),
+    "BIZ.XML7.MA_KHOA_RV_NOT_REGISTERED": (has("xml7"), set_doc("xml7", "ma_khoa_rv = 'K99'")),
+    "BIZ.XML3.MA_GIUONG_REQUIRED": (has("xml3", BEDS), set_line("xml3", "ma_giuong = NULL", BEDS)),
+    "BIZ.XML13.REQUIRED_FIELDS": (has("xml13"), set_doc("xml13", "so_chuyentuyen = NULL")),
+    "BIZ.XML14.REQUIRED_FIELDS": (has("xml14"), set_doc("xml14", "so_giayhen_kl = NULL")),
 }
 
 #: values a finding must never show (patient identifiers), from the claim's XML1
@@ -412,3 +610,46 @@ def test_rule(scratch, rules, code):
         for ident in identifiers:
             if ident and len(ident) >= 5:
                 assert ident not in h["value"], f"{code} shows a patient identifier in its value"
+
+
+def test_bed_days_allow_one_more_only_on_a_special_discharge(scratch, rules):
+    """TT 39/2018 Điều 6 k4 (carried into TT 22/2023): a stay over 24 h is billed the days between inpatient
+    admission and discharge; one more only on death, transfer, absconding, discharge on request or a
+    worse/unchanged outcome. A routine discharge billed ra − vào + 1 is one bed-day too many."""
+    rule = next(r for r in rules if r.code == "BIZ.XML3.BED_DAYS_EXCEED_STAY")
+    (mac, lk, days) = scratch.execute(
+        "SELECT macskcb, ma_lk, date_diff('day', CAST(CASE WHEN ngay_vao_noi_tru "
+        "BETWEEN ngay_vao AND ngay_ra "
+        "THEN ngay_vao_noi_tru ELSE ngay_vao END AS DATE), CAST(ngay_ra AS DATE)) FROM core.xml1 AS x1 "
+        f"WHERE {INPATIENT} AND {has('xml3', BEDS)} AND ket_qua_dtri IN ('1', '2') AND ma_loai_rv = '1' "
+        "AND ngay_ra > ngay_vao + INTERVAL 2 DAY ORDER BY 1, 2 LIMIT 1"
+    ).fetchone()
+    TOUCHED.update({"core.xml1", "core.xml3"})
+    assert not findings_of(scratch, rule, mac, lk)  # the generator bills the calendar days
+    scratch.execute(
+        f"UPDATE core.xml3 SET so_luong = {days + 1}, t_bhtt = t_bhtt / so_luong * {days + 1} "
+        f"WHERE {line('xml3', BEDS).format(mac=mac, lk=lk)}"
+    )
+    hits = findings_of(scratch, rule, mac, lk)
+    assert [h["value"] for h in hits] == [f"bed-days={days + 1}.000; allowed={days}"]
+    bed_bhtt = scratch.execute(
+        f"SELECT t_bhtt FROM core.xml3 WHERE {line('xml3', BEDS).format(mac=mac, lk=lk)}"
+    ).fetchone()[0]
+    assert hits[0]["amount"] == round(bed_bhtt / (days + 1), 0)  # one bed-day's share of the fund's money
+    scratch.execute(f"UPDATE core.xml1 SET ket_qua_dtri = '5' WHERE macskcb = '{mac}' AND ma_lk = '{lk}'")
+    assert not findings_of(scratch, rule, mac, lk)  # death: + 1 allowed
+
+
+def test_an_over_price_finding_carries_the_fund_share_of_the_excess(scratch, rules):
+    rule = next(r for r in rules if r.code == "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED")
+    mac, lk = candidates(scratch, has("xml2", DRUGS))[0]
+    where = line("xml2", DRUGS).format(mac=mac, lk=lk)
+    qty, share = scratch.execute(
+        f"SELECT so_luong, coalesce(tyle_tt_bh, 100) * coalesce(muc_huong, 100) * 0.0001 FROM core.xml2 "
+        f"WHERE {where}"
+    ).fetchone()
+    TOUCHED.add("core.xml2")
+    scratch.execute(f"UPDATE core.xml2 SET don_gia = don_gia + 500, t_bhtt = t_bhtt + 1000000 WHERE {where}")
+    (hit,) = findings_of(scratch, rule, mac, lk)
+    assert hit["amount"] == round(500 * qty * share, 0)
+    assert hit["ruleset"].startswith("r")

@@ -1,0 +1,17 @@
+-- code: BIZ.${table}.MA_BAC_SI_NOT_REGISTERED
+-- severity: warning
+-- tables: XML13, XML14
+-- field: MA_BAC_SI
+-- message_vi: Bác sĩ ký giấy (MA_BAC_SI) không có trong danh sách người hành nghề đã đăng ký tại cơ sở
+-- message_en: The doctor signing the paper (MA_BAC_SI) is not on the facility's registered staff list
+-- grain: one row per offending code (per line where the table has lines)
+-- source: QĐ 130/4750 (staff codes: the practising-certificate number, MA_TTDV also the BHXH number, STANDARD.md §7 item 19); STANDARD.md §5.4/§5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind: the facility's registered staff, loaded with bhyt-etl catalog load)
+-- enabled: true
+SELECT
+    macskcb,
+    ma_lk,
+    loaihoso,
+    field,
+    concat(CASE WHEN stt IS NOT NULL THEN concat('STT ', stt, ': ') ELSE '' END, field, '=', code, ' not registered on ', strftime(day, '%d/%m/%Y')) AS value
+FROM chk.main.staff_codes
+WHERE loaihoso = '${table}' AND field = 'MA_BAC_SI' AND NOT registered
