@@ -205,8 +205,6 @@ def write_catalogs(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, li
             ("xml1", "ma_dkbd"),
             ("xml1", "ma_noi_di"),
             ("xml1", "ma_noi_den"),
-            ("xml13", "ma_noi_di"),
-            ("xml13", "ma_noi_den"),
             ("xml13", "ma_cskcb_di"),
             ("xml13", "ma_cskcb_den"),
         )

@@ -447,7 +447,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML1.MA_DKBD_UNKNOWN": (ANY, set_x1("ma_dkbd = '99998'")),
     "BIZ.XML1.MA_NOI_DI_UNKNOWN": (ANY, set_x1("ma_noi_di = '99998'")),
     "BIZ.XML1.MA_NOI_DEN_UNKNOWN": (ANY, set_x1("ma_noi_den = '99998'")),
-    "BIZ.XML13.REFERRAL_FACILITY_UNKNOWN": (has("xml13"), set_doc("xml13", "ma_noi_den = '99998'")),
+    "BIZ.XML13.REFERRAL_FACILITY_UNKNOWN": (has("xml13"), set_doc("xml13", "ma_cskcb_den = '99998'")),
     "BIZ.XML3.BED_WARD_NOT_REGISTERED": (has("xml3", BEDS), set_line("xml3", "ma_khoa = 'K99'", BEDS)),
     "BIZ.XML2.MA_KHOA_NOT_REGISTERED": (has("xml2"), set_line("xml2", "ma_khoa = 'K99'")),
     "BIZ.XML3.MA_KHOA_NOT_REGISTERED": (has("xml3"), set_line("xml3", "ma_khoa = 'K99'")),
@@ -631,7 +631,7 @@ def test_bed_days_allow_one_more_only_on_a_special_discharge(scratch, rules):
         f"WHERE {line('xml3', BEDS).format(mac=mac, lk=lk)}"
     )
     hits = findings_of(scratch, rule, mac, lk)
-    assert [h["value"] for h in hits] == [f"bed-days={days + 1}.000; allowed={days}"]
+    assert [h["value"] for h in hits] == [f"bed-days={days + 1}; allowed={days}"]
     bed_bhtt = scratch.execute(
         f"SELECT t_bhtt FROM core.xml3 WHERE {line('xml3', BEDS).format(mac=mac, lk=lk)}"
     ).fetchone()[0]

@@ -7,11 +7,13 @@
 -- grain: one row per unknown code
 -- source: QĐ 130/4750 Bảng 1 (MA_DKBD, MA_NOI_DI, MA_NOI_DEN: 5-character facility codes of the fund's list), Bảng 13; data/catalogs/README.md (facilities kind: the fund's facility list, loaded with bhyt-etl catalog load)
 -- enabled: true
-WITH codes AS (
-    SELECT macskcb, ma_lk, 'MA_NOI_DI' AS field, trim(unnest(string_split(ma_noi_di, ';'))) AS code FROM chk.xml13 WHERE nullif(trim(ma_noi_di), '') IS NOT NULL
-    UNION ALL SELECT macskcb, ma_lk, 'MA_NOI_DEN' AS field, trim(unnest(string_split(ma_noi_den, ';'))) AS code FROM chk.xml13 WHERE nullif(trim(ma_noi_den), '') IS NOT NULL
-    UNION ALL SELECT macskcb, ma_lk, 'MA_CSKCB_DI' AS field, trim(unnest(string_split(ma_cskcb_di, ';'))) AS code FROM chk.xml13 WHERE nullif(trim(ma_cskcb_di), '') IS NOT NULL
-    UNION ALL SELECT macskcb, ma_lk, 'MA_CSKCB_DEN' AS field, trim(unnest(string_split(ma_cskcb_den, ';'))) AS code FROM chk.xml13 WHERE nullif(trim(ma_cskcb_den), '') IS NOT NULL
+WITH codes AS (  -- the QĐ 130 shape's MA_NOI_DI/MA_NOI_DEN are stored in ma_cskcb_di/ma_cskcb_den (docs/conformance.md)
+    SELECT macskcb, ma_lk, CASE WHEN xml13_shape = 'QD130' THEN 'MA_NOI_DI' ELSE 'MA_CSKCB_DI' END AS field,
+        trim(unnest(string_split(ma_cskcb_di, ';'))) AS code
+    FROM chk.xml13 WHERE nullif(trim(ma_cskcb_di), '') IS NOT NULL
+    UNION ALL SELECT macskcb, ma_lk, CASE WHEN xml13_shape = 'QD130' THEN 'MA_NOI_DEN' ELSE 'MA_CSKCB_DEN' END AS field,
+        trim(unnest(string_split(ma_cskcb_den, ';'))) AS code
+    FROM chk.xml13 WHERE nullif(trim(ma_cskcb_den), '') IS NOT NULL
 )
 SELECT
     c.macskcb,

@@ -35,7 +35,7 @@ SELECT
     a.ma_lk,
     'XML3' AS loaihoso,
     'SO_LUONG' AS field,
-    concat('bed-days=', b.bed_days, '; allowed=', a.days, CASE WHEN a.special THEN ' (special discharge: +1)' ELSE '' END) AS value,
+    concat('bed-days=', rtrim(rtrim(CAST(b.bed_days AS VARCHAR), '0'), '.'), '; allowed=', a.days, CASE WHEN a.special THEN ' (special discharge: +1)' ELSE '' END) AS value,
     b.bed_bhtt * (b.bed_days - a.days) / b.bed_days AS amount
 FROM allowed AS a
 JOIN beds AS b ON b.macskcb = a.macskcb AND b.ma_lk = a.ma_lk

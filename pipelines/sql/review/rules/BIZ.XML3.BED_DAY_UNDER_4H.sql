@@ -18,7 +18,7 @@ SELECT
     x1.ma_lk,
     'XML3' AS loaihoso,
     'SO_LUONG' AS field,
-    concat('bed-days=', b.bed_days, '; stay ', date_diff('minute', x1.ngay_vao, x1.ngay_ra), ' min') AS value
+    concat('bed-days=', rtrim(rtrim(CAST(b.bed_days AS VARCHAR), '0'), '.'), '; stay ', date_diff('minute', x1.ngay_vao, x1.ngay_ra), ' min') AS value
 FROM chk.xml1 AS x1
 JOIN beds AS b ON b.macskcb = x1.macskcb AND b.ma_lk = x1.ma_lk
 WHERE b.bed_days > 0 AND x1.ngay_ra - x1.ngay_vao < INTERVAL 4 HOUR
