@@ -20,6 +20,8 @@ from pipelines.marts.review import open_for_recheck, recheck
 from pipelines.reference.kinds import load_kinds
 from pipelines.reference.read import parse_date
 from pipelines.reference.store import list_versions, load_catalog
+from pipelines.run.lake import file_sha256
+from pipelines.run.ledger import Ledger
 from pipelines.run.lock import RunLock
 
 
@@ -63,6 +65,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
             info = recheck(con, lake, since=since, rule_codes=args.rules)
         finally:
             con.close()
+        if info["rewritten"]:  # the ledger lists every lake file with its rows, size and checksum
+            ledger = Ledger(lake / "ledger.sqlite")
+            try:
+                for rel, rows, size in info["rewritten"]:
+                    ledger.replace_part(rel, rows, size, file_sha256(lake / rel))
+            finally:
+                ledger.close()
     finally:
         lock.release()
     print(

@@ -594,7 +594,9 @@ def recheck(
     stay). Every finding written carries the rule-set version that produced it. A file is rewritten
     (atomically) only when its content changes, so rechecking twice changes nothing. ``con``: see
     :func:`open_for_recheck`.
-    Returns counts: claims rechecked, files rewritten, findings before and after.
+    Returns counts: claims rechecked, files rewritten (and which: the caller must record their new rows,
+    size and checksum in the ledger, or ``bhyt-etl check`` and the next warehouse build would find them
+    changed), findings before and after.
     """
     started = time.perf_counter()
     rules = load_rules()
@@ -631,6 +633,7 @@ def recheck(
         by_run.setdefault(run, set()).add((mac, lk, sha))
     rechecked_codes = {r.code for r in run_rules}
     rewritten = before = after = 0
+    files_rewritten: list[tuple[str, int, int]] = []
     for run, claims in sorted(by_run.items()):
         path = files.get(run)
         if path is None:  # the run was not reviewed yet: the next build reviews it
@@ -689,12 +692,15 @@ def recheck(
             os.close(fd)
         os.replace(tmp, path)
         rewritten += 1
+        files_rewritten.append((f"{FINDINGS_DIR}/{path.name}", table.num_rows, path.stat().st_size))
     con.execute("DROP TABLE IF EXISTS _recheck_scope")
     return {
         "claims": len(scope),
         "rules": len(run_rules),
         "ruleset": version,
         "files_rewritten": rewritten,
+        # (path in the lake, rows, bytes): the caller records them in the ledger, which lists every lake file
+        "rewritten": files_rewritten,
         "findings_before": before,
         "findings_after": after,
         "seconds": round(time.perf_counter() - started, 3),

@@ -522,7 +522,7 @@ class Ledger:
         return [BatchArrival(*row) for row in cur]
 
     def replace_part(self, path: str, rows: int, size: int, sha256: str) -> None:
-        """A lake file rewritten by ``rebuild``: its new size and checksum (same path, table, rows)."""
+        """A lake file rewritten by ``rebuild`` or ``review --recheck``: its new rows, size and checksum."""
         with self._tx() as db:
             db.execute(
                 "UPDATE parts SET rows = ?, bytes = ?, sha256 = ? WHERE path = ?", (rows, size, sha256, path)

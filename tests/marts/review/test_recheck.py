@@ -18,6 +18,7 @@ from review_support import CLEAN_SEEDS
 from pipelines.cli import main
 from pipelines.marts import review
 from pipelines.reference.store import load_catalog
+from pipelines.run.check import check_lake
 
 PRICE_RULE = "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED"
 
@@ -81,6 +82,8 @@ def test_recheck_finds_what_a_new_catalogue_version_changes_and_twice_changes_no
     assert hits and {f[1] for f in hits} == {mac}
     assert all("approved=" in f[3] and f[4] > 0 for f in hits)
     assert len({f[5] for f in after}) == 1  # every finding carries the one rule-set version that made it
+    # the ledger lists the rewritten files with their new rows, size and checksum: check finds nothing wrong
+    assert not check_lake(lake, warehouse).problems
     files = lake_files(lake)
     assert main(args) == 0
     assert "0 findings files rewritten" in capsys.readouterr().out
