@@ -51,7 +51,12 @@ from pipelines.warehouse.identity import (
 )
 
 #: reference tables that hold identifiers (not tables of the standard, so not in identity.toml)
-REFERENCE_IDENTITIES = {"ref.eligibility": ("ma_the_bhyt", "ma_the_moi")}
+REFERENCE_IDENTITIES = {
+    "ref.eligibility": ("ma_the_bhyt", "ma_the_moi"),
+    # the licensed staff list (issue 14): staff, not patients, but a name is a name; their codes (MA_BHXH,
+    # MACCHN) stay as the claims' MA_BAC_SI/NGUOI_THUC_HIEN carry them
+    "ref.catalog_staff": ("ho_ten",),
+}
 #: computed on the full warehouse and copied under ``deidentified`` (on the copy their dates would be months)
 EXACT_DERIVED = ("core.referrals", "core.appointments")
 #: columns of copied objects that hold a document number: keyed hash
