@@ -26,6 +26,14 @@ forms 19/20/21 also a quarter or whole months), one facility or all, in one of t
   their own subtotals and grand total per facility; their tables get an extra all-facility total row only
   when they span several facilities.
 
+**On the analytics copy** (a warehouse file with ``ops.privacy``, which only
+:func:`pipelines.warehouse.analytics.build_analytics` writes) reports are for publication: forms 19/20/21
+(form and table) print only rows that count at least k claims (``so_luot``; k of the copy's latest build,
+or identity.toml's ``[privacy] k`` when larger): the items below k are merged by
+:func:`pipelines.warehouse.privacy.small_cells_sql` into one ``*`` row per facility (then one overall ``*``
+row), so every total is the unsuppressed one. The per-claim lists (C79a, C80a, 7980a) are refused there
+(exit 2): they are filed from the full warehouse.
+
 Money is already in whole đồng in the views (rounded per claim, docs/payment-forms.md "Rounding"), so every
 printed total is the sum of the printed lines. The file is written next to its target and renamed over it,
 so a failed run never leaves half a report.
@@ -57,6 +65,8 @@ from pipelines.common.sqlheader import ReportLayout
 from pipelines.marts.forms import FormLayout, form_layouts, portal_layouts
 from pipelines.marts.formwriter import FormLine, FormSheet, portal_rows, write_form, write_portal
 from pipelines.marts.payment import report_layouts
+from pipelines.warehouse.identity import privacy_setting
+from pipelines.warehouse.privacy import small_cells_sql
 
 MONEY_FORMAT = "#,##0"
 QUANTITY_FORMAT = "#,##0.###"
@@ -64,6 +74,10 @@ WHOLE_FORMAT = "#,##0"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 TOTAL_LABEL = "Tổng cộng"
+#: the label of a row of forms 19/20/21 on the analytics copy that merges the items below k claims
+SMALL_CELLS_LABEL = "Các mục dưới {k} lượt KCB (gộp để bảo vệ thông tin người bệnh)"
+#: the claim count of a row of forms 19/20/21 (``so_luot`` of the views m19, m20, m21)
+CLAIM_COUNT = "so_luot"
 ALL_FACILITIES_TOTAL_LABEL = "Tổng cộng các cơ sở"
 
 
@@ -198,6 +212,20 @@ class Selection:
         return ", ".join(parts)
 
 
+def analytics_k(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The k below which published cells are merged when ``con`` is the analytics copy, None on the full
+    warehouse. The copy is known by ``ops.privacy``: every build of the copy records its profile and k there
+    and the full warehouse never has it, whatever the file is called. k is the copy's latest build's, or
+    identity.toml's ``[privacy] k`` when that is larger (never publish below either)."""
+    try:
+        row = con.execute("SELECT k FROM ops.privacy ORDER BY built_at DESC LIMIT 1").fetchone()
+    except duckdb.CatalogException:
+        return None
+    configured = privacy_setting()[1]
+    recorded = int(row[0]) if row is not None and row[0] is not None else configured
+    return max(recorded, configured)
+
+
 def _view_columns(con: duckdb.DuckDBPyConnection, view: str) -> list[str]:
     try:
         return [d[0] for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description]  # noqa: S608
@@ -210,13 +238,19 @@ def _view_columns(con: duckdb.DuckDBPyConnection, view: str) -> list[str]:
 
 
 def fetch_rows(
-    con: duckdb.DuckDBPyConnection, spec: ReportLayout, selection: Selection, form: FormLayout | None = None
+    con: duckdb.DuckDBPyConnection,
+    spec: ReportLayout,
+    selection: Selection,
+    form: FormLayout | None = None,
+    *,
+    k: int | None = None,
 ) -> list[dict[str, Any]]:
     """The view's rows for ``selection``, in the report's order, as dicts.
 
     A form with ``regroup_keys`` (19, 20, 21) adds up the rows of one item over the setting, section and
     months selected (the view keeps them apart so that they can be filtered): quantities and money are summed,
-    ``stt`` is numbered again per facility.
+    ``stt`` is numbered again per facility. With ``k`` (the analytics copy) the items counting fewer than k
+    claims are merged (:func:`_small_cells_sql`).
     """
     available = _view_columns(con, spec.view)
     where = [
@@ -242,6 +276,17 @@ def fetch_rows(
     if form is not None and form.regroup_keys:
         summed = [c for c in available if c.startswith(("so_luong", "thanh_tien", "t_"))]
         keys = [spec.facility_column, *form.regroup_keys]
+        if k is not None:
+            if CLAIM_COUNT not in available:
+                raise ReportError(
+                    f"{spec.view} of {spec.name} has no claim count ({CLAIM_COUNT}), so its small cells "
+                    "cannot be merged: rebuild the analytics copy with this version (`bhyt-etl ingest`)",
+                    exit_code=1,
+                )
+            cur = con.execute(_small_cells_sql(spec, form, condition, summed, k), params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        summed += [CLAIM_COUNT] if CLAIM_COUNT in available else []
         order = ", ".join(["try_cast(ma_nhom AS INTEGER)", *map(_quote, form.regroup_keys)])
         facility = _quote(spec.facility_column)
         sql = (
@@ -259,6 +304,51 @@ def fetch_rows(
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _small_cells_sql(spec: ReportLayout, form: FormLayout, condition: str, summed: list[str], k: int) -> str:
+    """Forms 19/20/21 for publication from the analytics copy: the items of the selection added up as
+    :func:`fetch_rows` does, with their claim count ``so_luot``; those below ``k`` claims merged by
+    :func:`small_cells_sql` into one row per facility (``ma_nhom`` ``*``, labelled :data:`SMALL_CELLS_LABEL`,
+    printed last), what is still below k into one row of facility ``*``. Each item is one key ``_item`` for
+    small_cells_sql, so the item's columns keep their types; sums and counts are exact, so the form foots."""
+    facility, group, label = spec.facility_column, form.group_by or "ma_nhom", spec.label_column
+    keys = [facility, *form.regroup_keys]
+    key_list = ", ".join(map(_quote, keys))
+    measures = [CLAIM_COUNT, *summed]
+    items = (
+        f"SELECT CAST(row_number() OVER (ORDER BY {key_list}) AS VARCHAR) AS _item, {key_list}, "  # noqa: S608
+        + ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in measures)
+        + f" FROM {spec.view} WHERE {condition} GROUP BY {key_list}"
+    )
+    merged = small_cells_sql(
+        f"SELECT {_quote(facility)}, _item, {', '.join(map(_quote, measures))} FROM _items",  # noqa: S608
+        keys=[facility, "_item"],
+        count=CLAIM_COUNT,
+        sums=summed,
+        k=k,
+    )
+    star = "s._item = '*'"
+    item_columns = []
+    for c in form.regroup_keys:
+        if c == group:
+            item_columns.append(f"CASE WHEN {star} THEN '*' ELSE i.{_quote(c)} END AS {_quote(c)}")
+        elif c == label:
+            text = SMALL_CELLS_LABEL.format(k=k).replace("'", "''")
+            item_columns.append(f"CASE WHEN {star} THEN '{text}' ELSE i.{_quote(c)} END AS {_quote(c)}")
+        else:
+            item_columns.append(f"i.{_quote(c)}")
+    order = ", ".join(
+        [f"{_quote(group)} = '*'", f"try_cast({_quote(group)} AS INTEGER)", *map(_quote, keys[1:])]
+    )
+    return (
+        f"WITH _items AS MATERIALIZED ({items}), "  # noqa: S608 (identifiers from REPORTS and FORMS)
+        f"_merged AS (SELECT s.{_quote(facility)}, {', '.join(item_columns)}, "
+        + ", ".join(f"s.{_quote(c)}" for c in measures)
+        + f" FROM ({merged}) s LEFT JOIN _items i ON {star} IS NOT TRUE AND i._item = s._item) "  # noqa: S608
+        f"SELECT row_number() OVER (PARTITION BY {_quote(facility)} ORDER BY {order})::INTEGER AS stt, * "
+        f"FROM _merged ORDER BY {_quote(facility)} = '*', {_quote(facility)}, stt"
+    )
 
 
 def _nhom_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -544,7 +634,14 @@ def write_report(
         )
     con = _connect(Path(warehouse))
     try:
-        rows = fetch_rows(con, spec, selection, form if layout in ("form", "table") else None)
+        k = analytics_k(con)
+        if k is not None and (form is None or not form.regroup_keys):
+            raise ReportError(
+                f"report {spec.name} lists claims one by one (per patient) and is filed from the full "
+                f"warehouse; {Path(warehouse).name} is the analytics copy (it has ops.privacy), which "
+                "publishes aggregates only: forms 19, 20 and 21, with cells below k claims merged"
+            )
+        rows = fetch_rows(con, spec, selection, form if layout in ("form", "table") else None, k=k)
         nhom_names = _nhom_names(con) if layout == "form" else {}
     finally:
         con.close()

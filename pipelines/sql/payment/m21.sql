@@ -20,6 +20,7 @@
 -- column t_bntt: patient self-pay outside the insurance scope (T_BNTT)
 -- column t_bncct: patient co-payment (T_BNCCT)
 -- column t_bhtt: amount claimed from social insurance (T_BHTT)
+-- column so_luot: number of claims with the item in the row (distinct MA_LK of the facility): what `bhyt-etl report` on the analytics copy counts to publish only rows of at least k claims (small cells, docs/payment-forms.md "Small cells"); not printed
 -- column macskcb: facility code (filter column of the report)
 -- column nam_qt: settlement year (NAM_QT of the claim)
 -- column thang_qt: settlement month (THANG_QT of the claim)
@@ -72,6 +73,7 @@ SELECT
     coalesce(sum(round(coalesce(l.t_bntt, 0))), 0)::DECIMAL(18, 0) AS t_bntt,
     coalesce(sum(round(coalesce(l.t_bncct, 0))), 0)::DECIMAL(18, 0) AS t_bncct,
     coalesce(sum(round(coalesce(l.t_bhtt, 0))), 0)::DECIMAL(18, 0) AS t_bhtt,
+    count(DISTINCT c.ma_lk)::BIGINT AS so_luot,
     c.macskcb,
     c.nam_qt,
     c.thang_qt,
