@@ -46,7 +46,7 @@ from pipelines import __version__
 from pipelines.common.errors import ConfigurationError, TransientError, raise_if_disk_full
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import make_dirs
-from pipelines.common.paths import SQL_ROOT, data_dir
+from pipelines.common.paths import SQL_ROOT
 from pipelines.common.settings import Settings
 from pipelines.landing import Inbox, InboxEntry, open_inbox, settled
 from pipelines.marts import COPIED_TABLES, build_marts, derived_builders
@@ -58,9 +58,9 @@ from pipelines.run.ledger import CommittedFile, Ledger
 from pipelines.run.lock import RunLock
 from pipelines.run.pool import Pool, Result, open_pool
 from pipelines.run.worker import BatchJob, BatchResult, Delivered, Delivery, FileOutcome, Receipt, Where
-from pipelines.warehouse.analytics import build_analytics
+from pipelines.warehouse.analytics import build_analytics, policy_inputs
 from pipelines.warehouse.build import build_warehouse
-from pipelines.warehouse.identity import IDENTITY_FILE, pseudonym_key
+from pipelines.warehouse.identity import pseudonym_key
 from pipelines.warehouse.ops import claim_versions_table
 
 log = logging.getLogger(__name__)
@@ -533,9 +533,8 @@ class Run:
         if facilities.is_file():
             digest.update(facilities.read_bytes())
         # the privacy profile and the lists it reads: a changed profile rebuilds the analytics copy
-        digest.update(IDENTITY_FILE.read_bytes())
-        for path in sorted((data_dir() / "privacy").glob("*.csv")):
-            digest.update(path.read_bytes())
+        for content in policy_inputs():
+            digest.update(content)
         return digest.hexdigest()
 
     # -- end ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -149,13 +149,19 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def policy_inputs() -> Iterator[bytes]:
+    """What the privacy treatment reads: ``identity.toml`` and the reference lists in ``data/privacy``."""
+    yield IDENTITY_FILE.read_bytes()
+    for path in sorted((data_dir() / "privacy").glob("*.csv")):
+        yield path.read_bytes()
+
+
 def policy_fingerprint(profile: str, key: str) -> str:
     """What a treated part depends on: the profile, identity.toml, the reference lists it reads, the key (as a
     hash) and the product's version. A new fingerprint means every part is treated again."""
     digest = hashlib.sha256(profile.encode())
-    digest.update(IDENTITY_FILE.read_bytes())
-    for path in sorted((data_dir() / "privacy").glob("*.csv")):
-        digest.update(path.read_bytes())
+    for content in policy_inputs():
+        digest.update(content)
     digest.update(hashlib.sha256(key.encode()).digest())
     digest.update(__version__.encode())
     return digest.hexdigest()[:16]
