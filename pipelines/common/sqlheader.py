@@ -15,7 +15,8 @@ a file must and may carry depends on its kind (:data:`SCHEMAS`); the kind follow
 (:data:`KIND_OF_FOLDER`):
 
 ``object``   a table or view of the warehouse (``ref``, ``review``, ``payment``, ``patients``)
-``helper``   a relation a build makes for itself and drops (the review's ``chk`` views, the patient linking)
+``helper``   a relation a build makes for itself and drops (the review's ``chk`` views, the patient linking,
+             the catalogues' version spans)
 ``rule``     a review rule (``review/rules``), possibly for several tables
 ``example``  an example query for analysts (``examples``)
 
@@ -209,6 +210,7 @@ KIND_OF_FOLDER = {
     "review/rules": "rule",
     "review/scope": "helper",
     "patients/helpers": "helper",
+    "ref/helpers": "helper",
     "examples": "example",
 }
 

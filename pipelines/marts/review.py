@@ -246,6 +246,7 @@ def load_reference(
     params: dict[str, object] = {"catalog_dir": str(folder).replace("'", "''")}
     created = []
     registered = []
+    (spans,) = folder_files(REF_DIR / "helpers", ["catalog_spans.sql"])
     try:
         for sql in folder_files(REF_DIR):
             kind_name = sql.name.removeprefix("ref.catalog_")
@@ -255,12 +256,14 @@ def load_reference(
             elif kind_name in load_kinds():
                 name = f"_ref_catalog_{kind_name}"
                 con.register(name, versions_table(lake, kind_name))
+                create(con, spans, {"loaded": name}, stage="review")  # the days each version applies
             else:
                 created.append(create(con, sql, params, stage="review"))
                 continue
             registered.append(name)
             created.append(create(con, sql, params | {"loaded": name}, stage="review"))
     finally:
+        con.execute("DROP VIEW IF EXISTS _ref_catalog_spans")
         for name in registered:
             con.unregister(name)
     return created

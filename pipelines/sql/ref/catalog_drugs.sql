@@ -32,24 +32,7 @@
 -- column version_id: the catalogue version the entry belongs to (bhyt-etl catalog list)
 -- column source_row: the entry's row in the loaded file
 CREATE OR REPLACE TABLE ref.catalog_drugs AS
-WITH versions AS (
-    SELECT DISTINCT coalesce(catalog_facility, '') AS scope, version_id, version_from
-    FROM ${loaded}
-),
-spans AS (
-    SELECT
-        scope,
-        version_id,
-        coalesce(version_from, DATE '0001-01-01') AS span_from,
-        coalesce(
-            lead(coalesce(version_from, DATE '0001-01-01')) OVER (
-                PARTITION BY scope ORDER BY coalesce(version_from, DATE '0001-01-01'), version_id
-            ) - 1,
-            DATE '9999-12-31'
-        ) AS span_to
-    FROM versions
-),
-entries AS (
+WITH entries AS (
     SELECT
         nullif(s.scope, '') AS macskcb,
         r.ma_thuoc, r.ten_hoat_chat, r.ten_thuoc, r.don_vi_tinh, r.ham_luong, r.duong_dung, r.ma_duong_dung, r.dang_bao_che, r.so_dang_ky, r.so_luong, r.don_gia, r.don_gia_bh, r.quy_cach, r.nha_sx, r.nuoc_sx, r.nha_thau, r.tt_thau, r.tu_ngay, r.den_ngay, r.ma_cskcb, r.loai_thuoc, r.loai_thau, r.ht_thau,
@@ -58,6 +41,6 @@ entries AS (
         r.version_id,
         r.source_row
     FROM ${loaded} AS r
-    JOIN spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
+    JOIN _ref_catalog_spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
 )
 SELECT * FROM entries WHERE valid_from <= valid_to

@@ -21,24 +21,7 @@
 -- column version_id: the catalogue version the entry belongs to (bhyt-etl catalog list)
 -- column source_row: the entry's row in the loaded file
 CREATE OR REPLACE TABLE ref.catalog_equipment AS
-WITH versions AS (
-    SELECT DISTINCT coalesce(catalog_facility, '') AS scope, version_id, version_from
-    FROM ${loaded}
-),
-spans AS (
-    SELECT
-        scope,
-        version_id,
-        coalesce(version_from, DATE '0001-01-01') AS span_from,
-        coalesce(
-            lead(coalesce(version_from, DATE '0001-01-01')) OVER (
-                PARTITION BY scope ORDER BY coalesce(version_from, DATE '0001-01-01'), version_id
-            ) - 1,
-            DATE '9999-12-31'
-        ) AS span_to
-    FROM versions
-),
-entries AS (
+WITH entries AS (
     SELECT
         nullif(s.scope, '') AS macskcb,
         r.ten_tb, r.ky_hieu, r.congty_sx, r.nuoc_sx, r.nam_sx, r.nam_sd, r.ma_may, r.so_luu_hanh, r.hd_tu, r.hd_den, r.tu_ngay, r.den_ngay,
@@ -47,6 +30,6 @@ entries AS (
         r.version_id,
         r.source_row
     FROM ${loaded} AS r
-    JOIN spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
+    JOIN _ref_catalog_spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
 )
 SELECT * FROM entries WHERE valid_from <= valid_to

@@ -32,24 +32,7 @@
 -- column version_id: the catalogue version the entry belongs to (bhyt-etl catalog list)
 -- column source_row: the entry's row in the loaded file
 CREATE OR REPLACE TABLE ref.catalog_staff AS
-WITH versions AS (
-    SELECT DISTINCT coalesce(catalog_facility, '') AS scope, version_id, version_from
-    FROM ${loaded}
-),
-spans AS (
-    SELECT
-        scope,
-        version_id,
-        coalesce(version_from, DATE '0001-01-01') AS span_from,
-        coalesce(
-            lead(coalesce(version_from, DATE '0001-01-01')) OVER (
-                PARTITION BY scope ORDER BY coalesce(version_from, DATE '0001-01-01'), version_id
-            ) - 1,
-            DATE '9999-12-31'
-        ) AS span_to
-    FROM versions
-),
-entries AS (
+WITH entries AS (
     SELECT
         nullif(s.scope, '') AS macskcb,
         r.ma_loai_kcb, r.ma_khoa, r.ten_khoa, r.ma_bhxh, r.ho_ten, r.gioi_tinh, r.chucdanh_nn, r.vi_tri, r.macchn, r.ngaycap_cchn, r.noicap_cchn, r.phamvi_cm, r.phamvi_cmbs, r.dvkt_khac, r.vb_phancong, r.thoigian_dk, r.thoigian_ngay, r.thoigian_tuan, r.cskcb_khac, r.cskcb_cgkt, r.qd_cgkt, r.tu_ngay, r.den_ngay,
@@ -58,6 +41,6 @@ entries AS (
         r.version_id,
         r.source_row
     FROM ${loaded} AS r
-    JOIN spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
+    JOIN _ref_catalog_spans AS s ON s.scope = coalesce(r.catalog_facility, '') AND s.version_id = r.version_id
 )
 SELECT * FROM entries WHERE valid_from <= valid_to
