@@ -164,26 +164,8 @@ section_totals AS (
         4 AS part,
         'Cộng ' || phan_nhom AS dien_giai,
         sum(so_luot)::BIGINT AS so_luot,
-        sum(t_tongchi_bh)::DECIMAL(18, 0) AS t_tongchi_bh,
-        sum(t_xn)::DECIMAL(18, 0) AS t_xn,
-        sum(t_cdha)::DECIMAL(18, 0) AS t_cdha,
-        sum(t_thuoc)::DECIMAL(18, 0) AS t_thuoc,
-        sum(t_mau)::DECIMAL(18, 0) AS t_mau,
-        sum(t_pttt)::DECIMAL(18, 0) AS t_pttt,
-        sum(t_vtyt)::DECIMAL(18, 0) AS t_vtyt,
-        sum(t_dvkt_tyle)::DECIMAL(18, 0) AS t_dvkt_tyle,
-        sum(t_thuoc_tyle)::DECIMAL(18, 0) AS t_thuoc_tyle,
-        sum(t_vtyt_tyle)::DECIMAL(18, 0) AS t_vtyt_tyle,
-        sum(t_kham)::DECIMAL(18, 0) AS t_kham,
-        sum(t_giuong)::DECIMAL(18, 0) AS t_giuong,
-        sum(t_vchuyen)::DECIMAL(18, 0) AS t_vchuyen,
-        sum(t_khac)::DECIMAL(18, 0) AS t_khac,
-        sum(t_nguoibenh)::DECIMAL(18, 0) AS t_nguoibenh,
-        sum(t_bhtt)::DECIMAL(18, 0) AS t_bhtt,
-        sum(t_bhtt_gdv)::DECIMAL(18, 0) AS t_bhtt_gdv,
-        sum(t_nguonkhac_bh)::DECIMAL(18, 0) AS t_nguonkhac_bh,
-        sum(t_nguonkhac)::DECIMAL(18, 0) AS t_nguonkhac,
-        sum(t_bntt)::DECIMAL(18, 0) AS t_bntt
+        -- every money column of the level below, summed (whole đồng, as the claims were rounded)
+        CAST(sum(COLUMNS('^t_')) AS DECIMAL(18, 0))
     FROM group_totals
     GROUP BY macskcb, nam_qt, thang_qt, noi_tru, phan_nhom, section_order
 ),
@@ -198,26 +180,8 @@ total_lines AS (
         5 AS part,
         'Tổng cộng A + B + C' AS dien_giai,
         sum(so_luot)::BIGINT AS so_luot,
-        sum(t_tongchi_bh)::DECIMAL(18, 0) AS t_tongchi_bh,
-        sum(t_xn)::DECIMAL(18, 0) AS t_xn,
-        sum(t_cdha)::DECIMAL(18, 0) AS t_cdha,
-        sum(t_thuoc)::DECIMAL(18, 0) AS t_thuoc,
-        sum(t_mau)::DECIMAL(18, 0) AS t_mau,
-        sum(t_pttt)::DECIMAL(18, 0) AS t_pttt,
-        sum(t_vtyt)::DECIMAL(18, 0) AS t_vtyt,
-        sum(t_dvkt_tyle)::DECIMAL(18, 0) AS t_dvkt_tyle,
-        sum(t_thuoc_tyle)::DECIMAL(18, 0) AS t_thuoc_tyle,
-        sum(t_vtyt_tyle)::DECIMAL(18, 0) AS t_vtyt_tyle,
-        sum(t_kham)::DECIMAL(18, 0) AS t_kham,
-        sum(t_giuong)::DECIMAL(18, 0) AS t_giuong,
-        sum(t_vchuyen)::DECIMAL(18, 0) AS t_vchuyen,
-        sum(t_khac)::DECIMAL(18, 0) AS t_khac,
-        sum(t_nguoibenh)::DECIMAL(18, 0) AS t_nguoibenh,
-        sum(t_bhtt)::DECIMAL(18, 0) AS t_bhtt,
-        sum(t_bhtt_gdv)::DECIMAL(18, 0) AS t_bhtt_gdv,
-        sum(t_nguonkhac_bh)::DECIMAL(18, 0) AS t_nguonkhac_bh,
-        sum(t_nguonkhac)::DECIMAL(18, 0) AS t_nguonkhac,
-        sum(t_bntt)::DECIMAL(18, 0) AS t_bntt
+        -- every money column of the level below, summed (whole đồng, as the claims were rounded)
+        CAST(sum(COLUMNS('^t_')) AS DECIMAL(18, 0))
     FROM section_totals
     GROUP BY macskcb, nam_qt, thang_qt, noi_tru
 ),
