@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.common.errors import TerminalError
-from pipelines.common.files import FILE_MODE, make_dirs
+from pipelines.common.files import FILE_MODE, atomic_write, make_dirs
 from pipelines.common.paths import REPO_ROOT, SQL_ROOT, catalog_dir
 from pipelines.common.sqlheader import SqlFile, SqlFileError, parse_file, substitute
 from pipelines.reference.kinds import load_kinds
@@ -685,15 +685,9 @@ def recheck(
             )
         ):
             continue
-        tmp = path.with_name(f".{path.name}.recheck.tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, FILE_MODE)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        sink = pa.BufferOutputStream()  # a run's findings: small enough to write in one piece
+        pq.write_table(table, sink, compression="zstd")
+        atomic_write(path, sink.getvalue().to_pybytes())  # temporary name, fsync, rename over
         rewritten += 1
         files_rewritten.append((f"{FINDINGS_DIR}/{path.name}", table.num_rows, path.stat().st_size))
     con.execute("DROP TABLE IF EXISTS _recheck_scope")
