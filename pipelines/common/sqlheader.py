@@ -191,6 +191,12 @@ SCHEMAS: dict[str, Schema] = {
             ),
             Key("enabled", required=True, form="true|false", expect="true or false", doc="whether it runs"),
             Key("note", per_table=True, doc="anything a reviewer should know about the rule"),
+            Key(
+                "amount",
+                per_table=True,
+                doc="what a finding's amount (the SELECT's amount column, VND) is: the money the fund would "
+                "not pay if the finding holds, or why it is 0",
+            ),
         ),
         exactly_one=("table", "tables"),
         builtin_placeholders=("table", "t"),

@@ -64,8 +64,9 @@ RULES_DIR = SQL_DIR / "rules"
 SEVERITIES = ("error", "warning", "info")
 #: what every rule's SELECT returns, in this order
 RULE_COLUMNS = ("macskcb", "ma_lk", "loaihoso", "field", "value")
-#: the optional sixth column of a rule's SELECT: the money at stake, VND (what the fund would not pay if the
-#: finding holds: the line's T_BHTT, or the part above the approved price times the quantity)
+#: the sixth column of a rule's SELECT: the money at stake, VND (what the fund would not pay if the finding
+#: holds: a T_BHTT, the overpaid part of it, or 0; the rule's ``-- amount:`` line says which). Every rule
+#: returns it (tests/marts/review/test_review_rules.py); a rule without it would give null amounts
 AMOUNT_COLUMN = "amount"
 #: what :func:`evaluate` returns
 FINDINGS_SCHEMA = pa.schema(
@@ -123,6 +124,8 @@ class Rule:
     sql: str
     path: Path
     note: str = ""
+    #: what a finding's amount is (the rule file's ``-- amount:`` header)
+    amount: str = ""
 
     @property
     def sql_file(self) -> str:
@@ -180,6 +183,7 @@ def _expand(sql: SqlFile) -> list[Rule]:
             sql=sql.render(_placeholders(table)).strip().rstrip(";").strip(),
             path=path,
             note=_value(sql, "note", table),
+            amount=_value(sql, "amount", table),
         )
         for table in tables
     ]
@@ -437,7 +441,7 @@ def create_review_objects(
         create(con, sql, params, stage="review")
         if sql.name == "review.rules" and rules:
             con.executemany(
-                "INSERT INTO review.rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO review.rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
                         r.code,
@@ -450,6 +454,7 @@ def create_review_objects(
                         r.sql_file,
                         r.grain,
                         r.source,
+                        r.amount,
                     ]
                     for r in rules
                 ],

@@ -168,8 +168,9 @@ OBJECT_DOCS.append(
             "value": "the offending value (never a patient identifier)",
             "message_vi": "what is wrong and what to do, in Vietnamese",
             "message_en": "what is wrong and what to do, in English",
-            "amount": "money at stake, VND: what the fund would not pay if the finding holds (null: the rule "
-            "makes no estimate; files written before issue 14 have none)",
+            "amount": "money at stake, VND: what the fund would not pay if the finding holds (0 when the "
+            "rule has no money consequence, review.rules.amount says why; null only in files written "
+            "before issue 14, until bhyt-etl review --recheck rewrites them)",
             "ruleset": "the rule-set version that made the finding (hash of rules and catalogue versions)",
         },
         "pipelines/marts/review.py",

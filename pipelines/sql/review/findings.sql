@@ -13,7 +13,7 @@
 -- column value: the offending value as text, often with what was expected (for line rules it starts with the line's STT, e.g. 'STT 3: DON_GIA_BH=…'); never a patient identifier
 -- column message_vi: what is wrong and what to do, in Vietnamese (the rule's message_vi)
 -- column message_en: what is wrong and what to do, in English (the rule's message_en)
--- column amount: the money at stake, VND: what the fund would not pay if the finding holds (the line's T_BHTT, or the part above the approved price times the quantity and the fund's share); null when the rule makes no estimate (formula and presence checks)
+-- column amount: the money at stake, VND: what the fund would not pay if the finding holds (the line's T_BHTT, or the part above the approved price times the quantity and the fund's share); 0 when the rule has no money consequence (a companion document, a code the payment does not follow); every rule gives one, review.rules.amount says what it is
 -- column ruleset: the rule-set version that produced the finding (a hash of the rules and of the catalogue versions loaded; bhyt-etl review --recheck writes the findings again under the new version)
 CREATE OR REPLACE VIEW review.findings AS
 SELECT

@@ -11,6 +11,7 @@
 -- column sql_file: path of the rule file in the repository (its header and its SELECT)
 -- column grain: what one finding of the rule stands for: one row per offending claim, per offending line, or per claim and another key (card, code, overlapping claim …)
 -- column source: the STANDARD.md section, decision or checker the rule implements (why the rule exists)
+-- column amount: what a finding's amount is (review.findings.amount, VND): the money the fund would not pay if the finding holds (the line's T_BHTT, the claim's T_BHTT, the overpaid part of a formula or price), or why it is 0 (the rule file's amount header)
 CREATE OR REPLACE TABLE review.rules (
     rule_code  VARCHAR PRIMARY KEY,  -- BIZ.<table>.<NAME>
     severity   VARCHAR NOT NULL,     -- error | warning | info
@@ -21,5 +22,6 @@ CREATE OR REPLACE TABLE review.rules (
     enabled    BOOLEAN NOT NULL,     -- false: the rule is not run and its findings are hidden
     sql_file   VARCHAR NOT NULL,     -- path of the rule file in the repository
     grain      VARCHAR NOT NULL,     -- one row per offending claim | per offending line
-    source     VARCHAR NOT NULL      -- STANDARD.md section or checker the rule implements
+    source     VARCHAR NOT NULL,     -- STANDARD.md section or checker the rule implements
+    amount     VARCHAR NOT NULL      -- what a finding's amount is (the rule file's amount header)
 )

@@ -8,7 +8,7 @@
 -- column thang_qt: THANG_QT: settlement month of the claims (XML1), 1–12
 -- column findings: findings of the rule (current claim versions, enabled rules)
 -- column claims: distinct claims with a finding of the rule
--- column findings_with_amount: findings that carry an amount (a rule that makes no estimate leaves it null)
+-- column findings_with_amount: findings whose amount is above 0 (a rule with no money consequence gives 0; null only in findings files written before issue 14)
 -- column amount: sum of the findings' amounts, VND (null amounts count 0); the column foots to the sum of review.findings.amount
 CREATE OR REPLACE VIEW review.savings AS
 SELECT
@@ -19,7 +19,7 @@ SELECT
     x1.thang_qt,
     count(*) AS findings,
     count(DISTINCT f.ma_lk) AS claims,
-    count(f.amount) AS findings_with_amount,
+    count(*) FILTER (WHERE f.amount > 0) AS findings_with_amount,
     CAST(coalesce(sum(f.amount), 0) AS DECIMAL(18, 2)) AS amount
 FROM review.findings AS f
 JOIN core.xml1 AS x1 ON x1.macskcb = f.macskcb AND x1.ma_lk = f.ma_lk
