@@ -3,6 +3,8 @@ its rule on its claim and nowhere else; nothing is found without a list; values 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from patients_support import scratch_copy
 
@@ -19,6 +21,8 @@ RULE_OF_KIND = {
     "card_revoked": "BIZ.CARD.REVOKED",
 }
 CARD_RULES = [r for r in review.load_rules() if r.code.startswith("BIZ.CARD.")]
+#: the card rules whose finding refuses the whole claim (its T_BHTT is at stake)
+REFUSED = ("BIZ.CARD.UNKNOWN", "BIZ.CARD.NOT_VALID_ON_DATE", "BIZ.CARD.REPLACED", "BIZ.CARD.REVOKED")
 
 
 @pytest.fixture
@@ -66,6 +70,15 @@ def test_every_wrong_entry_is_found_by_its_rule_on_its_claim_only(scratch, built
     for f in found:
         rule = next(r for r in CARD_RULES if r.code == f["rule_code"])
         assert (f["severity"], f["loaihoso"], f["message_en"]) == (rule.severity, "XML1", rule.message_en)
+        # the money at stake (issue 14 item 4): without a valid card the fund pays nothing of the claim
+        (t_bhtt,) = scratch.execute(
+            "SELECT t_bhtt FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?", [f["macskcb"], f["ma_lk"]]
+        ).fetchone()
+        assert isinstance(f["amount"], Decimal) and f["amount"] >= 0
+        if f["rule_code"] in REFUSED:
+            assert f["amount"] == round(max(t_bhtt, 0), 0) > 0
+        elif f["rule_code"] == "BIZ.CARD.REGISTERED_FACILITY":
+            assert f["amount"] == 0
 
 
 def test_without_a_list_nothing_is_found(built, tmp_path):
@@ -130,9 +143,16 @@ def test_benefit_level_is_compared_with_muc_huong_where_muc_huong_follows_the_ca
     rules = [
         r for r in review.load_rules() if r.code in ("BIZ.CARD.BENEFIT_LEVEL", "BIZ.XML1.MUC_HUONG_BENEFIT")
     ]
-    got = {h for h in hits(scratch, rules) if h[:2] in (a, b)}
+    found = [f for f in findings(scratch, rules) if (f["macskcb"], f["ma_lk"]) in (a, b)]
     # the card rule sees what the card-digit rule cannot (100 x factor is always a possible MUC_HUONG there)
-    assert got == {(*a, "BIZ.CARD.BENEFIT_LEVEL")}
+    assert {(f["macskcb"], f["ma_lk"], f["rule_code"]) for f in found} == {(*a, "BIZ.CARD.BENEFIT_LEVEL")}
+    # the money: the part of T_BHTT above the list's level (level 4: 80 %, factor 1): 20/100 of every line
+    lines_bhtt = scratch.execute(
+        "SELECT sum(t_bhtt) FROM (SELECT t_bhtt FROM core.xml2 WHERE macskcb = ? AND ma_lk = ? "
+        "UNION ALL SELECT t_bhtt FROM core.xml3 WHERE macskcb = ? AND ma_lk = ?)",
+        [*a, *a],
+    ).fetchone()[0]
+    assert abs(found[0]["amount"] - lines_bhtt * Decimal("0.2")) <= 2
 
 
 def test_values_never_show_a_card_number_or_a_cccd(scratch, built):

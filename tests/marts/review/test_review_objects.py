@@ -243,6 +243,62 @@ def make_repeat(con, days: int) -> tuple[tuple, tuple, str]:
     return (mac, lk), (other, new_lk), svc
 
 
+def test_the_queue_puts_the_money_first_in_exact_decimals(scratch, rules):
+    """Issue 14 item 4: a claim with one error that puts money at stake comes before a claim with more errors
+    that put none; the queue's, the findings' and the savings' amounts are DECIMAL, never a float."""
+    (mac, year, month, n) = scratch.execute(
+        "SELECT macskcb, nam_qt, thang_qt, count(*) FROM core.xml1 AS x1 WHERE EXISTS (SELECT 1 "
+        "FROM core.xml2 l WHERE l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk AND l.ma_nhom = '4' "
+        "AND l.t_bhtt > 0) "
+        "GROUP BY ALL ORDER BY 4 DESC, 1, 2, 3 LIMIT 1"
+    ).fetchone()
+    assert n >= 2
+    (a, b) = scratch.execute(
+        "SELECT ma_lk FROM core.xml1 AS x1 WHERE macskcb = ? AND nam_qt = ? AND thang_qt = ? AND EXISTS "
+        "(SELECT 1 FROM core.xml2 l WHERE l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk AND l.ma_nhom = '4' "
+        "AND l.t_bhtt > 0) ORDER BY ma_lk LIMIT 2",
+        [mac, year, month],
+    ).fetchall()
+    # a: four totals wrong (four errors, nothing the fund pays at stake)
+    scratch.execute(
+        "UPDATE core.xml1 SET t_thuoc = t_thuoc + 5000, t_tongchi_bv = t_tongchi_bv + 5000, "
+        "t_vtyt = coalesce(t_vtyt, 0) + 5000, t_tongchi_bh = t_tongchi_bh + 5000 "
+        "WHERE macskcb = ? AND ma_lk = ?",
+        [mac, a[0]],
+    )
+    # b: one drug line without its tender (fewer errors; the line's T_BHTT at stake)
+    scratch.execute(
+        "UPDATE core.xml2 SET tt_thau = NULL WHERE macskcb = ? AND ma_lk = ? AND stt = (SELECT min(stt) "
+        "FROM core.xml2 WHERE macskcb = ? AND ma_lk = ? AND ma_nhom = '4' AND t_bhtt > 0)",
+        [mac, b[0], mac, b[0]],
+    )
+    (line_bhtt,) = scratch.execute(
+        "SELECT t_bhtt FROM core.xml2 WHERE macskcb = ? AND ma_lk = ? AND tt_thau IS NULL", [mac, b[0]]
+    ).fetchone()
+    build_objects(scratch, rules)
+    queue = scratch.execute(
+        "SELECT ma_lk, errors, amount_at_stake FROM review.queue WHERE macskcb = ? AND ma_lk IN (?, ?) "
+        "ORDER BY priority",
+        [mac, a[0], b[0]],
+    ).fetchall()
+    assert [q[0] for q in queue] == [b[0], a[0]]  # the money first, though a has more errors
+    assert queue[0][2] >= round(line_bhtt, 0) > 0 and queue[1][2] == 0 and queue[1][1] > queue[0][1]
+    types = dict(
+        scratch.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'review' AND column_name IN ('amount', 'amount_at_stake')"
+        ).fetchall()
+    )
+    assert types == {
+        "findings.amount": "DECIMAL(18,2)",
+        "queue.amount_at_stake": "DECIMAL(18,2)",
+        "savings.amount": "DECIMAL(18,2)",
+        "rules.amount": "VARCHAR",  # what a finding's amount is, in words
+    }
+    bad = scratch.execute("SELECT count(*) FROM review.findings WHERE coalesce(amount, -1) < 0").fetchone()
+    assert bad == (0,)
+
+
 def test_repeat_services(scratch, rules):
     first, repeat, svc = make_repeat(scratch, days=5)
     build_objects(scratch, [], repeat_window_days=30)

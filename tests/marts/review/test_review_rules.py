@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -543,6 +544,45 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML14.REQUIRED_FIELDS": (has("xml14"), set_doc("xml14", "so_giayhen_kl = NULL")),
 }
 
+#: the money at stake of some cases (the sum of their findings' amounts, VND, ±1 for rounding), as SQL on the
+#: mutated claim; every rule whose amount header starts with 0 must give 0
+BED_LINES = "ma_nhom IN ('14', '15', '16')"
+CLAIM_BHTT = f"SELECT greatest(t_bhtt, 0) FROM core.xml1 WHERE {K}"
+AMOUNTS: dict[str, str] = {
+    "BIZ.XML1.T_BHTT_LINES": "SELECT 1000",
+    "BIZ.XML1.T_BHTT_FORMULA": "SELECT 1000",
+    "BIZ.XML2.T_BHTT_FORMULA": "SELECT 1000",
+    "BIZ.XML3.T_BHTT_FORMULA": "SELECT 1000",
+    "BIZ.XML3.T_BHTT_ABOVE_T_TRANTT": "SELECT 1000",
+    "BIZ.XML2.THANH_TIEN_BH_FORMULA": (
+        f"SELECT least(t_bhtt, 10 * muc_huong) FROM core.xml2 WHERE {line('xml2')}"
+    ),
+    "BIZ.XML3.THANH_TIEN_BH_FORMULA": (
+        f"SELECT least(t_bhtt, 10 * muc_huong) FROM core.xml3 WHERE {line('xml3')}"
+    ),
+    "BIZ.XML3.DON_GIA_BH_ABOVE_BV": (
+        "SELECT least(t_bhtt, 1000 * so_luong * coalesce(tyle_tt_dv, 100) / 100 * coalesce(tyle_tt_bh, 100) "
+        f"/ 100 * coalesce(muc_huong, 100) / 100) FROM core.xml3 WHERE {line('xml3')}"
+    ),
+    "BIZ.XML3.TAI_SU_DUNG_PRICE": "SELECT 0",  # DON_GIA_BH below DON_GIA_BV costs the fund nothing
+    "BIZ.XML1.NO_COST_LINES": CLAIM_BHTT,
+    "BIZ.XML1.CARD_NOT_VALID_AT_ADMISSION": CLAIM_BHTT,
+    "BIZ.XML1.DUPLICATE_CLAIM": "SELECT 0",  # the copy (MA_LK + 'D', sorting after) is the duplicate
+    "BIZ.XML1.OVERLAP_INPATIENT_SAME_FACILITY": (
+        "SELECT greatest(t_bhtt, 0) * (date_diff('minute', ngay_vao, ngay_ra) - 60) "
+        f"/ date_diff('minute', ngay_vao, ngay_ra) FROM core.xml1 WHERE {K}"
+    ),
+    "BIZ.XML3.BED_DAY_UNDER_4H": f"SELECT sum(t_bhtt) FROM core.xml3 WHERE {K} AND {BED_LINES}",
+    "BIZ.XML3.BED_DAYS_4_TO_24H": (
+        f"SELECT sum(t_bhtt) * (sum(so_luong) - 1) / sum(so_luong) FROM core.xml3 WHERE {K} AND {BED_LINES}"
+    ),
+    "BIZ.XML3.EXAM_FEE_INPATIENT": (
+        "SELECT sum(t_bhtt) * (sum(so_luong) - 1) / sum(so_luong) "
+        f"FROM core.xml3 WHERE {K} AND ma_nhom = '13'"
+    ),
+    "BIZ.XML2.TT_THAU_REQUIRED": f"SELECT t_bhtt FROM core.xml2 WHERE {K} AND tt_thau IS NULL",
+}
+
 #: values a finding must never show (patient identifiers), from the claim's XML1
 IDENTIFIERS = ("ho_ten", "so_cccd", "ma_the_bhyt", "dia_chi", "dien_thoai", "ma_bn")
 
@@ -566,6 +606,29 @@ def candidates(con: duckdb.DuckDBPyConnection, pick: str) -> list[tuple[str, str
     return con.execute(
         f"SELECT macskcb, ma_lk FROM core.xml1 AS x1 WHERE {pick} ORDER BY macskcb, ma_lk"  # noqa: S608
     ).fetchall()
+
+
+def test_every_rule_says_what_its_amount_is(rules):
+    """Issue 14 item 4: every rule file declares what a finding's amount is (``-- amount:``): what the fund
+    would not pay (a T_BHTT, or the overpaid part of it), or 0 and why."""
+    lacking = sorted({r.path.name for r in rules if not r.amount})
+    assert not lacking, f"rule files without an '-- amount:' header line: {lacking}"
+    for r in rules:
+        assert r.amount.startswith("0") or "T_BHTT" in r.amount, f"{r.code}: {r.amount!r}"
+
+
+def test_every_rule_selects_an_amount(scratch, rules):
+    """Every rule's SELECT returns the amount column (on the clean scratch warehouse)."""
+    review.open_scope(scratch, "core.claim_current")
+    try:
+        for r in rules:
+            cols = [d[0].lower() for d in scratch.execute(f"SELECT * FROM ({r.sql}) LIMIT 0").description]
+            assert cols == [*review.RULE_COLUMNS, review.AMOUNT_COLUMN], f"{r.code} returns {cols}"
+            # exact money: DECIMAL arithmetic (or a literal 0), never a float
+            kind = scratch.execute(f"DESCRIBE SELECT amount FROM ({r.sql})").fetchone()[1]
+            assert kind.startswith("DECIMAL") or kind == "INTEGER", f"{r.code}: amount is {kind}"
+    finally:
+        review.close_scope(scratch)
 
 
 def test_every_rule_has_a_case(rules):
@@ -601,8 +664,16 @@ def test_rule(scratch, rules, code):
         scratch.execute(sql.format(mac=mac, lk=lk))
     hits = findings_of(scratch, rule, mac, lk)
     assert hits, f"{code} did not fire on {mac}/{lk} after {mutations}"
+    money = sum(h["amount"] for h in hits)
+    if code in AMOUNTS:
+        (expected,) = scratch.execute(AMOUNTS[code].format(mac=mac, lk=lk)).fetchone()
+        assert abs(money - Decimal(str(expected))) <= 1, f"{code}: amount {money}, expected {expected}"
+    if rule.amount.startswith("0"):
+        assert money == 0, f"{code} says its amount is 0 and gives {money}"
     for h in hits:
         assert (h["macskcb"], h["ma_lk"], h["rule_code"], h["severity"]) == (mac, lk, code, rule.severity)
+        # issue 14 item 4: every finding carries the money at stake, exact, never null, never negative
+        assert isinstance(h["amount"], Decimal) and h["amount"] >= 0, f"{code}: amount {h['amount']!r}"
         assert h["loaihoso"] == rule.table and h["field"] and h["value"] is not None
         assert (
             h["source_sha256"] and h["message_vi"] == rule.message_vi and h["message_en"] == rule.message_en

@@ -13,6 +13,7 @@
 --   100 x factor is due whatever the card says). A warning because the level-to-percent mapping has one
 --   non-authoritative source (STANDARD.md §7). Finds nothing while ref.eligibility is empty.
 -- enabled: true
+-- amount: for each line whose MUC_HUONG is above the list's level × the route factor: its T_BHTT × (MUC_HUONG − that level) / MUC_HUONG (ratio rounded to 10 places), summed over the claim; 0 when only the card's benefit digit differs from the list: the part the fund pays above the level the fund's list gives
 WITH claims AS (
     SELECT
         x1.macskcb,
@@ -93,7 +94,20 @@ SELECT
                   WHERE ln.macskcb = k.macskcb AND ln.ma_lk = k.ma_lk), '(no lines)'),
         '; MA_DOITUONG_KCB ', coalesce(k.ma_doituong_kcb, '?'), ' (factor ', coalesce(CAST(k.factor AS VARCHAR), '?'),
         CASE WHEN k.level_applies THEN ')' ELSE '; MUC_HUONG does not follow the card level here)' END
-    ) AS value
+    ) AS value,
+    coalesce((SELECT sum(greatest(coalesce(m.t_bhtt, 0), 0)
+        * CAST(round(greatest(0, (m.muc_huong - (SELECT max(li.list_level)
+        FROM listed AS li
+        WHERE li.macskcb = k.macskcb
+        AND li.ma_lk = k.ma_lk) * k.factor) / m.muc_huong), 10) AS DECIMAL(11, 10)))
+        FROM (SELECT macskcb, ma_lk, muc_huong, t_bhtt
+        FROM chk.xml2
+        UNION ALL SELECT macskcb, ma_lk, muc_huong, t_bhtt
+        FROM chk.xml3) AS m
+        WHERE m.macskcb = k.macskcb
+        AND m.ma_lk = k.ma_lk
+        AND m.muc_huong > 0
+        AND k.level_applies), 0) AS amount
 FROM checked AS k
 WHERE k.digit_differs
    OR EXISTS (SELECT 1 FROM offending_lines AS o WHERE o.macskcb = k.macskcb AND o.ma_lk = k.ma_lk)

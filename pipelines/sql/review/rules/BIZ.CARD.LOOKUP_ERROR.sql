@@ -11,6 +11,7 @@
 --   Public Security), 054/055 and 100/101 (look-up errors) are not card errors. Finds nothing while
 --   ref.eligibility is empty.
 -- enabled: true
+-- amount: 0: a card whose details differ from the fund's list (name, birth date, sex, look-up errors) is corrected and checked again, not refused: thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes this check these answers CANH_BAO (warning, no money refused)
 WITH claims AS (
     SELECT macskcb, ma_lk, string_split(ma_the_bhyt, ';') AS cards
     FROM chk.xml1
@@ -28,7 +29,8 @@ SELECT
     c.ma_lk,
     'XML1' AS loaihoso,
     'MA_THE_BHYT' AS field,
-    concat('card ', c.i, ' of ', c.n, ': the list answers ', e.ma_ket_qua) AS value
+    concat('card ', c.i, ' of ', c.n, ': the list answers ', e.ma_ket_qua) AS value,
+    0 AS amount
 FROM cards AS c
 JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 WHERE e.ma_ket_qua IN ('051', '052', '060', '061', '070', '120', '121', '122', '123', '124', '130')

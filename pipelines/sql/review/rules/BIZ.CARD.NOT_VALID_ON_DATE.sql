@@ -11,6 +11,7 @@
 --   (003/004), revoked (110) or unknown (050) are left to BIZ.CARD.REPLACED / REVOKED / UNKNOWN. A bound
 --   missing from the list is open. Finds nothing while ref.eligibility is empty.
 -- enabled: true
+-- amount: the claim's T_BHTT: without a valid card the fund pays nothing (Luật BHYT Điều 28: the card is shown to be paid); thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes an expired card or care before the card's validity XUAT_TOAN (money refused). A claim with several cards: each card found carries the claim's T_BHTT (the lines are not split by card period); the queue counts the claim once, at most its T_BHTT
 WITH claims AS (
     SELECT macskcb, ma_lk, ngay_vao, string_split(ma_the_bhyt, ';') AS cards,
            string_split(coalesce(gt_the_tu, ''), ';') AS tu
@@ -37,7 +38,11 @@ SELECT
         'card ', c.i, ' of ', c.n, ': the list gives validity ', coalesce(strftime(e.gt_the_tu, '%Y%m%d'), '?'),
         '-', coalesce(strftime(e.gt_the_den, '%Y%m%d'), '?'), ' and result ', coalesce(e.ma_ket_qua, '?'),
         '; date of care ', strftime(c.care_date, '%Y%m%d')
-    ) AS value
+    ) AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = c.macskcb
+        AND x.ma_lk = c.ma_lk) AS amount
 FROM cards AS c
 JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 WHERE coalesce(e.ma_ket_qua, '') NOT IN ('003', '004', '050', '110')

@@ -8,6 +8,7 @@
 -- source: STANDARD.md §3.3 XML1 #18 MA_DKBD; generator's eligibility README (ma_dkbd must equal MA_DKBD; the look-up has no result code for it); ref.eligibility
 -- note: Compared only where both the claim and the list give a facility. Finds nothing while ref.eligibility is empty.
 -- enabled: true
+-- amount: 0 (not estimated): the money consequence is a lower benefit factor for an out-of-route visit, which depends on the route the reviewer settles; the MUC_HUONG rules price a MUC_HUONG that does not follow the claimed route; thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes this check a wrong registered facility CANH_BAO (warning, no money refused)
 WITH claims AS (
     SELECT macskcb, ma_lk, string_split(ma_the_bhyt, ';') AS cards, string_split(coalesce(ma_dkbd, ''), ';') AS dkbd
     FROM chk.xml1
@@ -26,7 +27,8 @@ SELECT
     c.ma_lk,
     'XML1' AS loaihoso,
     'MA_DKBD' AS field,
-    concat('card ', c.i, ' of ', c.n, ': MA_DKBD ', c.ma_dkbd, ', the list ', e.ma_dkbd) AS value
+    concat('card ', c.i, ' of ', c.n, ': MA_DKBD ', c.ma_dkbd, ', the list ', e.ma_dkbd) AS value,
+    0 AS amount
 FROM cards AS c
 JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 WHERE c.ma_dkbd IS NOT NULL AND e.ma_dkbd IS NOT NULL AND c.ma_dkbd <> e.ma_dkbd

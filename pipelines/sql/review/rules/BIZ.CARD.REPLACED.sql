@@ -10,6 +10,7 @@
 --   card was valid on the date of care (or the list does not know when it became valid). 004 (the old card
 --   still valid) is not a finding. Finds nothing while ref.eligibility is empty.
 -- enabled: true
+-- amount: the claim's T_BHTT: without a valid card the fund pays nothing (Luật BHYT Điều 28: the card is shown to be paid); thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes an expired card or care before the card's validity XUAT_TOAN (money refused). A claim with several cards: each card found carries the claim's T_BHTT (the lines are not split by card period); the queue counts the claim once, at most its T_BHTT
 WITH claims AS (
     SELECT macskcb, ma_lk, ngay_vao, string_split(ma_the_bhyt, ';') AS cards,
            string_split(coalesce(gt_the_tu, ''), ';') AS tu
@@ -36,7 +37,11 @@ SELECT
         'card ', c.i, ' of ', c.n, ': the list answers ', coalesce(e.ma_ket_qua, '?'),
         ', replaced by a card valid from ', coalesce(strftime(nw.gt_the_tu, '%Y%m%d'), '(unknown)'),
         '; date of care ', coalesce(strftime(c.care_date, '%Y%m%d'), '?')
-    ) AS value
+    ) AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = c.macskcb
+        AND x.ma_lk = c.ma_lk) AS amount
 FROM cards AS c
 JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 LEFT JOIN ref.eligibility AS nw ON nw.ma_the_bhyt = e.ma_the_moi

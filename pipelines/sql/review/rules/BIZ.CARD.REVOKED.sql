@@ -8,6 +8,7 @@
 -- source: ANCHORS.md §2.2 (result code 110: card revoked); ref.eligibility
 -- note: Finds nothing while ref.eligibility is empty.
 -- enabled: true
+-- amount: the claim's T_BHTT: without a valid card the fund pays nothing (Luật BHYT Điều 28: the card is shown to be paid); thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes an expired card or care before the card's validity XUAT_TOAN (money refused). A claim with several cards: each card found carries the claim's T_BHTT (the lines are not split by card period); the queue counts the claim once, at most its T_BHTT
 WITH claims AS (
     SELECT macskcb, ma_lk, string_split(ma_the_bhyt, ';') AS cards
     FROM chk.xml1
@@ -25,7 +26,11 @@ SELECT
     c.ma_lk,
     'XML1' AS loaihoso,
     'MA_THE_BHYT' AS field,
-    concat('card ', c.i, ' of ', c.n, ': the list answers 110 (revoked)') AS value
+    concat('card ', c.i, ' of ', c.n, ': the list answers 110 (revoked)') AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = c.macskcb
+        AND x.ma_lk = c.ma_lk) AS amount
 FROM cards AS c
 JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 WHERE e.ma_ket_qua = '110'

@@ -9,6 +9,7 @@
 -- note: Finds nothing while ref.eligibility is empty (no list configured). Withdrawals (MA_DOITUONG_KCB 8) are
 --   not checked. The value names the card's position in MA_THE_BHYT, never the card number.
 -- enabled: true
+-- amount: the claim's T_BHTT: without a valid card the fund pays nothing (Luật BHYT Điều 28: the card is shown to be paid); thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes an expired card or care before the card's validity XUAT_TOAN (money refused). A claim with several cards: each card found carries the claim's T_BHTT (the lines are not split by card period); the queue counts the claim once, at most its T_BHTT
 WITH claims AS (
     SELECT macskcb, ma_lk, string_split(ma_the_bhyt, ';') AS cards
     FROM chk.xml1
@@ -30,7 +31,11 @@ SELECT
         'card ', c.i, ' of ', c.n, ': ',
         CASE WHEN e.ma_the_bhyt IS NULL THEN 'not in the eligibility list'
              ELSE 'the list answers 050 (no card information)' END
-    ) AS value
+    ) AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = c.macskcb
+        AND x.ma_lk = c.ma_lk) AS amount
 FROM cards AS c
 LEFT JOIN ref.eligibility AS e ON e.ma_the_bhyt = c.card
 WHERE e.ma_the_bhyt IS NULL OR e.ma_ket_qua = '050'

@@ -7,6 +7,7 @@
 -- grain: one row per unknown code
 -- source: QĐ 130/4750 Bảng 1 #29 and Bảng 3 #36 (MA_BENH_YHCT: the traditional-medicine disease codes, in their own field); data/catalogs/README.md (yhct kind, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH codes AS (
     SELECT macskcb, ma_lk, trim(unnest(string_split(ma_benh_yhct, ';'))) AS code
     FROM chk.${t}
@@ -17,7 +18,8 @@ SELECT
     c.ma_lk,
     '${table}' AS loaihoso,
     'MA_BENH_YHCT' AS field,
-    concat('MA_BENH_YHCT=', c.code, ' is not a YHCT code') AS value
+    concat('MA_BENH_YHCT=', c.code, ' is not a YHCT code') AS value,
+    0 AS amount
 FROM codes AS c
 JOIN chk.xml1 AS x1 ON x1.macskcb = c.macskcb AND x1.ma_lk = c.ma_lk
 WHERE c.code <> ''

@@ -7,11 +7,13 @@
 -- grain: one row per offending code (per line where the table has lines)
 -- source: QĐ 130/4750 (staff codes: the practising-certificate number, MA_TTDV also the BHXH number, STANDARD.md §7 item 19); STANDARD.md §5.4/§5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind: the facility's registered staff, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
     loaihoso,
     field,
-    concat(CASE WHEN stt IS NOT NULL THEN concat('STT ', stt, ': ') ELSE '' END, field, '=', code, ' not registered on ', strftime(day, '%d/%m/%Y')) AS value
+    concat(CASE WHEN stt IS NOT NULL THEN concat('STT ', stt, ': ') ELSE '' END, field, '=', code, ' not registered on ', strftime(day, '%d/%m/%Y')) AS value,
+    0 AS amount
 FROM chk.main.staff_codes
 WHERE loaihoso = '${table}' AND field = 'MA_TTDV' AND NOT registered

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §4.5 (card changed during the episode: counts must match; tracnn "Số lượng các thành phần không khớp")
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH c AS (
     SELECT
         macskcb,
@@ -23,7 +24,8 @@ SELECT
     ma_lk,
     'XML1' AS loaihoso,
     'MA_THE_BHYT, MA_DKBD, GT_THE_TU, GT_THE_DEN' AS field,
-    concat('cards ', n_the, ', MA_DKBD ', coalesce(n_dkbd, 0), ', GT_THE_TU ', coalesce(n_tu, 0), ', GT_THE_DEN ', coalesce(n_den, 0)) AS value
+    concat('cards ', n_the, ', MA_DKBD ', coalesce(n_dkbd, 0), ', GT_THE_TU ', coalesce(n_tu, 0), ', GT_THE_DEN ', coalesce(n_den, 0)) AS value,
+    0 AS amount
 FROM c
 WHERE (n_dkbd IS NOT NULL AND n_dkbd <> n_the)
    OR (n_tu IS NOT NULL AND n_tu <> n_the)

@@ -7,13 +7,14 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §3.3 XML1 #19–20, §4.5 (card changed during the episode: ';' lists) and §5.3; tracnn card validity window
 -- enabled: true
+-- amount: the claim's T_BHTT: without a valid card the fund pays nothing (Luật BHYT Điều 28: the card is shown to be paid); thachgiasoft/O2S_InsuranceExpertise O2S_InsuranceExpertise.Server/Process/TieuChiProcess_Server/TieuChiProcess_XML1.cs classes 'KCB khi chưa đến hạn thẻ' and 'Thẻ có giá trị sau ngày vào viện' XUAT_TOAN (money refused)
 WITH periods AS (
     SELECT
-        macskcb, ma_lk, ngay_vao, gt_the_tu, gt_the_den,
+        macskcb, ma_lk, t_bhtt, ngay_vao, gt_the_tu, gt_the_den,
         CAST(try_strptime(trim(tu), '%Y%m%d') AS DATE) AS valid_from,
         CAST(try_strptime(trim(den), '%Y%m%d') AS DATE) AS valid_to
     FROM (
-        SELECT macskcb, ma_lk, ngay_vao, gt_the_tu, gt_the_den, unnest(string_split(gt_the_tu, ';')) AS tu,
+        SELECT macskcb, ma_lk, t_bhtt, ngay_vao, gt_the_tu, gt_the_den, unnest(string_split(gt_the_tu, ';')) AS tu,
                unnest(string_split(gt_the_den, ';')) AS den
         FROM chk.xml1
         WHERE gt_the_tu IS NOT NULL AND gt_the_den IS NOT NULL AND ngay_vao IS NOT NULL
@@ -24,7 +25,8 @@ SELECT
     ma_lk,
     'XML1' AS loaihoso,
     'GT_THE_TU, GT_THE_DEN' AS field,
-    concat('GT_THE_TU=', gt_the_tu, '; GT_THE_DEN=', gt_the_den, '; NGAY_VAO=', strftime(ngay_vao, '%Y%m%d')) AS value
+    concat('GT_THE_TU=', gt_the_tu, '; GT_THE_DEN=', gt_the_den, '; NGAY_VAO=', strftime(ngay_vao, '%Y%m%d')) AS value,
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM periods
-GROUP BY macskcb, ma_lk, ngay_vao, gt_the_tu, gt_the_den
+GROUP BY macskcb, ma_lk, t_bhtt, ngay_vao, gt_the_tu, gt_the_den
 HAVING NOT coalesce(bool_or(valid_from <= CAST(ngay_vao AS DATE) AND CAST(ngay_vao AS DATE) <= valid_to), false)

@@ -9,6 +9,7 @@
 -- note: age at NGAY_VAO in completed years; with an unknown birth month/day (0000) the claim is flagged only if
 --   every possible birth date of that year gives an age outside the range.
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH people AS (
     SELECT
         macskcb, ma_lk, ma_benh_chinh, ma_benh_kt,
@@ -43,7 +44,8 @@ SELECT
     concat(
         c.code, ' (ages ', coalesce(CAST(i.age_min_years AS VARCHAR), '0'), '-', coalesce(CAST(i.age_max_years AS VARCHAR), ''),
         '); age ', CASE WHEN c.age_lo = c.age_hi THEN CAST(c.age_lo AS VARCHAR) ELSE concat(c.age_lo, '-', c.age_hi) END
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM codes AS c
 JOIN ref.icd10 AS i ON i.code = c.code
 WHERE (i.age_max_years IS NOT NULL AND c.age_lo > i.age_max_years)

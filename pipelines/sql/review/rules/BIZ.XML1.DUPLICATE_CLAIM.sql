@@ -8,6 +8,7 @@
 -- source: ANCHORS.md §2.4 (bhyt-validator duplicates; tracnn "last file wins" per MA_LK); STANDARD.md §3.3 (MA_LK unique per episode)
 -- note: withdrawn claims (MA_DOITUONG_KCB 8) are ignored, so a withdrawal followed by a resubmission is not a duplicate.
 -- enabled: true
+-- amount: the claim's T_BHTT on one claim of each pair, 0 on the other: the fund pays the episode once; the claim whose MA_LK sorts after the other's is taken as the duplicate, so that the pair counts once in review.savings (ANCHORS.md §2.4: duplicates are refused)
 WITH mine AS (
     SELECT DISTINCT macskcb, ma_lk, ma_loai_kcb, ngay_vao, ngay_ra, pkey
     FROM (
@@ -35,7 +36,12 @@ SELECT DISTINCT
     m.ma_lk,
     'XML1' AS loaihoso,
     'MA_LK' AS field,
-    concat('same episode as ', o.macskcb, '/', o.ma_lk, ' (', strftime(m.ngay_vao, '%Y%m%d%H%M'), ')') AS value
+    concat('same episode as ', o.macskcb, '/', o.ma_lk, ' (', strftime(m.ngay_vao, '%Y%m%d%H%M'), ')') AS value,
+    CASE WHEN m.ma_lk > o.ma_lk
+        THEN (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = m.macskcb
+        AND x.ma_lk = m.ma_lk) ELSE 0 END AS amount
 FROM mine AS m
 JOIN others AS o
     ON o.pkey = m.pkey AND o.macskcb = m.macskcb AND o.ma_lk <> m.ma_lk

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim and card
 -- source: STANDARD.md §3.3 XML1 #19–20 and §5.3 (GT_THE_* are 8-digit dates, ';' lists in card order)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH periods AS (
     SELECT
         macskcb, ma_lk, i,
@@ -23,6 +24,7 @@ SELECT
     ma_lk,
     'XML1' AS loaihoso,
     'GT_THE_TU, GT_THE_DEN' AS field,
-    concat('card ', i, ': GT_THE_TU=', tu, '; GT_THE_DEN=', den) AS value
+    concat('card ', i, ': GT_THE_TU=', tu, '; GT_THE_DEN=', den) AS value,
+    0 AS amount
 FROM periods
 WHERE try_strptime(tu, '%Y%m%d') > try_strptime(den, '%Y%m%d')

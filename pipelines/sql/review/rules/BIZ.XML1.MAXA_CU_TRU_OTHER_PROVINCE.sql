@@ -7,12 +7,14 @@
 -- grain: one row per offending claim
 -- source: QĐ 130/4750 Bảng 1 (MATINH_CU_TRU, MAHUYEN_CU_TRU, MAXA_CU_TRU: the administrative-unit codes of the residence); Nghị quyết 202/2025/QH15 and the 2025 commune mergers (a new list from 01/07/2025); data/catalogs/README.md (admin_units kind, one dated version per list)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     x1.macskcb,
     x1.ma_lk,
     'XML1' AS loaihoso,
     'MAXA_CU_TRU, MATINH_CU_TRU' AS field,
-    concat('MAXA_CU_TRU=', x1.maxa_cu_tru, ' is not in MATINH_CU_TRU=', x1.matinh_cu_tru) AS value
+    concat('MAXA_CU_TRU=', x1.maxa_cu_tru, ' is not in MATINH_CU_TRU=', x1.matinh_cu_tru) AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 WHERE x1.ngay_vao IS NOT NULL
     AND EXISTS (

@@ -7,6 +7,7 @@
 -- grain: one row per unknown department code
 -- source: QĐ 130/4750 Bảng 1 #35 (MA_KHOA: the departments of the stay, ';'-separated), Bảng 7 (MA_KHOA_RV); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH codes AS (
     SELECT macskcb, ma_lk, CAST(ngay_ra AS DATE) AS day, trim(unnest(string_split(ma_khoa, ';'))) AS code
     FROM chk.xml1
@@ -17,7 +18,8 @@ SELECT
     c.ma_lk,
     'XML1' AS loaihoso,
     'MA_KHOA' AS field,
-    concat('MA_KHOA=', c.code, ' not registered') AS value
+    concat('MA_KHOA=', c.code, ' not registered') AS value,
+    0 AS amount
 FROM codes AS c
 WHERE c.code <> ''
     AND EXISTS (

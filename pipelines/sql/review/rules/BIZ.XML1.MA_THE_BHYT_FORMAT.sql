@@ -8,6 +8,7 @@
 -- source: STANDARD.md §4.5 (XX Y ZZ NNNNNNNNNN, ^[A-Z]{2}[1-5]\d{2}\d{10}$) and §5.5 (15 chars per card, ';' list; BHXH GDH 17)
 -- note: the value never shows the card number, only its position in the list, length, group and level characters.
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH cards AS (
     SELECT macskcb, ma_lk, trim(card) AS card, i
     FROM (
@@ -20,6 +21,7 @@ SELECT
     ma_lk,
     'XML1' AS loaihoso,
     'MA_THE_BHYT' AS field,
-    concat('card ', i, ': length ', length(card), ', group "', left(card, 2), '", level "', substr(card, 3, 1), '"') AS value
+    concat('card ', i, ': length ', length(card), ', group "', left(card, 2), '", level "', substr(card, 3, 1), '"') AS value,
+    0 AS amount
 FROM cards
 WHERE NOT regexp_full_match(card, '[A-Z]{2}[1-5][0-9]{12}')

@@ -11,6 +11,7 @@
 --   (7, 7.2–7.4, 8 withdrawal, 10) are not checked. The level→percent mapping has one non-authoritative source
 --   (STANDARD.md §7 item 16), hence a warning.
 -- enabled: true
+-- amount: the T_BHTT of the claim's lines with this MUC_HUONG × (MUC_HUONG − the highest allowed level) / MUC_HUONG (ratio rounded to 10 places), 0 when MUC_HUONG is below every allowed level: the part the fund pays above the benefit level the card and the route give
 WITH claim AS (
     SELECT
         x1.macskcb,
@@ -57,7 +58,19 @@ SELECT
                               WHERE k.macskcb = l.macskcb AND k.ma_lk = l.ma_lk),
         '; allowed ', (SELECT string_agg(DISTINCT CAST(a.muc_huong AS VARCHAR), ',') FROM allowed AS a
                        WHERE a.macskcb = l.macskcb AND a.ma_lk = l.ma_lk)
-    ) AS value
+    ) AS value,
+    coalesce((SELECT sum(greatest(coalesce(m.t_bhtt, 0), 0))
+        FROM (SELECT macskcb, ma_lk, muc_huong, t_bhtt
+        FROM chk.xml2
+        UNION ALL SELECT macskcb, ma_lk, muc_huong, t_bhtt
+        FROM chk.xml3) AS m
+        WHERE m.macskcb = l.macskcb
+        AND m.ma_lk = l.ma_lk
+        AND m.muc_huong = l.muc_huong), 0)
+        * CAST(round(greatest(0, (l.muc_huong - (SELECT max(a.muc_huong)
+        FROM allowed AS a
+        WHERE a.macskcb = l.macskcb
+        AND a.ma_lk = l.ma_lk)) / l.muc_huong), 10) AS DECIMAL(11, 10)) AS amount
 FROM lines AS l
 JOIN claim AS c ON c.macskcb = l.macskcb AND c.ma_lk = l.ma_lk
 WHERE c.factor IS NOT NULL

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §4.5 MUC_HUONG (QĐ 4750 Bảng 2 #27, Bảng 3 #22: 100 under 15 % of the base salary or with the co-payment exemption); base salary in ref.base_salary
 -- enabled: true
+-- amount: 0: the lines ask the fund for less than it owes (MUC_HUONG below 100 where the fund pays in full); the fund pays no more than claimed, the patient is owed the difference
 WITH claim AS (
     SELECT
         x1.macskcb,
@@ -45,7 +46,8 @@ SELECT
         'min MUC_HUONG=', l.min_muc_huong, '; expected ', 100 * c.factor, '; T_TONGCHI_BH=', c.t_tongchi_bh,
         '; 15% of base salary=', 0.15 * c.base_salary,
         CASE WHEN coalesce(c.exempt, false) THEN '; NGAY_MIEN_CCT before admission' ELSE '' END
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM claim AS c
 JOIN lines AS l ON l.macskcb = c.macskcb AND l.ma_lk = c.ma_lk
 WHERE c.factor IS NOT NULL

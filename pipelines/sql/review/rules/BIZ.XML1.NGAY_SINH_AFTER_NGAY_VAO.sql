@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §3.2 (NGAY_SINH yyyyMMddHHmm, month and day may be 00 when unknown) and §5.3
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 WITH c AS (
     SELECT
         macskcb,
@@ -36,6 +37,7 @@ SELECT
     'XML1' AS loaihoso,
     'NGAY_SINH' AS field,
     -- the birth date itself is personal data: only how far it lies after the admission is shown
-    concat('NGAY_SINH is ', date_diff('day', CAST(ngay_vao AS DATE), birth), ' day(s) after NGAY_VAO') AS value
+    concat('NGAY_SINH is ', date_diff('day', CAST(ngay_vao AS DATE), birth), ' day(s) after NGAY_VAO') AS value,
+    0 AS amount
 FROM earliest
 WHERE birth > CAST(ngay_vao AS DATE)

@@ -7,11 +7,13 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.3 and QĐ 4750 Bảng 1 #43 (payment at the end of the episode; empty if not yet paid)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
     'XML1' AS loaihoso,
     'NGAY_TTOAN' AS field,
-    concat('NGAY_TTOAN=', strftime(ngay_ttoan, '%Y%m%d%H%M'), '; NGAY_RA=', strftime(ngay_ra, '%Y%m%d%H%M')) AS value
+    concat('NGAY_TTOAN=', strftime(ngay_ttoan, '%Y%m%d%H%M'), '; NGAY_RA=', strftime(ngay_ra, '%Y%m%d%H%M')) AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE ngay_ttoan IS NOT NULL AND ngay_ttoan < ngay_ra

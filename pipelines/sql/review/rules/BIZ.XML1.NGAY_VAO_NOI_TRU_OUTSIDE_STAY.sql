@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.3 (NGAY_VAO_NOI_TRU ≥ NGAY_VAO, Check_Valid QĐ 4750 Bảng 1)
 -- enabled: true
+-- amount: 0: a date, period or duration inconsistency that is corrected, not refused; the money that depends on the stay's length (bed-days) is priced by the BED_DAYS rules
 SELECT
     macskcb,
     ma_lk,
@@ -15,6 +16,7 @@ SELECT
     concat(
         'NGAY_VAO_NOI_TRU=', strftime(ngay_vao_noi_tru, '%Y%m%d%H%M'), '; NGAY_VAO=', strftime(ngay_vao, '%Y%m%d%H%M'),
         '; NGAY_RA=', strftime(ngay_ra, '%Y%m%d%H%M')
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE ngay_vao_noi_tru IS NOT NULL AND (ngay_vao_noi_tru < ngay_vao OR ngay_vao_noi_tru > ngay_ra)

@@ -7,11 +7,13 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §3.3 XML1 #36 (time of the order for inpatient, day-inpatient or outpatient treatment) and §5.4 (tracnn requires it for inpatient types)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
     'XML1' AS loaihoso,
     'NGAY_VAO_NOI_TRU' AS field,
-    concat('MA_LOAI_KCB=', ma_loai_kcb, '; NGAY_VAO_NOI_TRU empty') AS value
+    concat('MA_LOAI_KCB=', ma_loai_kcb, '; NGAY_VAO_NOI_TRU empty') AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE ma_loai_kcb IN ('02', '03', '04', '09') AND ngay_vao_noi_tru IS NULL

@@ -10,6 +10,7 @@
 --   transfer (discharge from one, admission to the next) does not overlap. The value names the other claim by
 --   facility and MA_LK only.
 -- enabled: true
+-- amount: the claim's T_BHTT times the part of its stay the other stay overlaps (minutes, ratio rounded to 10 places, at most 1): one patient is in one bed at a time, the overlapping days are paid once
 SELECT DISTINCT
     m.macskcb,
     m.ma_lk,
@@ -18,7 +19,12 @@ SELECT DISTINCT
     concat(
         strftime(m.ngay_vao, '%Y%m%d%H%M'), '-', strftime(m.ngay_ra, '%Y%m%d%H%M'), ' overlaps ', o.macskcb, '/', o.ma_lk,
         ' ', strftime(o.ngay_vao, '%Y%m%d%H%M'), '-', strftime(o.ngay_ra, '%Y%m%d%H%M')
-    ) AS value
+    ) AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = m.macskcb
+        AND x.ma_lk = m.ma_lk)
+        * CAST(round(least(1.0, greatest(0, date_diff('minute', greatest(m.ngay_vao, o.ngay_vao), least(m.ngay_ra, o.ngay_ra))) / greatest(date_diff('minute', m.ngay_vao, m.ngay_ra), 1)), 10) AS DECIMAL(11, 10)) AS amount
 FROM chk.episodes_by_patient AS m
 JOIN chk.episodes_by_patient AS o
     ON o.pkey = m.pkey AND o.macskcb <> m.macskcb AND NOT (o.macskcb = m.macskcb AND o.ma_lk = m.ma_lk)

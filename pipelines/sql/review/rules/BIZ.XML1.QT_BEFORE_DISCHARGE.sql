@@ -7,12 +7,14 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.2 H9 (settlement follows the end of treatment; BHXH GDH 35, 36, 103)
 -- enabled: true
+-- amount: 0: a date, period or duration inconsistency that is corrected, not refused; the money that depends on the stay's length (bed-days) is priced by the BED_DAYS rules
 SELECT
     macskcb,
     ma_lk,
     'XML1' AS loaihoso,
     'NAM_QT, THANG_QT' AS field,
-    concat('NAM_QT=', nam_qt, '; THANG_QT=', thang_qt, '; NGAY_RA=', strftime(ngay_ra, '%Y%m%d%H%M')) AS value
+    concat('NAM_QT=', nam_qt, '; THANG_QT=', thang_qt, '; NGAY_RA=', strftime(ngay_ra, '%Y%m%d%H%M')) AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE ngay_ra IS NOT NULL AND nam_qt IS NOT NULL AND thang_qt IS NOT NULL
   AND nam_qt * 100 + thang_qt < year(ngay_ra) * 100 + month(ngay_ra)

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.3 SO_NGAY_DTRI (QĐ 4750 Bảng 1 #38); rule per type in ref.ma_loai_kcb.so_ngay_dtri_rule; 05 (days of drugs) not checked
 -- enabled: true
+-- amount: 0: a date, period or duration inconsistency that is corrected, not refused; the money that depends on the stay's length (bed-days) is priced by the BED_DAYS rules
 WITH c AS (
     SELECT
         x1.macskcb,
@@ -28,7 +29,8 @@ SELECT
         'SO_NGAY_DTRI=', coalesce(CAST(so_ngay_dtri AS VARCHAR), '(empty)'), '; MA_LOAI_KCB=', ma_loai_kcb,
         '; expected ', CASE rule WHEN 'zero' THEN '0' WHEN 'days_with_technical_services' THEN concat('<= ', calendar_days)
                                  ELSE CAST(calendar_days AS VARCHAR) END
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM c
 WHERE CASE rule
           WHEN 'zero' THEN so_ngay_dtri IS DISTINCT FROM 0

@@ -7,10 +7,12 @@
 -- grain: one row per conformance finding of a claim (per STD code, table and field), as its receipt reported it
 -- source: STANDARD.md §7 item 19 and docs/conformance.md; receipts' STD.* warnings (pipelines/decide/conform.py), kept in ops.conformance
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
     loaihoso,
     coalesce(field, '') AS field,
-    concat(code, ': ', detail) AS value
+    concat(code, ': ', detail) AS value,
+    0 AS amount
 FROM chk.main.conformance

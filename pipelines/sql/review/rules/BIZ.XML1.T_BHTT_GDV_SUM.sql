@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.2 H7 (QĐ 4750 Bảng 1 #52); cards CA, QN, CY skipped as tracnn does
 -- enabled: true
+-- amount: 0: T_BHTT_GDV is the part of T_BHTT paid for MA_PTTT 1 lines, a split of what the fund pays, not more of it; an overpaid T_BHTT is priced by BIZ.XML1.T_BHTT_FORMULA and BIZ.XML1.T_BHTT_LINES
 WITH lines AS (
     SELECT macskcb, ma_lk, sum(coalesce(t_bhtt, 0)) AS total
     FROM (
@@ -22,7 +23,8 @@ SELECT
     x1.ma_lk,
     'XML1' AS loaihoso,
     'T_BHTT_GDV' AS field,
-    concat('T_BHTT_GDV=', coalesce(x1.t_bhtt_gdv, 0), '; sum T_BHTT of MA_PTTT=1 lines=', coalesce(l.total, 0)) AS value
+    concat('T_BHTT_GDV=', coalesce(x1.t_bhtt_gdv, 0), '; sum T_BHTT of MA_PTTT=1 lines=', coalesce(l.total, 0)) AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
 WHERE abs(coalesce(x1.t_bhtt_gdv, 0) - coalesce(l.total, 0)) > 2

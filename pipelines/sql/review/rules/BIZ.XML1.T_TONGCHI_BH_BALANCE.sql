@@ -9,6 +9,7 @@
 -- note: disabled by default: the identity only holds when other-source money falls inside the insurance part;
 --   with other sources paying the part outside the scope (the usual case, §5.1 L7) every such claim hits.
 -- enabled: false
+-- amount: 0: a header total or patient/other-source share the fund does not pay from; the fund pays T_BHTT, whose overpayment BIZ.XML1.T_BHTT_FORMULA and BIZ.XML1.T_BHTT_LINES price (counting it here too would count it twice)
 SELECT
     macskcb,
     ma_lk,
@@ -17,6 +18,7 @@ SELECT
     concat(
         'T_TONGCHI_BH=', coalesce(t_tongchi_bh, 0), '; T_BNCCT+T_BHTT+T_NGUONKHAC=',
         coalesce(t_bncct, 0) + coalesce(t_bhtt, 0) + coalesce(t_nguonkhac, 0)
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE abs(coalesce(t_tongchi_bh, 0) - (coalesce(t_bncct, 0) + coalesce(t_bhtt, 0) + coalesce(t_nguonkhac, 0))) > 2

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.2 H3 (QĐ 4750 Bảng 1 #46); tolerance ±2 đ as the BHXH portal (§5.1 L15)
 -- enabled: true
+-- amount: 0: a header total or patient/other-source share the fund does not pay from; the fund pays T_BHTT, whose overpayment BIZ.XML1.T_BHTT_FORMULA and BIZ.XML1.T_BHTT_LINES price (counting it here too would count it twice)
 WITH lines AS (
     SELECT macskcb, ma_lk, sum(coalesce(thanh_tien_bv, 0)) AS total
     FROM (
@@ -21,7 +22,8 @@ SELECT
     x1.ma_lk,
     'XML1' AS loaihoso,
     'T_TONGCHI_BV' AS field,
-    concat('T_TONGCHI_BV=', coalesce(x1.t_tongchi_bv, 0), '; sum THANH_TIEN_BV of XML2+XML3=', coalesce(l.total, 0)) AS value
+    concat('T_TONGCHI_BV=', coalesce(x1.t_tongchi_bv, 0), '; sum THANH_TIEN_BV of XML2+XML3=', coalesce(l.total, 0)) AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
 WHERE abs(coalesce(x1.t_tongchi_bv, 0) - coalesce(l.total, 0)) > 2

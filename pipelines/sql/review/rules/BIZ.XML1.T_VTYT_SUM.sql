@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.2 H2 (QĐ 4750 Bảng 1 #45); supply lines = MA_NHOM 10/11 as tracnn Xml3176CompleteChecker
 -- enabled: true
+-- amount: 0: a header total or patient/other-source share the fund does not pay from; the fund pays T_BHTT, whose overpayment BIZ.XML1.T_BHTT_FORMULA and BIZ.XML1.T_BHTT_LINES price (counting it here too would count it twice)
 WITH lines AS (
     SELECT macskcb, ma_lk, sum(coalesce(thanh_tien_bv, 0)) AS total
     FROM chk.xml3
@@ -18,7 +19,8 @@ SELECT
     x1.ma_lk,
     'XML1' AS loaihoso,
     'T_VTYT' AS field,
-    concat('T_VTYT=', coalesce(x1.t_vtyt, 0), '; sum XML3.THANH_TIEN_BV (MA_NHOM 10, 11)=', coalesce(l.total, 0)) AS value
+    concat('T_VTYT=', coalesce(x1.t_vtyt, 0), '; sum XML3.THANH_TIEN_BV (MA_NHOM 10, 11)=', coalesce(l.total, 0)) AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 LEFT JOIN lines AS l ON l.macskcb = x1.macskcb AND l.ma_lk = x1.ma_lk
 WHERE abs(coalesce(x1.t_vtyt, 0) - coalesce(l.total, 0)) > 2

@@ -9,6 +9,7 @@
 -- note: reported on the outpatient claim; the inpatient claim is any current claim in core.xml1 (any facility);
 --   withdrawn claims (MA_DOITUONG_KCB 8) are ignored.
 -- enabled: true
+-- amount: the outpatient claim's T_BHTT: a visit while the patient is an inpatient is paid within the stay, not again
 SELECT DISTINCT
     m.macskcb,
     m.ma_lk,
@@ -17,7 +18,11 @@ SELECT DISTINCT
     concat(
         'NGAY_VAO=', strftime(m.ngay_vao, '%Y%m%d%H%M'), ' inside inpatient stay ', s.macskcb, '/', s.ma_lk, ' ',
         strftime(s.ngay_vao, '%Y%m%d%H%M'), '-', strftime(s.ngay_ra, '%Y%m%d%H%M')
-    ) AS value
+    ) AS value,
+    (SELECT greatest(coalesce(x.t_bhtt, 0), 0)
+        FROM chk.xml1 AS x
+        WHERE x.macskcb = m.macskcb
+        AND x.ma_lk = m.ma_lk) AS amount
 FROM chk.episodes_by_patient AS m
 JOIN chk.episodes_by_patient AS s
     ON s.pkey = m.pkey AND NOT (s.macskcb = m.macskcb AND s.ma_lk = m.ma_lk)

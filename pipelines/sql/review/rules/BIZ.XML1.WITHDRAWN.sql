@@ -7,11 +7,13 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §4.3 (QĐ 3276 code 8: Thu hồi đề nghị thanh toán)
 -- enabled: true
+-- amount: 0: a withdrawal (MA_DOITUONG_KCB 8) is the facility's own request not to be paid for the claim; there is nothing for the review to refuse
 SELECT
     macskcb,
     ma_lk,
     'XML1' AS loaihoso,
     'MA_DOITUONG_KCB' AS field,
-    concat('MA_DOITUONG_KCB=8; T_BHTT=', coalesce(t_bhtt, 0)) AS value
+    concat('MA_DOITUONG_KCB=8; T_BHTT=', coalesce(t_bhtt, 0)) AS value,
+    0 AS amount
 FROM chk.xml1
 WHERE ma_doituong_kcb = '8'

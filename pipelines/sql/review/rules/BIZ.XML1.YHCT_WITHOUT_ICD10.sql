@@ -7,6 +7,7 @@
 -- grain: one row per offending code
 -- source: QĐ 130/4750 Bảng 1 #27–29 (the ICD-10 diagnosis goes with the YHCT one); data/catalogs/README.md (yhct kind: ICD10_CODE of each YHCT code)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH codes AS (
     SELECT macskcb, ma_lk, ngay_ra, ma_benh_chinh, ma_benh_kt, trim(unnest(string_split(ma_benh_yhct, ';'))) AS code
     FROM chk.xml1
@@ -17,7 +18,8 @@ SELECT
     c.ma_lk,
     'XML1' AS loaihoso,
     'MA_BENH_YHCT, MA_BENH_CHINH' AS field,
-    concat('MA_BENH_YHCT=', c.code, ' goes with ICD-10 ', y.ma_icd10, ', not among the diagnoses') AS value
+    concat('MA_BENH_YHCT=', c.code, ' goes with ICD-10 ', y.ma_icd10, ', not among the diagnoses') AS value,
+    0 AS amount
 FROM codes AS c
 JOIN ref.catalog_yhct AS y
     ON y.ma_benh_yhct = c.code AND CAST(c.ngay_ra AS DATE) BETWEEN y.valid_from AND y.valid_to

@@ -7,6 +7,7 @@
 -- grain: one row per missing field
 -- source: QĐ 130/4750 Bảng 13 (số hồ sơ, số chuyển tuyến, giấy chuyển tuyến, mã cơ sở, ngày vào, ngày ra; marked required in the public HIS description dh-hos/Mo-ta-he-thong XML130/QD4570 'bảng 13')
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(so_hoso), '') IS NULL THEN 'SO_HOSO' END,
@@ -23,6 +24,7 @@ SELECT
     ma_lk,
     'XML13' AS loaihoso,
     missing AS field,
-    concat(missing, ' empty') AS value
+    concat(missing, ' empty') AS value,
+    0 AS amount
 FROM fields
 WHERE missing IS NOT NULL

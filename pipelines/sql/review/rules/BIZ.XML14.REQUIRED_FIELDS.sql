@@ -7,6 +7,7 @@
 -- grain: one row per missing field
 -- source: QĐ 130/4750 Bảng 14 (số giấy hẹn, mã cơ sở, ngày hẹn, ngày vào, ngày ra; marked required in the public HIS description dh-hos/Mo-ta-he-thong XML130/QD4570 'bảng 14'); STANDARD.md §5.4 (NGAY_HEN_KL)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(so_giayhen_kl), '') IS NULL THEN 'SO_GIAYHEN_KL' END,
@@ -22,6 +23,7 @@ SELECT
     ma_lk,
     'XML14' AS loaihoso,
     missing AS field,
-    concat(missing, ' empty') AS value
+    concat(missing, ' empty') AS value,
+    0 AS amount
 FROM fields
 WHERE missing IS NOT NULL

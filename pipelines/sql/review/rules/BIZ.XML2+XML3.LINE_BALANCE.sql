@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L9 (follows from L6/L7; BHXH GDH 41 for XML2, GDH 45 for XML3)
 -- enabled: true
+-- amount: 0: the patient's or other sources' share of the line, or the hospital-price amount; the fund pays the line's T_BHTT, whose overpayment BIZ.${table}.T_BHTT_FORMULA and the THANH_TIEN_BH formula rules price
 WITH l AS (
     SELECT
         *,
@@ -18,6 +19,7 @@ SELECT
     ma_lk,
     '${table}' AS loaihoso,
     'THANH_TIEN_BV' AS field,
-    concat('STT ', stt, ': THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0), '; T_BNTT+T_BNCCT+T_BHTT+T_NGUONKHAC=', parts) AS value
+    concat('STT ', stt, ': THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0), '; T_BNTT+T_BNCCT+T_BHTT+T_NGUONKHAC=', parts) AS value,
+    0 AS amount
 FROM l
 WHERE abs(coalesce(thanh_tien_bv, 0) - parts) > 2

@@ -7,12 +7,14 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 2 #31, Bảng 3 #31 (MA_KHOA of the department that ordered); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 SELECT
     l.macskcb,
     l.ma_lk,
     '${table}' AS loaihoso,
     'MA_KHOA' AS field,
-    concat('STT ', l.stt, ': MA_KHOA=', l.ma_khoa, ' not registered') AS value
+    concat('STT ', l.stt, ': MA_KHOA=', l.ma_khoa, ' not registered') AS value,
+    0 AS amount
 FROM chk.${t} AS l
 WHERE nullif(trim(l.ma_khoa), '') IS NOT NULL AND l.ngay_yl IS NOT NULL
     AND EXISTS (

@@ -7,11 +7,13 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §4.4 (QĐ 5937 Phụ lục 3 as carried into QĐ 4750; ref.ma_nhom.table_name)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     macskcb,
     ma_lk,
     '${table}' AS loaihoso,
     'MA_NHOM' AS field,
-    concat('STT ', stt, ': MA_NHOM=', coalesce(ma_nhom, '(empty)')) AS value
+    concat('STT ', stt, ': MA_NHOM=', coalesce(ma_nhom, '(empty)')) AS value,
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM chk.${t}
 WHERE ma_nhom IS NULL OR ma_nhom NOT IN (SELECT ma_nhom FROM ref.ma_nhom WHERE table_name = '${table}')

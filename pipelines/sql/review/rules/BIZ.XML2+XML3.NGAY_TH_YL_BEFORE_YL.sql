@@ -7,11 +7,13 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.3 (NGAY_YL ≤ NGAY_TH_YL ≤ NGAY_KQ, Check_Valid QĐ 4750)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     macskcb,
     ma_lk,
     '${table}' AS loaihoso,
     'NGAY_TH_YL' AS field,
-    concat('STT ', stt, ': NGAY_TH_YL=', strftime(ngay_th_yl, '%Y%m%d%H%M'), '; NGAY_YL=', strftime(ngay_yl, '%Y%m%d%H%M')) AS value
+    concat('STT ', stt, ': NGAY_TH_YL=', strftime(ngay_th_yl, '%Y%m%d%H%M'), '; NGAY_YL=', strftime(ngay_yl, '%Y%m%d%H%M')) AS value,
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM chk.${t}
 WHERE ngay_th_yl < ngay_yl

@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L6 (T_NGUONKHAC = 0) and L7 case (a) (0 < T_NGUONKHAC); QĐ 4750 Bảng 2 #24–30, Bảng 3 #23–30; tolerance ±2 đ
 -- enabled: true
+-- amount: the line's T_BHTT − the expected T_BHTT (THANH_TIEN_BH × MUC_HUONG less other-source money, §5.1 L6/L7), never below 0: the overpaid part
 SELECT
     macskcb,
     ma_lk,
@@ -15,6 +16,7 @@ SELECT
     concat(
         'STT ', stt, ': T_BHTT=', coalesce(t_bhtt, 0), '; expected ', CAST(round(exp_bhtt, 2) AS DECIMAL(18, 2)),
         ' (THANH_TIEN_BH=', CAST(bh AS DECIMAL(18, 2)), ', MUC_HUONG=', muc_huong, ', T_NGUONKHAC=', CAST(nk AS DECIMAL(18, 2)), ')'
-    ) AS value
+    ) AS value,
+    greatest(0, coalesce(t_bhtt, 0) - CAST(round(exp_bhtt, 2) AS DECIMAL(18, 2))) AS amount
 FROM chk.line_split
 WHERE loaihoso = '${table}' AND abs(coalesce(t_bhtt, 0) - exp_bhtt) > 2

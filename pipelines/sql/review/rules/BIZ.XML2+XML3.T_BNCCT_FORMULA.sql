@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L6 (T_NGUONKHAC = 0) and L7 case (a) (0 < T_NGUONKHAC); QĐ 4750 Bảng 2 #24–30, Bảng 3 #23–30; tolerance ±2 đ
 -- enabled: true
+-- amount: 0: the patient's or other sources' share of the line, or the hospital-price amount; the fund pays the line's T_BHTT, whose overpayment BIZ.${table}.T_BHTT_FORMULA and the THANH_TIEN_BH formula rules price
 SELECT
     macskcb,
     ma_lk,
@@ -15,6 +16,7 @@ SELECT
     concat(
         'STT ', stt, ': T_BNCCT=', coalesce(t_bncct, 0), '; expected ', CAST(round(exp_bncct, 2) AS DECIMAL(18, 2)),
         ' (THANH_TIEN_BH=', CAST(bh AS DECIMAL(18, 2)), ', MUC_HUONG=', muc_huong, ', T_NGUONKHAC=', CAST(nk AS DECIMAL(18, 2)), ')'
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.line_split
 WHERE loaihoso = '${table}' AND abs(coalesce(t_bncct, 0) - exp_bncct) > 2

@@ -7,11 +7,13 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L10 (0 ≤ T_NGUONKHAC ≤ THANH_TIEN_BV; BHXH GDH 51/56)
 -- enabled: true
+-- amount: 0: the patient's or other sources' share of the line, or the hospital-price amount; the fund pays the line's T_BHTT, whose overpayment BIZ.${table}.T_BHTT_FORMULA and the THANH_TIEN_BH formula rules price
 SELECT
     macskcb,
     ma_lk,
     '${table}' AS loaihoso,
     'T_NGUONKHAC' AS field,
-    concat('STT ', stt, ': T_NGUONKHAC=', t_nguonkhac, '; THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0)) AS value
+    concat('STT ', stt, ': T_NGUONKHAC=', t_nguonkhac, '; THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0)) AS value,
+    0 AS amount
 FROM chk.${t}
 WHERE t_nguonkhac IS NOT NULL AND (t_nguonkhac < 0 OR t_nguonkhac > coalesce(thanh_tien_bv, 0) + 2)

@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 2 #8, #14, #15 (HAM_LUONG, SO_DANG_KY, TT_THAU as approved); public practice: tracnn/qlbv_public medicine_catalogs keyed by ma_thuoc, ham_luong, so_dang_ky, tt_thau; data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     macskcb,
     ma_lk,
@@ -17,6 +18,6 @@ SELECT
         ' SO_DANG_KY=', coalesce(so_dang_ky, '(empty)'), ' TT_THAU=', coalesce(tt_thau, '(empty)'),
         ' matches no approved entry'
     ) AS value,
-    t_bhtt AS amount
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM chk.main.catalog_drug_lines
 WHERE code_listed AND entries = 0

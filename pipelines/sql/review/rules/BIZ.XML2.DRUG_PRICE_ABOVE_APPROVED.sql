@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 2 #18 (DON_GIA: the purchase price under the tender); Luật BHYT Điều 31 (payment at the tender price); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
 -- note: amount = (DON_GIA − approved price) × SO_LUONG × TYLE_TT_BH × MUC_HUONG, at most the line's T_BHTT
+-- amount: (DON_GIA − approved price) × SO_LUONG × TYLE_TT_BH/100 × MUC_HUONG/100, at most the line's T_BHTT: the fund pays the approved price only
 SELECT
     macskcb,
     ma_lk,

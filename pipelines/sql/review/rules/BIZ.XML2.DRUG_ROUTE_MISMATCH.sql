@@ -7,12 +7,14 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 2 #10 (DUONG_DUNG: the route code of the approved drug); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     l.macskcb,
     l.ma_lk,
     'XML2' AS loaihoso,
     'DUONG_DUNG' AS field,
-    concat('STT ', l.stt, ': DUONG_DUNG=', coalesce(l.duong_dung, '(empty)'), '; approved=', string_agg(DISTINCT d.ma_duong_dung, ', ')) AS value
+    concat('STT ', l.stt, ': DUONG_DUNG=', coalesce(l.duong_dung, '(empty)'), '; approved=', string_agg(DISTINCT d.ma_duong_dung, ', ')) AS value,
+    greatest(coalesce(any_value(l.t_bhtt), 0), 0) AS amount
 FROM chk.xml2 AS l
 JOIN chk.main.catalog_drug_lines AS c ON c.macskcb = l.macskcb AND c.ma_lk = l.ma_lk AND c.stt = l.stt
 JOIN ref.catalog_drugs AS d

@@ -7,6 +7,7 @@
 -- grain: one row per repeated line (the first line of the day is not reported)
 -- source: public practice: BHXH review of duplicated lines (the issue's rule list; CHKBHYT-GDH); QĐ 130/4750 Bảng 2 (one line per drug and order)
 -- enabled: true
+-- amount: the repeated line's T_BHTT: the same drug is paid once a day
 WITH ranked AS (
     SELECT macskcb, ma_lk, stt, ma_thuoc, ham_luong, ngay_yl, t_bhtt,
         row_number() OVER (
@@ -21,6 +22,6 @@ SELECT
     'XML2' AS loaihoso,
     'MA_THUOC, NGAY_YL' AS field,
     concat('STT ', stt, ': MA_THUOC=', ma_thuoc, ' again on ', strftime(ngay_yl, '%d/%m/%Y')) AS value,
-    t_bhtt AS amount
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM ranked
 WHERE n > 1

@@ -7,12 +7,14 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 2 #7 (DON_VI_TINH: the smallest unit of use); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     l.macskcb,
     l.ma_lk,
     'XML2' AS loaihoso,
     'DON_VI_TINH' AS field,
-    concat('STT ', l.stt, ': DON_VI_TINH=', coalesce(l.don_vi_tinh, '(empty)'), '; approved=', string_agg(DISTINCT d.don_vi_tinh, ', ')) AS value
+    concat('STT ', l.stt, ': DON_VI_TINH=', coalesce(l.don_vi_tinh, '(empty)'), '; approved=', string_agg(DISTINCT d.don_vi_tinh, ', ')) AS value,
+    greatest(coalesce(any_value(l.t_bhtt), 0), 0) AS amount
 FROM chk.xml2 AS l
 JOIN chk.main.catalog_drug_lines AS c ON c.macskcb = l.macskcb AND c.ma_lk = l.ma_lk AND c.stt = l.stt
 JOIN ref.catalog_drugs AS d

@@ -7,8 +7,9 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.3 bed-days (stay < 4 h → no bed-day; tracnn Xml3176CompleteChecker)
 -- enabled: true
+-- amount: the bed lines' T_BHTT: a stay under 4 hours is paid no bed-day (§5.3)
 WITH beds AS (
-    SELECT macskcb, ma_lk, sum(coalesce(so_luong, 0)) AS bed_days
+    SELECT macskcb, ma_lk, sum(coalesce(so_luong, 0)) AS bed_days, sum(greatest(coalesce(t_bhtt, 0), 0)) AS bhtt
     FROM chk.xml3
     WHERE ma_nhom IN ('14', '15', '16')
     GROUP BY macskcb, ma_lk
@@ -18,7 +19,8 @@ SELECT
     x1.ma_lk,
     'XML3' AS loaihoso,
     'SO_LUONG' AS field,
-    concat('bed-days=', rtrim(rtrim(CAST(b.bed_days AS VARCHAR), '0'), '.'), '; stay ', date_diff('minute', x1.ngay_vao, x1.ngay_ra), ' min') AS value
+    concat('bed-days=', rtrim(rtrim(CAST(b.bed_days AS VARCHAR), '0'), '.'), '; stay ', date_diff('minute', x1.ngay_vao, x1.ngay_ra), ' min') AS value,
+    b.bhtt AS amount
 FROM chk.xml1 AS x1
 JOIN beds AS b ON b.macskcb = x1.macskcb AND b.ma_lk = x1.ma_lk
 WHERE b.bed_days > 0 AND x1.ngay_ra - x1.ngay_vao < INTERVAL 4 HOUR

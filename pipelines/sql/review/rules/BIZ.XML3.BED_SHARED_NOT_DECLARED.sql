@@ -8,6 +8,7 @@
 -- source: STANDARD.md §4.6 TYLE_TT_DV (shared bed: 2 patients → quantity 0.5 / TYLE 50; QĐ 4750 Bảng 3 #17); QĐ 4750 Bảng 3 #32 (MA_GIUONG)
 -- enabled: true
 -- note: amount = half the bed line's T_BHTT (what a shared bed would not have been paid)
+-- amount: half the bed line's T_BHTT: two patients in one bed are paid half a bed-day each (TT 39/2018 Điều 6)
 WITH mine AS (
     SELECT b.macskcb, b.ma_lk, b.stt, b.ma_khoa, trim(unnest(string_split(b.ma_giuong, ';'))) AS bed, b.t_bhtt,
         x1.ngay_vao, x1.ngay_ra
@@ -29,7 +30,7 @@ SELECT
     'XML3' AS loaihoso,
     'MA_GIUONG, TYLE_TT_DV' AS field,
     concat('STT ', m.stt, ': MA_KHOA=', m.ma_khoa, ' MA_GIUONG=', m.bed, ' also billed in full on claim ', o.ma_lk) AS value,
-    m.t_bhtt * 0.5 AS amount
+    greatest(coalesce(m.t_bhtt, 0), 0) * 0.5 AS amount
 FROM mine AS m
 JOIN others AS o
     ON o.macskcb = m.macskcb AND o.ma_khoa = m.ma_khoa AND o.bed = m.bed AND o.ma_lk <> m.ma_lk

@@ -7,13 +7,14 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 3 #31–32 (MA_KHOA, MA_GIUONG of the bed); public practice: tracnn/qlbv_public department_bed_catalogs (GIUONG_PD …); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     b.macskcb,
     b.ma_lk,
     'XML3' AS loaihoso,
     'MA_KHOA' AS field,
     concat('STT ', b.stt, ': bed-day in MA_KHOA=', coalesce(b.ma_khoa, '(empty)'), ' without approved beds') AS value,
-    b.t_bhtt AS amount
+    greatest(coalesce(b.t_bhtt, 0), 0) AS amount
 FROM chk.xml3 AS b
 WHERE b.ma_nhom IN ('14', '15', '16') AND b.ngay_yl IS NOT NULL
     AND EXISTS (

@@ -7,6 +7,7 @@
 -- grain: one row per offending code
 -- source: QĐ 130/4750 Bảng 3 #35 (MA_BENH: the codes of the claim's diagnoses the service is for)
 -- enabled: true
+-- amount: 0: a coding or format error the facility corrects and resends; what the fund pays does not follow from this field (the lines' money is priced by the catalogue and formula rules)
 WITH codes AS (
     SELECT macskcb, ma_lk, stt, trim(unnest(string_split(ma_benh, ';'))) AS code
     FROM chk.xml3
@@ -17,7 +18,8 @@ SELECT
     c.ma_lk,
     'XML3' AS loaihoso,
     'MA_BENH' AS field,
-    concat('STT ', c.stt, ': MA_BENH=', c.code, ' not among MA_BENH_CHINH/MA_BENH_KT') AS value
+    concat('STT ', c.stt, ': MA_BENH=', c.code, ' not among MA_BENH_CHINH/MA_BENH_KT') AS value,
+    0 AS amount
 FROM codes AS c
 JOIN chk.xml1 AS x1 ON x1.macskcb = c.macskcb AND x1.ma_lk = c.ma_lk
 WHERE c.code <> ''

@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: QĐ 130/4750 Bảng 3 #44 (MA_MAY of the machines that performed the service); STANDARD.md §5.5 (tracnn TR-CHK3 checks the machine against the facility); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 WITH machines AS (
     SELECT macskcb, ma_lk, stt, t_bhtt, CAST(coalesce(ngay_th_yl, ngay_yl) AS DATE) AS day,
         trim(unnest(string_split(ma_may, ';'))) AS code
@@ -19,7 +20,7 @@ SELECT
     'XML3' AS loaihoso,
     'MA_MAY' AS field,
     concat('STT ', m.stt, ': MA_MAY=', m.code, ' not registered on ', strftime(m.day, '%d/%m/%Y')) AS value,
-    m.t_bhtt AS amount
+    greatest(coalesce(m.t_bhtt, 0), 0) AS amount
 FROM machines AS m
 WHERE m.code <> ''
     AND EXISTS (

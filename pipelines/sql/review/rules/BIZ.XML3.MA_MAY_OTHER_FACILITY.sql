@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.5 (MA_MAY = XX.n.YYYYY.Z with the facility's 5-character code; tracnn TR-CHK3 checks the facility)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 WITH machines AS (
     SELECT macskcb, ma_lk, stt, t_bhtt, trim(unnest(string_split(ma_may, ';'))) AS code
     FROM chk.xml3
@@ -18,6 +19,6 @@ SELECT
     'XML3' AS loaihoso,
     'MA_MAY' AS field,
     concat('STT ', stt, ': MA_MAY=', code, ' names facility ', split_part(code, '.', 3)) AS value,
-    t_bhtt AS amount
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM machines
 WHERE regexp_matches(code, '^[A-Z]{2}\.[123]\.[0-9A-Z]{5}\.') AND split_part(code, '.', 3) <> macskcb

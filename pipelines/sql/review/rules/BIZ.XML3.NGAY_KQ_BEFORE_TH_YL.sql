@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.3 (NGAY_YL ≤ NGAY_TH_YL ≤ NGAY_KQ; tracnn "Ngày kết quả nhỏ hơn ngày y lệnh")
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     macskcb,
     ma_lk,
@@ -15,6 +16,7 @@ SELECT
     concat(
         'STT ', stt, ': NGAY_KQ=', strftime(ngay_kq, '%Y%m%d%H%M'), '; NGAY_TH_YL=', strftime(ngay_th_yl, '%Y%m%d%H%M'),
         '; NGAY_YL=', strftime(ngay_yl, '%Y%m%d%H%M')
-    ) AS value
+    ) AS value,
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM chk.xml3
 WHERE ngay_kq < ngay_th_yl OR ngay_kq < ngay_yl

@@ -7,6 +7,7 @@
 -- grain: one row per repeated line (the first line of the day is not reported)
 -- source: public practice: BHXH review of duplicated lines (the issue's rule list); QĐ 130/4750 Bảng 3
 -- enabled: true
+-- amount: the repeated line's T_BHTT: the same service is paid once a day
 WITH ranked AS (
     SELECT macskcb, ma_lk, stt, ma_dich_vu, ngay_yl, t_bhtt,
         row_number() OVER (PARTITION BY macskcb, ma_lk, ma_dich_vu, CAST(ngay_yl AS DATE) ORDER BY ngay_yl, stt) AS n
@@ -20,6 +21,6 @@ SELECT
     'XML3' AS loaihoso,
     'MA_DICH_VU, NGAY_YL' AS field,
     concat('STT ', stt, ': MA_DICH_VU=', ma_dich_vu, ' again on ', strftime(ngay_yl, '%d/%m/%Y')) AS value,
-    t_bhtt AS amount
+    greatest(coalesce(t_bhtt, 0), 0) AS amount
 FROM ranked
 WHERE n > 1

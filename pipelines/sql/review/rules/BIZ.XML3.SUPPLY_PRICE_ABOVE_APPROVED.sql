@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 3 #16; TT 04/2017/TT-BYT (payment of supplies at the purchase price); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
 -- note: amount = (DON_GIA_BH − approved price) × SO_LUONG × TYLE_TT_DV × TYLE_TT_BH × MUC_HUONG, at most the line's T_BHTT
+-- amount: (DON_GIA_BH − approved price) × SO_LUONG × the fund's share (TYLE_TT_DV × TYLE_TT_BH × MUC_HUONG), at most the line's T_BHTT
 SELECT
     macskcb,
     ma_lk,

@@ -7,13 +7,14 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §3.3 XML3 notes (a DVKT that uses a supply puts the DVKT code in MA_DICH_VU; for supplies NGAY_YL = the day of the procedure, QĐ 4750 sheet note); public practice: CHKBHYT-GDH GDH 102
 -- enabled: true
+-- amount: the supply line's T_BHTT: a supply is paid with the service it is used in
 SELECT
     s.macskcb,
     s.ma_lk,
     'XML3' AS loaihoso,
     'MA_DICH_VU, NGAY_YL' AS field,
     concat('STT ', s.stt, ': MA_VAT_TU=', s.ma_vat_tu, ' for MA_DICH_VU=', s.ma_dich_vu, ' on ', strftime(s.ngay_yl, '%d/%m/%Y'), ': no such service that day') AS value,
-    s.t_bhtt AS amount
+    greatest(coalesce(s.t_bhtt, 0), 0) AS amount
 FROM chk.xml3 AS s
 WHERE nullif(trim(s.ma_vat_tu), '') IS NOT NULL
     AND nullif(trim(s.ma_dich_vu), '') IS NOT NULL

@@ -7,6 +7,7 @@
 -- grain: one row per offending surgery line and other claim
 -- source: STANDARD.md §5.4 (NGUOI_THUC_HIEN, NGAY_TH_YL required for surgery); public practice: BHXH review of one practitioner at two places at once (the issue's rule list; CHKBHYT-GDH)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 WITH mine AS (
     SELECT macskcb, ma_lk, stt, ngay_th_yl, trim(string_split(nguoi_thuc_hien, ';')[1]) AS surgeon, t_bhtt
     FROM chk.xml3
@@ -24,7 +25,7 @@ SELECT
     'XML3' AS loaihoso,
     'NGUOI_THUC_HIEN, NGAY_TH_YL' AS field,
     concat('STT ', m.stt, ': surgeon ', m.surgeon, ' at ', strftime(m.ngay_th_yl, '%d/%m/%Y %H:%M'), ' also operates on claim ', o.macskcb, '/', o.ma_lk) AS value,
-    m.t_bhtt AS amount
+    greatest(coalesce(m.t_bhtt, 0), 0) AS amount
 FROM mine AS m
 JOIN others AS o
     ON o.surgeon = m.surgeon AND o.ngay_th_yl = m.ngay_th_yl AND (o.macskcb <> m.macskcb OR o.ma_lk <> m.ma_lk)

@@ -8,12 +8,13 @@
 -- source: QĐ 4750 Bảng 3 #17 (TYLE_TT_DV for several operations in one session, STANDARD.md §4.6): one line per operation
 -- enabled: true
 -- note: amount = the line's T_BHTT beyond one operation
+-- amount: the line's T_BHTT × (SO_LUONG − 1) / SO_LUONG (ratio rounded to 10 places): an operation is paid once
 SELECT
     macskcb,
     ma_lk,
     'XML3' AS loaihoso,
     'SO_LUONG' AS field,
     concat('STT ', stt, ': MA_DICH_VU=', ma_dich_vu, ' SO_LUONG=', so_luong) AS value,
-    t_bhtt * (so_luong - 1) / so_luong AS amount
+    greatest(coalesce(t_bhtt, 0), 0) * CAST(round((so_luong - 1) / so_luong, 10) AS DECIMAL(11, 10)) AS amount
 FROM chk.xml3
 WHERE ma_nhom = '8' AND so_luong > 1

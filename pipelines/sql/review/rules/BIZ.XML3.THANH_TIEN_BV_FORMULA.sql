@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L3 and §7 item 5: the QĐ 4750 correction multiplies by TYLE_TT_DV (written without /100, read as /100), QĐ 130 does not; both readings are accepted; tolerance ±2 đ
 -- enabled: true
+-- amount: 0: the patient's or other sources' share of the line, or the hospital-price amount; the fund pays the line's T_BHTT, whose overpayment BIZ.${table}.T_BHTT_FORMULA and the THANH_TIEN_BH formula rules price
 WITH l AS (
     SELECT
         *,
@@ -20,7 +21,8 @@ SELECT
     ma_lk,
     'XML3' AS loaihoso,
     'THANH_TIEN_BV' AS field,
-    concat('STT ', stt, ': THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0), '; SO_LUONG*DON_GIA_BV*TYLE_TT_DV/100=', CAST(expected AS DECIMAL(18, 2))) AS value
+    concat('STT ', stt, ': THANH_TIEN_BV=', coalesce(thanh_tien_bv, 0), '; SO_LUONG*DON_GIA_BV*TYLE_TT_DV/100=', CAST(expected AS DECIMAL(18, 2))) AS value,
+    0 AS amount
 FROM l
 WHERE abs(coalesce(thanh_tien_bv, 0) - expected) > 2
   AND abs(coalesce(thanh_tien_bv, 0) - expected_130) > 2

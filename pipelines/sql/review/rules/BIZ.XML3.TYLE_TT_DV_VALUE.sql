@@ -7,12 +7,14 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §4.1 TYLE_TT_DV (QĐ 4750 Bảng 3 #17); other groups may use any of those rates
 -- enabled: true
+-- amount: 0 (not estimated): the rate is not one the group allows, but which rate is right is not known; the THANH_TIEN_BH formula rule prices a line whose amount does not follow its rate
 SELECT
     macskcb,
     ma_lk,
     'XML3' AS loaihoso,
     'TYLE_TT_DV' AS field,
-    concat('STT ', stt, ': MA_NHOM=', ma_nhom, '; TYLE_TT_DV=', tyle_tt_dv) AS value
+    concat('STT ', stt, ': MA_NHOM=', ma_nhom, '; TYLE_TT_DV=', tyle_tt_dv) AS value,
+    0 AS amount
 FROM chk.xml3
 WHERE tyle_tt_dv IS NOT NULL
   AND NOT (

@@ -7,11 +7,13 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.1 L11 (tracnn Qd130Xml3Checker checkTTranttAndTBhtt)
 -- enabled: true
+-- amount: T_BHTT − T_TRANTT: the fund pays a service with a ceiling up to the ceiling (§5.1 L11)
 SELECT
     macskcb,
     ma_lk,
     'XML3' AS loaihoso,
     'T_BHTT' AS field,
-    concat('STT ', stt, ': T_BHTT=', t_bhtt, '; T_TRANTT=', t_trantt) AS value
+    concat('STT ', stt, ': T_BHTT=', t_bhtt, '; T_TRANTT=', t_trantt) AS value,
+    t_bhtt - t_trantt AS amount
 FROM chk.xml3
 WHERE t_trantt IS NOT NULL AND t_trantt > 0 AND t_bhtt > t_trantt + 2

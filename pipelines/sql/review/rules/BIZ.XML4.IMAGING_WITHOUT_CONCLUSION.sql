@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 4 #7–8 (MO_TA, KET_LUAN: the description and conclusion of imaging and functional tests); public practice: tracnn TR-CHK4
 -- enabled: true
 -- note: amount = T_BHTT of the XML3 line of the same service
+-- amount: the T_BHTT of the XML3 imaging line the result belongs to (same MA_DICH_VU): imaging without description and conclusion is not paid
 SELECT
     x4.macskcb,
     x4.ma_lk,
@@ -17,7 +18,8 @@ SELECT
         'STT ', x4.stt, ': MA_DICH_VU=', x4.ma_dich_vu, CASE WHEN nullif(trim(x4.mo_ta), '') IS NULL THEN ' no MO_TA' ELSE '' END,
         CASE WHEN nullif(trim(x4.ket_luan), '') IS NULL THEN ' no KET_LUAN' ELSE '' END
     ) AS value,
-    (SELECT max(x3.t_bhtt) FROM chk.xml3 AS x3 WHERE x3.macskcb = x4.macskcb AND x3.ma_lk = x4.ma_lk AND x3.ma_dich_vu = x4.ma_dich_vu) AS amount
+    coalesce((SELECT max(greatest(x3.t_bhtt, 0)) FROM chk.xml3 AS x3
+              WHERE x3.macskcb = x4.macskcb AND x3.ma_lk = x4.ma_lk AND x3.ma_dich_vu = x4.ma_dich_vu), 0) AS amount
 FROM chk.xml4 AS x4
 WHERE EXISTS (
         SELECT 1 FROM chk.xml3 AS x3

@@ -7,12 +7,14 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §5.4 (XML4 when CLS services were done; QĐ 4750 note on Bảng 4) and §4.4 (groups 1 test, 2 imaging, 3 functional exploration)
 -- enabled: true
+-- amount: the line's T_BHTT: the fund does not pay a line that fails this check (as the catalogue rules that refuse a line: BIZ.XML2.DRUG_NOT_IN_LIST, BIZ.XML3.MA_MAY_NOT_REGISTERED)
 SELECT
     l.macskcb,
     l.ma_lk,
     'XML4' AS loaihoso,
     'MA_DICH_VU' AS field,
-    concat('XML3 STT ', l.stt, ': MA_DICH_VU=', coalesce(l.ma_dich_vu, '(empty)'), ', MA_NHOM=', l.ma_nhom) AS value
+    concat('XML3 STT ', l.stt, ': MA_DICH_VU=', coalesce(l.ma_dich_vu, '(empty)'), ', MA_NHOM=', l.ma_nhom) AS value,
+    greatest(coalesce(l.t_bhtt, 0), 0) AS amount
 FROM chk.xml3 AS l
 WHERE l.ma_nhom IN ('1', '2', '3')
   AND NOT EXISTS (

@@ -13,12 +13,14 @@
 -- source XML7: STANDARD.md §5.4 (XML7 on discharge; required for 03, 04, 09 as tracnn Xml3176CompleteChecker); types in ref.ma_loai_kcb.requires_xml7
 -- source XML8: STANDARD.md §5.4 (XML8 for 03, 04, 06; QĐ 4750 note on Bảng 8, Check_Valid QĐ 4750); types in ref.ma_loai_kcb.requires_xml8
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     x1.macskcb,
     x1.ma_lk,
     '${table}' AS loaihoso,
     'MA_LOAI_KCB' AS field,
-    concat('MA_LOAI_KCB=', x1.ma_loai_kcb, '; no ${table}') AS value
+    concat('MA_LOAI_KCB=', x1.ma_loai_kcb, '; no ${table}') AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 JOIN ref.ma_loai_kcb AS k ON k.ma_loai_kcb = x1.ma_loai_kcb
 WHERE k.requires_${t}

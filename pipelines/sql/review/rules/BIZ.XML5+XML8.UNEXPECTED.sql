@@ -10,12 +10,14 @@
 -- source XML5: STANDARD.md §5.4 (XML5 only for 02, 05, 08, inpatient, day inpatient, commune/PKĐKKV stay, inpatient < 4 h); types in ref.ma_loai_kcb.requires_xml5
 -- source XML8: STANDARD.md §5.4 (XML8 only for 03, 04, 06; Check_Valid: XML8 implies MA_LOAI_KCB 03, 04, 06); types in ref.ma_loai_kcb.requires_xml8
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     x1.macskcb,
     x1.ma_lk,
     '${table}' AS loaihoso,
     'MA_LOAI_KCB' AS field,
-    concat('MA_LOAI_KCB=', coalesce(x1.ma_loai_kcb, '(empty)'), '; ${table} present') AS value
+    concat('MA_LOAI_KCB=', coalesce(x1.ma_loai_kcb, '(empty)'), '; ${table} present') AS value,
+    0 AS amount
 FROM chk.xml1 AS x1
 LEFT JOIN ref.ma_loai_kcb AS k ON k.ma_loai_kcb = x1.ma_loai_kcb
 WHERE NOT coalesce(k.requires_${t}, true)

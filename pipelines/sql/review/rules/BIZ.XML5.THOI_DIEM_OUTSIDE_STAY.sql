@@ -7,6 +7,7 @@
 -- grain: one row per offending line
 -- source: STANDARD.md §3.3 XML5 #7 and §5.3 (events of the episode lie between admission and discharge)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     l.macskcb,
     l.ma_lk,
@@ -15,7 +16,8 @@ SELECT
     concat(
         'STT ', l.stt, ': THOI_DIEM_DBLS=', strftime(l.thoi_diem_dbls, '%Y%m%d%H%M'),
         '; NGAY_VAO=', strftime(x1.ngay_vao, '%Y%m%d%H%M'), '; NGAY_RA=', strftime(x1.ngay_ra, '%Y%m%d%H%M')
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.xml5 AS l
 JOIN chk.xml1 AS x1 ON x1.macskcb = l.macskcb AND x1.ma_lk = l.ma_lk
 WHERE l.thoi_diem_dbls < x1.ngay_vao OR l.thoi_diem_dbls > x1.ngay_ra

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §4.1 MA_DINH_CHI_THAI and §5.4 XML7 (Check_Valid QĐ 4750)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
@@ -17,7 +18,8 @@ SELECT
         CASE WHEN nullif(trim(nguyennhan_dinhchi), '') IS NULL THEN ' NGUYENNHAN_DINHCHI' ELSE '' END,
         CASE WHEN thoigian_dinhchi IS NULL THEN ' THOIGIAN_DINHCHI' ELSE '' END,
         CASE WHEN tuoi_thai IS NULL THEN ' TUOI_THAI' ELSE '' END
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.xml7
 WHERE ma_dinh_chi_thai = '1'
   AND (nullif(trim(nguyennhan_dinhchi), '') IS NULL OR thoigian_dinhchi IS NULL OR tuoi_thai IS NULL)

@@ -7,12 +7,14 @@
 -- grain: one row per offending claim
 -- source: QĐ 130/4750 Bảng 1 #35 (MA_KHOA: the departments of the stay, ';'-separated), Bảng 7 (MA_KHOA_RV); data/catalogs/README.md (the facility's approved list, loaded with bhyt-etl catalog load)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     x7.macskcb,
     x7.ma_lk,
     'XML7' AS loaihoso,
     'MA_KHOA_RV' AS field,
-    concat('MA_KHOA_RV=', x7.ma_khoa_rv, ' not registered') AS value
+    concat('MA_KHOA_RV=', x7.ma_khoa_rv, ' not registered') AS value,
+    0 AS amount
 FROM chk.xml7 AS x7
 JOIN chk.xml1 AS x1 ON x1.macskcb = x7.macskcb AND x1.ma_lk = x7.ma_lk
 WHERE nullif(trim(x7.ma_khoa_rv), '') IS NOT NULL AND x1.ngay_ra IS NOT NULL

@@ -7,6 +7,7 @@
 -- grain: one row per offending claim
 -- source: STANDARD.md §5.4 XML7 (Check_Valid QĐ 4750)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 SELECT
     macskcb,
     ma_lk,
@@ -16,7 +17,8 @@ SELECT
         'SO_NGAY_NGHI ', CASE WHEN so_ngay_nghi IS NULL THEN 'empty' ELSE 'filled' END,
         ', NGOAITRU_TUNGAY ', CASE WHEN ngoaitru_tungay IS NULL THEN 'empty' ELSE 'filled' END,
         ', NGOAITRU_DENNGAY ', CASE WHEN ngoaitru_denngay IS NULL THEN 'empty' ELSE 'filled' END
-    ) AS value
+    ) AS value,
+    0 AS amount
 FROM chk.xml7
 WHERE (so_ngay_nghi IS NULL) <> (ngoaitru_tungay IS NULL)
    OR (so_ngay_nghi IS NULL) <> (ngoaitru_denngay IS NULL)

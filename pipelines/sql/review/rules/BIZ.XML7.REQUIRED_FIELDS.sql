@@ -7,6 +7,7 @@
 -- grain: one row per missing field
 -- source: STANDARD.md §5.4 XML7 ([CHKVALID]: MA_LK, SO_LUU_TRU, MA_YTE, MA_KHOA_RV, NGAY_VAO, NGAY_RA, CHAN_DOAN_RV, PP_DIEUTRI, MA_TTDV, MA_BS, TEN_BS and NGAY_CT are required)
 -- enabled: true
+-- amount: 0: the finding is about a companion document or a field the payment does not depend on; nothing the fund pays changes when it is corrected
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(so_luu_tru), '') IS NULL THEN 'SO_LUU_TRU' END,
@@ -26,6 +27,7 @@ SELECT
     ma_lk,
     'XML7' AS loaihoso,
     missing AS field,
-    concat(missing, ' empty') AS value
+    concat(missing, ' empty') AS value,
+    0 AS amount
 FROM fields
 WHERE missing IS NOT NULL
