@@ -97,6 +97,38 @@ def repeat_line(table: str, where: str = "TRUE") -> str:
     )
 
 
+def insert_doc(table: str, **values: str) -> list[str]:
+    """Give the claim a companion document it lacks (XML9, XML10, XML11: clean data has none): one row
+    with the claim's keys and lineage and the given values (SQL over the claim's XML1), the rest empty."""
+    cols = "".join(f", {v} AS {k}" for k, v in values.items())
+    return [
+        f"INSERT INTO core.{table} BY NAME SELECT ma_lk, macskcb, source_sha256, received_at, "
+        f"standard_version{cols} FROM core.xml1 WHERE {K}"
+    ]
+
+
+#: a practising certificate on another facility's staff list and not on the claim's own
+ELSEWHERE = (
+    "(SELECT min(macchn) FROM ref.catalog_staff WHERE macskcb <> '{mac}' AND upper(macchn) NOT IN "
+    "(SELECT upper(macchn) FROM ref.catalog_staff WHERE macskcb = '{mac}'))"
+)
+#: a complete sick-leave certificate (XML11) of the claim's stay, signed by its head of facility
+SICK_LEAVE = {
+    "so_ct": "'CT-1'",
+    "so_seri": "'S-1'",
+    "so_kcb": "'K-1'",
+    "ma_bhxh": "'0123456789'",
+    "chan_doan_rv": "chan_doan_rv",
+    "pp_dieutri": "'Điều trị nội khoa'",
+    "so_ngay_nghi": "3",
+    "tu_ngay": "CAST(ngay_vao AS DATE)",
+    "den_ngay": "CAST(ngay_vao AS DATE) + 2",
+    "ma_ttdv": "ma_ttdv",
+    "ngay_ct": "CAST(ngay_ra AS DATE)",
+    "mau_so": "'CT07'",
+}
+
+
 DRUGS = "ma_nhom = '4'"
 LABS = "ma_nhom = '1'"
 IMAGING = "ma_nhom IN ('2', '3')"
@@ -118,12 +150,15 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML1.T_NGUONKHAC_SUM": (ANY, bump_x1("t_nguonkhac")),
     "BIZ.XML1.T_BHTT_FORMULA": (ANY, bump_x1("t_bhtt")),
     # -- conformance: the receipt's STD warnings (docs/conformance.md), kept in core.conformance ------------
-    "BIZ.XML1.STD_CONFORMANCE": (ANY, [
-        "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
-        "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
-        "'MA_TTDV: longer than the standard''s 10 characters', "
-        f"'run' FROM core.claim_current WHERE {K}"
-    ]),
+    "BIZ.XML1.STD_CONFORMANCE": (
+        ANY,
+        [
+            "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
+            "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
+            "'MA_TTDV: longer than the standard''s 10 characters', "
+            f"'run' FROM core.claim_current WHERE {K}"
+        ],
+    ),
     "BIZ.XML1.T_BHTT_LINES": (ANY, bump_x1("t_bhtt")),
     "BIZ.XML1.T_BHTT_GDV_SUM": (
         "NOT regexp_matches(x1.ma_the_bhyt, '^(CA|QN|CY)')",
@@ -541,6 +576,65 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML3.MA_GIUONG_REQUIRED": (has("xml3", BEDS), set_line("xml3", "ma_giuong = NULL", BEDS)),
     "BIZ.XML13.REQUIRED_FIELDS": (has("xml13"), set_doc("xml13", "so_chuyentuyen = NULL")),
     "BIZ.XML14.REQUIRED_FIELDS": (has("xml14"), set_doc("xml14", "so_giayhen_kl = NULL")),
+    # -- issue 14, the missing rules (h14-rules) ------------------------------------------------------------
+    "BIZ.XML1.MA_BENH_CHINH_ASTERISK": (ANY, set_x1("ma_benh_chinh = 'G01'")),
+    "BIZ.XML13.MA_BENH_CHINH_ASTERISK": (has("xml13"), set_doc("xml13", "ma_benh_chinh = 'H36.0'")),
+    "BIZ.XML14.MA_BENH_CHINH_ASTERISK": (has("xml14"), set_doc("xml14", "ma_benh_chinh = 'M14.2'")),
+    "BIZ.XML3.SURGEON_IS_ANAESTHETIST": (
+        has("xml3", SURGERY),
+        set_line(
+            "xml3", "pp_vo_cam = '1', nguoi_thuc_hien = nguoi_thuc_hien || ';' || nguoi_thuc_hien", SURGERY
+        ),
+    ),
+    "BIZ.XML2.OXYGEN_BEYOND_STAY": (
+        has("xml2", DRUGS),
+        set_line("xml2", "ma_thuoc = '40.17', don_vi_tinh = 'Lít', so_luong = 9999999", DRUGS),
+    ),
+    "BIZ.XML2.STAFF_OF_OTHER_FACILITY": (has("xml2"), set_line("xml2", f"ma_bac_si = {ELSEWHERE}")),
+    "BIZ.XML3.STAFF_OF_OTHER_FACILITY": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", f"nguoi_thuc_hien = {ELSEWHERE}", PARACLINICAL),
+    ),
+    "BIZ.XML9.SIGNER_NOT_REGISTERED": (
+        ANY,
+        insert_doc("xml9", ma_ttdv=f"'{NOBODY}'", ngay_ct="CAST(ngay_ra AS DATE)"),
+    ),
+    "BIZ.XML10.SIGNER_NOT_REGISTERED": (
+        ANY,
+        insert_doc("xml10", ma_ttdv="ma_ttdv", ma_bs=f"'{NOBODY}'", ngay_ct="CAST(ngay_ra AS DATE)"),
+    ),
+    "BIZ.XML11.SIGNER_NOT_REGISTERED": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"ma_bs": f"'{NOBODY}'"}))),
+    "BIZ.XML5.REQUIRED_FIELDS": (has("xml5"), set_line("xml5", "dien_bien_ls = NULL")),
+    "BIZ.XML8.REQUIRED_FIELDS": (has("xml8"), set_doc("xml8", "qt_benhly = NULL")),
+    "BIZ.XML9.REQUIRED_FIELDS": (ANY, insert_doc("xml9", ma_ttdv="ma_ttdv")),
+    "BIZ.XML10.REQUIRED_FIELDS": (ANY, insert_doc("xml10", ma_ttdv="ma_ttdv")),
+    "BIZ.XML11.REQUIRED_FIELDS": (
+        ANY,
+        insert_doc("xml11", **{k: v for k, v in SICK_LEAVE.items() if k != "so_kcb"}),
+    ),
+    "BIZ.XML10.DEN_NGAY_BEFORE_TU_NGAY": (
+        ANY,
+        insert_doc("xml10", tu_ngay="CAST(ngay_vao AS DATE) + 5", den_ngay="CAST(ngay_vao AS DATE)"),
+    ),
+    "BIZ.XML11.DEN_NGAY_BEFORE_TU_NGAY": (
+        ANY,
+        insert_doc("xml11", **(SICK_LEAVE | {"den_ngay": "CAST(ngay_vao AS DATE) - 1"})),
+    ),
+    "BIZ.XML11.LEAVE_OUTSIDE_STAY": (
+        ANY,
+        insert_doc(
+            "xml11",
+            **(
+                SICK_LEAVE | {"tu_ngay": "CAST(ngay_ra AS DATE) + 5", "den_ngay": "CAST(ngay_ra AS DATE) + 9"}
+            ),
+        ),
+    ),
+    "BIZ.XML11.MAU_SO_VALUE": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"mau_so": "'CT01'"}))),
+    "BIZ.XML3.BED_SERVICE_WARD_MISMATCH": (has("xml3", BEDS), set_line("xml3", "ma_khoa = 'K48'", BEDS)),
+    "BIZ.XML3.BED_QUANTITY_FRACTION": (
+        has("xml3", BEDS),
+        set_line("xml3", "so_luong = so_luong + 0.25", BEDS),
+    ),
 }
 
 #: values a finding must never show (patient identifiers), from the claim's XML1
