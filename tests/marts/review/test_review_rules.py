@@ -629,6 +629,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
             ),
         ),
     ),
+    "BIZ.XML9.MA_BHXH_NND_FORMAT": (ANY, insert_doc("xml9", ma_ttdv="ma_ttdv", ma_bhxh_nnd="'0000000000'")),
+    "BIZ.XML10.SO_NGAY_VS_DATES": (
+        ANY,
+        insert_doc(
+            "xml10", tu_ngay="CAST(ngay_vao AS DATE)", den_ngay="CAST(ngay_vao AS DATE) + 9", so_ngay="7"
+        ),
+    ),
+    "BIZ.XML11.SO_NGAY_NGHI_VS_DATES": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"so_ngay_nghi": "5"}))),
     "BIZ.XML11.MAU_SO_VALUE": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"mau_so": "'CT01'"}))),
     "BIZ.XML3.BED_SERVICE_WARD_MISMATCH": (has("xml3", BEDS), set_line("xml3", "ma_khoa = 'K48'", BEDS)),
     "BIZ.XML3.BED_QUANTITY_FRACTION": (
