@@ -755,3 +755,27 @@ def test_an_over_price_finding_carries_the_fund_share_of_the_excess(scratch, rul
     (hit,) = findings_of(scratch, rule, mac, lk)
     assert hit["amount"] == round(500 * qty * share, 0)
     assert hit["ruleset"].startswith("r")
+
+
+def test_oxygen_beyond_the_stay_carries_the_fund_share_of_the_litres_too_many(scratch, rules):
+    """60 L/min from the first oxygen order to discharge is the bound; the finding's money is the part of the
+    oxygen lines' T_BHTT that pays for the litres above it, and a quantity within it is no finding."""
+    rule = next(r for r in rules if r.code == "BIZ.XML2.OXYGEN_BEYOND_STAY")
+    mac, lk = candidates(scratch, has("xml2", DRUGS) + " AND NOT " + has("xml2", "l.ma_thuoc = '40.17'"))[0]
+    where = line("xml2", DRUGS).format(mac=mac, lk=lk)
+    sql = f"SELECT coalesce(ngay_th_yl, ngay_yl) FROM core.xml2 WHERE {where}"  # noqa: S608
+    (first,) = scratch.execute(sql).fetchone()
+    (minutes,) = scratch.execute(
+        "SELECT date_diff('minute', ?::TIMESTAMP, ngay_ra) FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?",
+        [first, mac, lk],
+    ).fetchone()
+    bound = 60 * minutes
+    TOUCHED.add("core.xml2")
+    scratch.execute(
+        f"UPDATE core.xml2 SET ma_thuoc = '40.17', don_vi_tinh = 'Lít', so_luong = {bound}, t_bhtt = 100000 "
+        f"WHERE {where}"
+    )
+    assert not findings_of(scratch, rule, mac, lk)
+    scratch.execute(f"UPDATE core.xml2 SET so_luong = {bound * 4} WHERE {where}")
+    (hit,) = findings_of(scratch, rule, mac, lk)
+    assert hit["amount"] == 75000  # three quarters of the litres are too many
