@@ -779,3 +779,24 @@ def test_oxygen_beyond_the_stay_carries_the_fund_share_of_the_litres_too_many(sc
     scratch.execute(f"UPDATE core.xml2 SET so_luong = {bound * 4} WHERE {where}")
     (hit,) = findings_of(scratch, rule, mac, lk)
     assert hit["amount"] == 75000  # three quarters of the litres are too many
+
+
+def test_a_signer_may_be_named_by_bhxh_number_an_ordering_doctor_may_not(scratch, rules):
+    """MA_BS of XML7 (like MA_TTDV, and MA_BS of XML10/XML11) is the signer's medical identifier, the BHXH
+    number (QĐ 130/4750 Bảng 7 #15): the staff list's MA_BHXH registers it. MA_BAC_SI is a practising
+    certificate: a BHXH number there is not registered."""
+    signer = next(r for r in rules if r.code == "BIZ.XML7.MA_BS_NOT_REGISTERED")
+    orderer = next(r for r in rules if r.code == "BIZ.XML2.MA_BAC_SI_NOT_REGISTERED")
+    mac, lk = candidates(scratch, has("xml7") + " AND " + has("xml2"))[0]
+    claim = K.format(mac=mac, lk=lk)
+    (bhxh,) = scratch.execute(
+        "SELECT min(s.ma_bhxh) FROM ref.catalog_staff AS s WHERE s.macskcb = ? AND upper(s.macchn) = "
+        f"(SELECT upper(ma_bs) FROM core.xml7 WHERE {claim})",  # noqa: S608
+        [mac],
+    ).fetchone()
+    assert bhxh
+    TOUCHED.update({"core.xml7", "core.xml2"})
+    scratch.execute(f"UPDATE core.xml2 SET ma_bac_si = '{bhxh}' WHERE {line('xml2').format(mac=mac, lk=lk)}")
+    scratch.execute(f"UPDATE core.xml7 SET ma_bs = '{bhxh}' WHERE {claim}")
+    assert not findings_of(scratch, signer, mac, lk)
+    assert [h["field"] for h in findings_of(scratch, orderer, mac, lk)] == ["MA_BAC_SI"]

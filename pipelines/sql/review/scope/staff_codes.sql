@@ -1,6 +1,6 @@
 -- object: chk.main.staff_codes
 -- grain: one row per staff code written in a staff field of a claim under review (a field holding several codes separated by ';' gives one row per code), for facilities with a staff list (ref.catalog_staff) in force on the day
--- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7, XML10, XML11; MA_TTDV of XML1, XML7, XML8, XML9, XML10, XML11, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, the certificate's NGAY_CT for XML9–XML11, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV and the certificates' MA_BS (XML10, XML11: the signer's BHXH number, QĐ 130/4750 Bảng 10 #11, Bảng 11 #19) also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
+-- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7, XML10, XML11; MA_TTDV of XML1, XML7, XML8, XML9, XML10, XML11, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, the certificate's NGAY_CT for XML9–XML11, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV and the signers' MA_BS (XML7, XML10, XML11: the signer's medical identifier, the BHXH number, QĐ 130/4750 Bảng 7 #15, Bảng 10 #11, Bảng 11 #19) also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
 -- source: QĐ 130/4750 Bảng 2 #32, Bảng 3 #33–34, Bảng 4 (MA_BS_DOC_KQ), Bảng 1 (MA_TTDV), Bảng 9 #34, Bảng 10 #9/#11, Bảng 11 #18/#19; STANDARD.md §5.4 and §5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column loaihoso: the claim table: XML1 … XML14
@@ -43,7 +43,7 @@ SELECT
     EXISTS (
         SELECT 1 FROM ${db}.ref.catalog_staff AS s
         WHERE s.macskcb = c.macskcb AND c.day BETWEEN s.valid_from AND s.valid_to
-            AND (upper(s.macchn) = upper(c.code) OR ((c.field = 'MA_TTDV' OR c.loaihoso IN ('XML10', 'XML11')) AND s.ma_bhxh = c.code))
+            AND (upper(s.macchn) = upper(c.code) OR (c.field IN ('MA_TTDV', 'MA_BS') AND s.ma_bhxh = c.code))
     ) AS registered
 FROM codes AS c
 WHERE EXISTS (
