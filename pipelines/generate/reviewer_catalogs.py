@@ -225,19 +225,19 @@ VIOLATIONS: dict[str, tuple[str, str, Any, Any]] = {
         "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED",
         "XML2",
         lambda r: r["MA_NHOM"] == "4" and Decimal(r["DON_GIA"]) >= 1000,
-        lambda r: r.update(DON_GIA=fmt_money(Decimal(r["DON_GIA"]) * Decimal("1.25"))),
+        lambda r, _: r.update(DON_GIA=fmt_money(Decimal(r["DON_GIA"]) * Decimal("1.25"))),
     ),
     "drug_not_in_list": (
         "BIZ.XML2.DRUG_NOT_IN_LIST",
         "XML2",
         lambda r: r["MA_NHOM"] == "4",
-        lambda r: r.update(MA_THUOC="40.9998"),
+        lambda r, _: r.update(MA_THUOC="40.9998"),
     ),
     "service_price_above_tariff": (
         "BIZ.XML3.DON_GIA_BH_ABOVE_TARIFF",
         "XML3",
         lambda r: r["MA_NHOM"] == "1",
-        lambda r: r.update(
+        lambda r, _: r.update(
             DON_GIA_BH=fmt_money(Decimal(r["DON_GIA_BH"]) * Decimal("1.4")),
             DON_GIA_BV=fmt_money(Decimal(r["DON_GIA_BV"]) * Decimal("1.4")),
         ),
@@ -246,19 +246,25 @@ VIOLATIONS: dict[str, tuple[str, str, Any, Any]] = {
         "BIZ.XML2.MA_BAC_SI_NOT_REGISTERED",
         "XML2",
         lambda r: True,
-        lambda r: r.update(MA_BAC_SI=UNREGISTERED_STAFF),
+        lambda r, _: r.update(MA_BAC_SI=UNREGISTERED_STAFF),
     ),
     "performer_not_registered": (
         "BIZ.XML3.NGUOI_THUC_HIEN_NOT_REGISTERED",
         "XML3",
         lambda r: r["MA_NHOM"] == "1" and r.get("NGUOI_THUC_HIEN"),
-        lambda r: r.update(NGUOI_THUC_HIEN=UNREGISTERED_STAFF),
+        lambda r, _: r.update(NGUOI_THUC_HIEN=UNREGISTERED_STAFF),
     ),
     "machine_not_registered": (
         "BIZ.XML3.MA_MAY_NOT_REGISTERED",
         "XML3",
         lambda r: bool(r.get("MA_MAY")),
-        lambda r: r.update(MA_MAY=r["MA_MAY"].rsplit(".", 1)[0] + ".9"),
+        lambda r, _: r.update(MA_MAY=r["MA_MAY"].rsplit(".", 1)[0] + ".9"),
+    ),
+    "doctor_of_other_facility": (
+        "BIZ.XML3.STAFF_OF_OTHER_FACILITY",
+        "XML3",
+        lambda r: r["MA_NHOM"] == "1",
+        lambda r, elsewhere: r.update(MA_BAC_SI=elsewhere),
     ),
 }
 
@@ -276,7 +282,8 @@ def write_catalog_violations(writer: LandingWriter) -> list[dict[str, Any]]:
                 break
         else:
             continue
-        breaks(row)
+        elsewhere = writer.builders[writer.facilities[(n + 1) % len(writer.facilities)].macskcb].doctors[0]
+        breaks(row, elsewhere)
         _refinish(ep)
         writer.write_claims(fac, [ep])
         out.append(

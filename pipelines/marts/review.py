@@ -233,10 +233,10 @@ def load_reference(
 
     One ``.sql`` file per table in ``pipelines/sql/ref/`` (its header documents the table and its
     columns, checked when it is built), reading ``data/catalogs/*.csv`` (``folder`` overrides the catalogue
-    folder): ``ref.icd10``, ``ref.ma_nhom``, ``ref.ma_loai_kcb``, ``ref.ma_doituong_kcb``,
-    ``ref.card_groups``, ``ref.benefit_levels``, ``ref.provinces``, ``ref.services``, ``ref.drugs``,
-    ``ref.supplies``, ``ref.base_salary`` (and ``ref.eligibility``, kept when it exists). Codes stay text
-    (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
+    folder): ``ref.icd10``, ``ref.icd10_asterisk``, ``ref.ma_nhom``, ``ref.ma_loai_kcb``,
+    ``ref.ma_doituong_kcb``, ``ref.card_groups``, ``ref.benefit_levels``, ``ref.provinces``, ``ref.services``,
+    ``ref.drugs``, ``ref.supplies``, ``ref.base_salary`` (and ``ref.eligibility``, kept when it exists).
+    Codes stay text (``"01"``, ``"1.10"``), flags are BOOLEAN, numbers are typed.
 
     The reviewer's catalogues loaded into ``lake`` by ``bhyt-etl catalog load`` (:mod:`pipelines.reference`)
     become ``ref.catalog_<kind>`` (every version, each entry with the days it applies: read them as of the

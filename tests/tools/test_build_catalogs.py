@@ -129,6 +129,9 @@ BAD_ROWS = [
     ("icd10_limits", "A34", "age_max_years", "5", "5 is below age_min_years 10"),
     ("icd10_limits", "Z39", "first_code", "Z37", "ranges setting the same limit must not overlap"),
     ("icd10_limits", "Z87.5", "last_code", "Z80", "'Z80' sorts before first_code"),
+    ("icd10_asterisk", "G01", "title_en", "Meningitis", "title is 'Meningitis in bacterial diseases"),
+    ("icd10_asterisk", "G01", "code", "U99", "'U99' is not an ICD-10 category of the package"),
+    ("icd10_asterisk", "G01", "code", "G01.0", "'G01.0' is not of the form"),
 ]
 
 

@@ -98,6 +98,38 @@ def repeat_line(table: str, where: str = "TRUE") -> str:
     )
 
 
+def insert_doc(table: str, **values: str) -> list[str]:
+    """Give the claim a companion document it lacks (XML9, XML10, XML11: clean data has none): one row
+    with the claim's keys and lineage and the given values (SQL over the claim's XML1), the rest empty."""
+    cols = "".join(f", {v} AS {k}" for k, v in values.items())
+    return [
+        f"INSERT INTO core.{table} BY NAME SELECT ma_lk, macskcb, source_sha256, received_at, "
+        f"standard_version{cols} FROM core.xml1 WHERE {K}"
+    ]
+
+
+#: a practising certificate on another facility's staff list and not on the claim's own
+ELSEWHERE = (
+    "(SELECT min(macchn) FROM ref.catalog_staff WHERE macskcb <> '{mac}' AND upper(macchn) NOT IN "
+    "(SELECT upper(macchn) FROM ref.catalog_staff WHERE macskcb = '{mac}'))"
+)
+#: a complete sick-leave certificate (XML11) of the claim's stay, signed by its head of facility
+SICK_LEAVE = {
+    "so_ct": "'CT-1'",
+    "so_seri": "'S-1'",
+    "so_kcb": "'K-1'",
+    "ma_bhxh": "'0123456789'",
+    "chan_doan_rv": "chan_doan_rv",
+    "pp_dieutri": "'Điều trị nội khoa'",
+    "so_ngay_nghi": "3",
+    "tu_ngay": "CAST(ngay_vao AS DATE)",
+    "den_ngay": "CAST(ngay_vao AS DATE) + 2",
+    "ma_ttdv": "ma_ttdv",
+    "ngay_ct": "CAST(ngay_ra AS DATE)",
+    "mau_so": "'CT07'",
+}
+
+
 DRUGS = "ma_nhom = '4'"
 LABS = "ma_nhom = '1'"
 IMAGING = "ma_nhom IN ('2', '3')"
@@ -119,12 +151,15 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML1.T_NGUONKHAC_SUM": (ANY, bump_x1("t_nguonkhac")),
     "BIZ.XML1.T_BHTT_FORMULA": (ANY, bump_x1("t_bhtt")),
     # -- conformance: the receipt's STD warnings (docs/conformance.md), kept in core.conformance ------------
-    "BIZ.XML1.STD_CONFORMANCE": (ANY, [
-        "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
-        "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
-        "'MA_TTDV: longer than the standard''s 10 characters', "
-        f"'run' FROM core.claim_current WHERE {K}"
-    ]),
+    "BIZ.XML1.STD_CONFORMANCE": (
+        ANY,
+        [
+            "INSERT INTO core.conformance SELECT macskcb, ma_lk, source_sha256, received_at, 'STD.LENGTH', "
+            "'warning', 'XML1', 'MA_TTDV', '/TONG_HOP/MA_TTDV', "
+            "'MA_TTDV: longer than the standard''s 10 characters', "
+            f"'run' FROM core.claim_current WHERE {K}"
+        ],
+    ),
     "BIZ.XML1.T_BHTT_LINES": (ANY, bump_x1("t_bhtt")),
     "BIZ.XML1.T_BHTT_GDV_SUM": (
         "NOT regexp_matches(x1.ma_the_bhyt, '^(CA|QN|CY)')",
@@ -542,6 +577,73 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "BIZ.XML3.MA_GIUONG_REQUIRED": (has("xml3", BEDS), set_line("xml3", "ma_giuong = NULL", BEDS)),
     "BIZ.XML13.REQUIRED_FIELDS": (has("xml13"), set_doc("xml13", "so_chuyentuyen = NULL")),
     "BIZ.XML14.REQUIRED_FIELDS": (has("xml14"), set_doc("xml14", "so_giayhen_kl = NULL")),
+    # -- issue 14, the missing rules (h14-rules) ------------------------------------------------------------
+    "BIZ.XML1.MA_BENH_CHINH_ASTERISK": (ANY, set_x1("ma_benh_chinh = 'G01'")),
+    "BIZ.XML13.MA_BENH_CHINH_ASTERISK": (has("xml13"), set_doc("xml13", "ma_benh_chinh = 'H36.0'")),
+    "BIZ.XML14.MA_BENH_CHINH_ASTERISK": (has("xml14"), set_doc("xml14", "ma_benh_chinh = 'M14.2'")),
+    "BIZ.XML3.SURGEON_IS_ANAESTHETIST": (
+        has("xml3", SURGERY),
+        set_line(
+            "xml3", "pp_vo_cam = '1', nguoi_thuc_hien = nguoi_thuc_hien || ';' || nguoi_thuc_hien", SURGERY
+        ),
+    ),
+    "BIZ.XML2.OXYGEN_BEYOND_STAY": (
+        has("xml2", DRUGS),
+        set_line("xml2", "ma_thuoc = '40.17', don_vi_tinh = 'Lít', so_luong = 9999999", DRUGS),
+    ),
+    "BIZ.XML2.STAFF_OF_OTHER_FACILITY": (has("xml2"), set_line("xml2", f"ma_bac_si = {ELSEWHERE}")),
+    "BIZ.XML3.STAFF_OF_OTHER_FACILITY": (
+        has("xml3", PARACLINICAL),
+        set_line("xml3", f"nguoi_thuc_hien = {ELSEWHERE}", PARACLINICAL),
+    ),
+    "BIZ.XML9.SIGNER_NOT_REGISTERED": (
+        ANY,
+        insert_doc("xml9", ma_ttdv=f"'{NOBODY}'", ngay_ct="CAST(ngay_ra AS DATE)"),
+    ),
+    "BIZ.XML10.SIGNER_NOT_REGISTERED": (
+        ANY,
+        insert_doc("xml10", ma_ttdv="ma_ttdv", ma_bs=f"'{NOBODY}'", ngay_ct="CAST(ngay_ra AS DATE)"),
+    ),
+    "BIZ.XML11.SIGNER_NOT_REGISTERED": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"ma_bs": f"'{NOBODY}'"}))),
+    "BIZ.XML5.REQUIRED_FIELDS": (has("xml5"), set_line("xml5", "dien_bien_ls = NULL")),
+    "BIZ.XML8.REQUIRED_FIELDS": (has("xml8"), set_doc("xml8", "qt_benhly = NULL")),
+    "BIZ.XML9.REQUIRED_FIELDS": (ANY, insert_doc("xml9", ma_ttdv="ma_ttdv")),
+    "BIZ.XML10.REQUIRED_FIELDS": (ANY, insert_doc("xml10", ma_ttdv="ma_ttdv")),
+    "BIZ.XML11.REQUIRED_FIELDS": (
+        ANY,
+        insert_doc("xml11", **{k: v for k, v in SICK_LEAVE.items() if k != "so_kcb"}),
+    ),
+    "BIZ.XML10.DEN_NGAY_BEFORE_TU_NGAY": (
+        ANY,
+        insert_doc("xml10", tu_ngay="CAST(ngay_vao AS DATE) + 5", den_ngay="CAST(ngay_vao AS DATE)"),
+    ),
+    "BIZ.XML11.DEN_NGAY_BEFORE_TU_NGAY": (
+        ANY,
+        insert_doc("xml11", **(SICK_LEAVE | {"den_ngay": "CAST(ngay_vao AS DATE) - 1"})),
+    ),
+    "BIZ.XML11.LEAVE_OUTSIDE_STAY": (
+        ANY,
+        insert_doc(
+            "xml11",
+            **(
+                SICK_LEAVE | {"tu_ngay": "CAST(ngay_ra AS DATE) + 5", "den_ngay": "CAST(ngay_ra AS DATE) + 9"}
+            ),
+        ),
+    ),
+    "BIZ.XML9.MA_BHXH_NND_FORMAT": (ANY, insert_doc("xml9", ma_ttdv="ma_ttdv", ma_bhxh_nnd="'0000000000'")),
+    "BIZ.XML10.SO_NGAY_VS_DATES": (
+        ANY,
+        insert_doc(
+            "xml10", tu_ngay="CAST(ngay_vao AS DATE)", den_ngay="CAST(ngay_vao AS DATE) + 9", so_ngay="7"
+        ),
+    ),
+    "BIZ.XML11.SO_NGAY_NGHI_VS_DATES": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"so_ngay_nghi": "5"}))),
+    "BIZ.XML11.MAU_SO_VALUE": (ANY, insert_doc("xml11", **(SICK_LEAVE | {"mau_so": "'CT01'"}))),
+    "BIZ.XML3.BED_SERVICE_WARD_MISMATCH": (has("xml3", BEDS), set_line("xml3", "ma_khoa = 'K48'", BEDS)),
+    "BIZ.XML3.BED_QUANTITY_FRACTION": (
+        has("xml3", BEDS),
+        set_line("xml3", "so_luong = so_luong + 0.25", BEDS),
+    ),
 }
 
 #: the money at stake of some cases (the sum of their findings' amounts, VND, ±1 for rounding), as SQL on the
@@ -724,3 +826,48 @@ def test_an_over_price_finding_carries_the_fund_share_of_the_excess(scratch, rul
     (hit,) = findings_of(scratch, rule, mac, lk)
     assert hit["amount"] == round(500 * qty * share, 0)
     assert hit["ruleset"].startswith("r")
+
+
+def test_oxygen_beyond_the_stay_carries_the_fund_share_of_the_litres_too_many(scratch, rules):
+    """60 L/min from the first oxygen order to discharge is the bound; the finding's money is the part of the
+    oxygen lines' T_BHTT that pays for the litres above it, and a quantity within it is no finding."""
+    rule = next(r for r in rules if r.code == "BIZ.XML2.OXYGEN_BEYOND_STAY")
+    mac, lk = candidates(scratch, has("xml2", DRUGS) + " AND NOT " + has("xml2", "l.ma_thuoc = '40.17'"))[0]
+    where = line("xml2", DRUGS).format(mac=mac, lk=lk)
+    sql = f"SELECT coalesce(ngay_th_yl, ngay_yl) FROM core.xml2 WHERE {where}"  # noqa: S608
+    (first,) = scratch.execute(sql).fetchone()
+    (minutes,) = scratch.execute(
+        "SELECT date_diff('minute', ?::TIMESTAMP, ngay_ra) FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?",
+        [first, mac, lk],
+    ).fetchone()
+    bound = 60 * minutes
+    TOUCHED.add("core.xml2")
+    scratch.execute(
+        f"UPDATE core.xml2 SET ma_thuoc = '40.17', don_vi_tinh = 'Lít', so_luong = {bound}, t_bhtt = 100000 "
+        f"WHERE {where}"
+    )
+    assert not findings_of(scratch, rule, mac, lk)
+    scratch.execute(f"UPDATE core.xml2 SET so_luong = {bound * 4} WHERE {where}")
+    (hit,) = findings_of(scratch, rule, mac, lk)
+    assert hit["amount"] == 75000  # three quarters of the litres are too many
+
+
+def test_a_signer_may_be_named_by_bhxh_number_an_ordering_doctor_may_not(scratch, rules):
+    """MA_BS of XML7 (like MA_TTDV, and MA_BS of XML10/XML11) is the signer's medical identifier, the BHXH
+    number (QĐ 130/4750 Bảng 7 #15): the staff list's MA_BHXH registers it. MA_BAC_SI is a practising
+    certificate: a BHXH number there is not registered."""
+    signer = next(r for r in rules if r.code == "BIZ.XML7.MA_BS_NOT_REGISTERED")
+    orderer = next(r for r in rules if r.code == "BIZ.XML2.MA_BAC_SI_NOT_REGISTERED")
+    mac, lk = candidates(scratch, has("xml7") + " AND " + has("xml2"))[0]
+    claim = K.format(mac=mac, lk=lk)
+    (bhxh,) = scratch.execute(
+        "SELECT min(s.ma_bhxh) FROM ref.catalog_staff AS s WHERE s.macskcb = ? AND upper(s.macchn) = "
+        f"(SELECT upper(ma_bs) FROM core.xml7 WHERE {claim})",  # noqa: S608
+        [mac],
+    ).fetchone()
+    assert bhxh
+    TOUCHED.update({"core.xml7", "core.xml2"})
+    scratch.execute(f"UPDATE core.xml2 SET ma_bac_si = '{bhxh}' WHERE {line('xml2').format(mac=mac, lk=lk)}")
+    scratch.execute(f"UPDATE core.xml7 SET ma_bs = '{bhxh}' WHERE {claim}")
+    assert not findings_of(scratch, signer, mac, lk)
+    assert [h["field"] for h in findings_of(scratch, orderer, mac, lk)] == ["MA_BAC_SI"]

@@ -1,7 +1,7 @@
 -- object: chk.main.staff_codes
 -- grain: one row per staff code written in a staff field of a claim under review (a field holding several codes separated by ';' gives one row per code), for facilities with a staff list (ref.catalog_staff) in force on the day
--- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7; MA_TTDV of XML1, XML7, XML8, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
--- source: QĐ 130/4750 Bảng 2 #32, Bảng 3 #33–34, Bảng 4 (MA_BS_DOC_KQ), Bảng 1 (MA_TTDV); STANDARD.md §5.4 and §5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind)
+-- description: every practitioner code the claims under review carry (MA_BAC_SI of XML2, XML3, XML13, XML14; NGUOI_THUC_HIEN of XML3 and XML5; MA_BS_DOC_KQ of XML4; MA_BS of XML7, XML10, XML11; MA_TTDV of XML1, XML7, XML8, XML9, XML10, XML11, XML13, XML14), the day it acts on (the line's NGAY_YL where the table has one, the certificate's NGAY_CT for XML9–XML11, else the claim's NGAY_RA), and whether the facility's staff list registers it that day: as a practising certificate (MACCHN), or for MA_TTDV and the signers' MA_BS (XML7, XML10, XML11: the signer's medical identifier, the BHXH number, QĐ 130/4750 Bảng 7 #15, Bảng 10 #11, Bảng 11 #19) also as a BHXH number (MA_BHXH). Read by the BIZ.*.STAFF_NOT_REGISTERED rules. Computed once per scope (a table of the in-memory scope chk, read by several rules), never in the warehouse.
+-- source: QĐ 130/4750 Bảng 2 #32, Bảng 3 #33–34, Bảng 4 (MA_BS_DOC_KQ), Bảng 1 (MA_TTDV), Bảng 9 #34, Bảng 10 #9/#11, Bảng 11 #18/#19; STANDARD.md §5.4 and §5.5 (tracnn checks codes against the approved staff list); data/catalogs/README.md (staff kind)
 -- param db: the warehouse's catalogue, quoted (the scope is an attached in-memory database)
 -- column loaihoso: the claim table: XML1 … XML14
 -- column field: the field: MA_BAC_SI, NGUOI_THUC_HIEN, MA_BS_DOC_KQ, MA_BS or MA_TTDV
@@ -27,6 +27,11 @@ WITH fields AS (
     UNION ALL SELECT 'XML8', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, CAST(x1.ngay_ra AS DATE), l.ma_ttdv, NULL FROM chk.main.xml8 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
     UNION ALL SELECT 'XML13', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, CAST(x1.ngay_ra AS DATE), l.ma_ttdv, NULL FROM chk.main.xml13 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
     UNION ALL SELECT 'XML14', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, CAST(x1.ngay_ra AS DATE), l.ma_ttdv, NULL FROM chk.main.xml14 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
+    UNION ALL SELECT 'XML9', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, coalesce(l.ngay_ct, CAST(x1.ngay_ra AS DATE)), l.ma_ttdv, NULL FROM chk.main.xml9 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
+    UNION ALL SELECT 'XML10', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, coalesce(l.ngay_ct, CAST(x1.ngay_ra AS DATE)), l.ma_ttdv, NULL FROM chk.main.xml10 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
+    UNION ALL SELECT 'XML10', 'MA_BS', l.macskcb, l.ma_lk, NULL, coalesce(l.ngay_ct, CAST(x1.ngay_ra AS DATE)), l.ma_bs, NULL FROM chk.main.xml10 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
+    UNION ALL SELECT 'XML11', 'MA_TTDV', l.macskcb, l.ma_lk, NULL, coalesce(l.ngay_ct, CAST(x1.ngay_ra AS DATE)), l.ma_ttdv, NULL FROM chk.main.xml11 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
+    UNION ALL SELECT 'XML11', 'MA_BS', l.macskcb, l.ma_lk, NULL, coalesce(l.ngay_ct, CAST(x1.ngay_ra AS DATE)), l.ma_bs, NULL FROM chk.main.xml11 AS l JOIN chk.main.xml1 AS x1 USING (macskcb, ma_lk)
 ),
 codes AS (
     SELECT loaihoso, field, macskcb, ma_lk, stt, day, trim(code) AS code, t_bhtt
@@ -38,7 +43,7 @@ SELECT
     EXISTS (
         SELECT 1 FROM ${db}.ref.catalog_staff AS s
         WHERE s.macskcb = c.macskcb AND c.day BETWEEN s.valid_from AND s.valid_to
-            AND (upper(s.macchn) = upper(c.code) OR (c.field = 'MA_TTDV' AND s.ma_bhxh = c.code))
+            AND (upper(s.macchn) = upper(c.code) OR (c.field IN ('MA_TTDV', 'MA_BS') AND s.ma_bhxh = c.code))
     ) AS registered
 FROM codes AS c
 WHERE EXISTS (
