@@ -499,8 +499,8 @@ def create_review_objects(
     for sql in object_files():
         create(con, sql, params, stage="review")
         if sql.name == "review.rules" and rules:
-            fields = ("code", "severity", "table", "field", "message_vi", "message_en", "enabled", "sql_file")
-            fields += ("grain", "source")
+            fields = ["code", "severity", "table", "field", "message_vi", "message_en", "enabled", "sql_file"]
+            fields += ["grain", "source"]
             listed = pa.table({f: [getattr(r, f) for r in rules] for f in fields})
             con.register("_review_rules", listed)  # one statement for every rule, not one per rule
             try:
