@@ -11,7 +11,9 @@ For each file size (KiB; each file holds as many claims as reach that size, as b
    document).
 3. Runs the real nightly flow (Prefect, the worker pool, raw zone, Parquet, ledger, receipts, review,
    warehouse and analytics copy) on each night in a lake of its own, sampling the memory of every process of
-   the run (the temporary Prefect server apart).
+   the run (the temporary Prefect server apart), and prints each night's own review time and its share of the
+   night (these nights load no reviewer's catalogues: ``bhyt-etl review --bench`` measures the review with
+   catalogues of realistic size).
 4. Prints the slope between the two nights (marginal files per second: the fixed costs cancel), the floor,
    ``ratio = slope / (workers x floor)`` and each night's peak memory.
 
@@ -185,6 +187,8 @@ def _night(root: Path, workers: int) -> dict[str, Any]:
         "wall_s": wall,
         "steps": summary["seconds"],
         "own_s": sum(summary["seconds"].values()),
+        # the night's own review (reference tables, every rule over its claims, findings, review objects)
+        "review_s": float((summary.get("warehouse") or {}).get("review", {}).get("seconds", 0.0)),
         "received": summary["files"]["received"],
         "peak_rss_mib": memory.peak / 2**20,
         "peak_prefect_server_mib": memory.peak_server / 2**20,
@@ -274,12 +278,13 @@ def print_bench(r: dict[str, Any]) -> None:
     for s in r["sizes"]:
         print(f"\nfiles of about {s['kib']} KiB (mean {s['mean_kib']:.0f} KiB)")
         head = f"  {'night':6} {'files':>7} {'claims':>7} {'wall s':>7} {'files/s':>8} {'peak RSS':>9}"
-        print(f"{head}  steps (s)")
+        print(f"{head}  {'review s':>8} {'share':>6}  steps (s)")
         for name, n in s["nights"].items():
             steps = ", ".join(f"{k} {v:.1f}" for k, v in n["steps"].items())
             print(
                 f"  {name:6} {n['files']:7d} {n['claims']:7d} {n['wall_s']:7.1f} "
-                f"{n['files'] / n['wall_s']:8.0f} {n['peak_rss_mib']:6.0f} MiB  {steps}"
+                f"{n['files'] / n['wall_s']:8.0f} {n['peak_rss_mib']:6.0f} MiB  "
+                f"{n['review_s']:8.2f} {n['review_s'] / n['wall_s']:6.1%}  {steps}"
             )
         print(
             f"  slope {s['slope_files_per_s']:.0f} files/s; floor (one core, {s['floor_files']} files) "

@@ -6,7 +6,10 @@
    facility's lists to realistic sizes (thousands of drugs, service prices and registered staff: entries no
    claim uses, so the clean claims stay clean) and loads them with ``catalog load``.
 2. Runs the real night (:func:`pipelines.run.night.run_night`, no Prefect engine), which reviews the new
-   claims against the catalogues as part of its build, and times it.
+   claims against the catalogues as part of its build, and times it; the night's own review time (reference
+   tables, every rule over the night's claims, the findings file and the review objects: ``seconds`` of the
+   build's ``review`` report) and its share of the night come from the same run, the figure to read on a
+   shared machine.
 3. Times the review alone again on the built warehouse (reference tables from the lake, every rule over every
    claim) and prints it with its share of the night.
 
@@ -110,10 +113,12 @@ def run_review_bench(
         started = time.perf_counter()
         summary = run_night(night)
         night_seconds = time.perf_counter() - started
+        night_review = float(summary.get("warehouse", {}).get("review", {}).get("seconds", 0.0))
         copy = root / "review-bench.duckdb"
         shutil.copy(root / "warehouse.duckdb", copy)
         con = duckdb.connect(str(copy))
         try:
+            con.execute("SET enable_progress_bar = false")
             started = time.perf_counter()
             review.load_reference(con, lake=lake)
             rules = review.load_rules()
@@ -131,7 +136,12 @@ def run_review_bench(
             "generate_seconds": round(generated, 1),
             "catalog_load_seconds": round(loaded, 1),
             "night_seconds": round(night_seconds, 1),
-            "review_seconds": round(review_seconds, 1),
+            # the review the night did itself (reference tables, every rule over its new claims, the findings
+            # file, the review objects): measured in the same run as the night, the share to read
+            "night_review_seconds": round(night_review, 2),
+            "night_review_share": round(night_review / night_seconds, 3) if night_seconds else None,
+            # the review again alone, over every claim of the warehouse (reference tables + every rule)
+            "review_seconds": round(review_seconds, 2),
             "review_share_of_night": round(review_seconds / night_seconds, 3) if night_seconds else None,
             "review_claims_per_second": round(n_claims / review_seconds, 1) if review_seconds else None,
             "night_status": summary.get("status"),
@@ -148,7 +158,8 @@ def print_review_bench(result: dict[str, Any]) -> None:
         f"({result['review_claims_per_second']} claims/s), {result['findings']} findings"
     )
     print(
-        f"the night that ingested and reviewed them: {result['night_seconds']} s; the review alone is "
-        f"{result['review_share_of_night']:.1%} of it (target: under 10 %); catalogue load "
+        f"the night that ingested and reviewed them: {result['night_seconds']} s, of which its review "
+        f"{result['night_review_seconds']} s = {result['night_review_share']:.1%} (target: under 10 %); "
+        f"the review again alone is {result['review_share_of_night']:.1%} of the night; catalogue load "
         f"{result['catalog_load_seconds']} s"
     )

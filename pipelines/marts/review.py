@@ -39,7 +39,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -329,6 +332,10 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
             "SEMI JOIN chk.main.scope s ON t.macskcb = s.macskcb AND t.ma_lk = s.ma_lk "
             "AND t.source_sha256 = s.source_sha256"
         )
+    # the claim version of each claim present in the scope, joined to every rule's rows
+    con.execute(
+        "CREATE TABLE chk.main.claims AS SELECT DISTINCT macskcb, ma_lk, source_sha256 FROM chk.main.xml1"
+    )
     # relations several rules share (e.g. the line split), checked against their headers
     create_all(con, folder_files(SCOPE_DIR), {"db": _quote(db)}, stage="review")
 
@@ -360,10 +367,10 @@ def evaluate(
             "message_vi VARCHAR, message_en VARCHAR, amount DECIMAL(18, 2), ruleset VARCHAR)"
         )
         version = ruleset_version(con, rules)
-        for rule in rules:
-            if not rule.enabled or rule.code in disabled:
-                continue
-            run_rule(con, rule, version)
+        enabled = [r for r in rules if r.enabled and r.code not in disabled]
+        # the rules run at once, their findings are added in rule order (the same table every time)
+        for rule, rows in zip(enabled, _all_rule_rows(con, enabled), strict=True):
+            add_findings(con, rule, rows, version)
         table: pa.Table = con.sql(
             "SELECT * FROM chk.main.findings ORDER BY macskcb, ma_lk, rule_code, loaihoso, field, value"
         ).to_arrow_table()
@@ -389,8 +396,18 @@ def ruleset_version(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> str:
 
 def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ruleset: str = "") -> None:
     """Append the findings of one rule to ``chk.main.findings`` (the scope must be open)."""
+    add_findings(con, rule, rule_rows(con, rule), ruleset)
+
+
+def rule_rows(con: duckdb.DuckDBPyConnection, rule: Rule) -> pa.Table:
+    """What one rule's SELECT returns (the scope must be open), its columns checked.
+
+    The SELECT runs once: its columns are checked on that result and its rows fetched as Arrow, which keeps
+    their DuckDB types (``value`` is cast to text later as if it had never left DuckDB). ``con`` may be a
+    cursor of the connection that opened the scope (:func:`evaluate` runs rules on several at once)."""
     try:
-        cols = [d[0] for d in con.execute(f"SELECT * FROM ({rule.sql}) LIMIT 0").description]  # noqa: S608
+        result = con.execute(f"SELECT * FROM ({rule.sql})")  # noqa: S608
+        cols = [d[0] for d in result.description]
     except duckdb.Error as e:
         raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) failed: {e}", stage="review") from e
     names = tuple(c.lower() for c in cols)
@@ -400,18 +417,64 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ruleset: str = "") -> N
             f"(and optionally {AMOUNT_COLUMN})",
             stage="review",
         )
-    amount = "round(CAST(f.amount AS DECIMAL(18, 2)), 0)" if AMOUNT_COLUMN in names else "NULL"
+    try:
+        with warnings.catch_warnings():  # the copy it warns about is of the few rows a rule finds
+            warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+            table = result.to_arrow_table()
+    except duckdb.Error as e:
+        raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) failed: {e}", stage="review") from e
+    if table is None:
+        raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) returned no result", stage="review")
+    return table.rename_columns(list(names))
+
+
+def add_findings(con: duckdb.DuckDBPyConnection, rule: Rule, rows: pa.Table, ruleset: str = "") -> None:
+    """Append a rule's rows (:func:`rule_rows`) to ``chk.main.findings``: each once, with the claim version
+    checked (``chk.main.claims``), the rule's code, severity and messages, and the money rounded to VND.
+    Nothing to do (no statement) when the rule found nothing, as most rules do on most nights."""
+    if rows.num_rows == 0:
+        return
+    amount = "round(CAST(f.amount AS DECIMAL(18, 2)), 0)" if AMOUNT_COLUMN in rows.column_names else "NULL"
+    con.register("_review_rule_rows", rows)
     try:
         con.execute(
             "INSERT INTO chk.main.findings SELECT DISTINCT f.macskcb, f.ma_lk, s.source_sha256, "  # noqa: S608
             "?, ?, f.loaihoso, f.field, CAST(f.value AS VARCHAR), ?, ?, "
             f"CAST({amount} AS DECIMAL(18, 2)), ? "
-            f"FROM ({rule.sql}) f JOIN (SELECT DISTINCT macskcb, ma_lk, source_sha256 FROM chk.main.xml1) s "
-            "ON s.macskcb = f.macskcb AND s.ma_lk = f.ma_lk",
+            "FROM _review_rule_rows f JOIN chk.main.claims s ON s.macskcb = f.macskcb AND s.ma_lk = f.ma_lk",
             [rule.code, rule.severity, rule.message_vi, rule.message_en, ruleset],
         )
     except duckdb.Error as e:
         raise RuleExecutionError(f"rule {rule.code} ({rule.sql_file}) failed: {e}", stage="review") from e
+    finally:
+        con.unregister("_review_rule_rows")
+
+
+def _all_rule_rows(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> list[pa.Table]:
+    """Every rule's rows, in the order of ``rules``: on as many cursors at once as DuckDB has threads (a rule
+    is a small query that keeps about one core busy; the scope and the catalogues are only read meanwhile)."""
+    ((setting,),) = con.execute("SELECT current_setting('threads')").fetchall()
+    threads = max(1, min(int(setting), len(rules)))
+    if threads == 1:
+        return [rule_rows(con, rule) for rule in rules]
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    lock = threading.Lock()
+
+    def run(rule: Rule) -> pa.Table:
+        cursor = getattr(local, "cursor", None)
+        if cursor is None:
+            cursor = local.cursor = con.cursor()
+            with lock:
+                cursors.append(cursor)
+        return rule_rows(cursor, rule)
+
+    try:
+        with ThreadPoolExecutor(threads, thread_name_prefix="review-rule") as pool:
+            return list(pool.map(run, rules))
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 # -- review objects ---------------------------------------------------------------------------------------
@@ -440,25 +503,14 @@ def create_review_objects(
     for sql in object_files():
         create(con, sql, params, stage="review")
         if sql.name == "review.rules" and rules:
-            con.executemany(
-                "INSERT INTO review.rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [
-                        r.code,
-                        r.severity,
-                        r.table,
-                        r.field,
-                        r.message_vi,
-                        r.message_en,
-                        r.enabled,
-                        r.sql_file,
-                        r.grain,
-                        r.source,
-                        r.amount,
-                    ]
-                    for r in rules
-                ],
-            )
+            fields = ["code", "severity", "table", "field", "message_vi", "message_en", "enabled", "sql_file"]
+            fields += ["grain", "source", "amount"]
+            listed = pa.table({f: [getattr(r, f) for r in rules] for f in fields})
+            con.register("_review_rules", listed)  # one statement for every rule, not one per rule
+            try:
+                con.execute("INSERT INTO review.rules SELECT * FROM _review_rules")  # columns in table order
+            finally:
+                con.unregister("_review_rules")
 
 
 def build_review(

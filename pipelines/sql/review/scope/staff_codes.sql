@@ -42,8 +42,12 @@ SELECT
     c.loaihoso, c.field, c.macskcb, c.ma_lk, c.stt, c.day, c.code, c.t_bhtt,
     EXISTS (
         SELECT 1 FROM ${db}.ref.catalog_staff AS s
-        WHERE s.macskcb = c.macskcb AND c.day BETWEEN s.valid_from AND s.valid_to
-            AND (upper(s.macchn) = upper(c.code) OR (c.field IN ('MA_TTDV', 'MA_BS') AND s.ma_bhxh = c.code))
+        WHERE s.macskcb = c.macskcb AND upper(s.macchn) = upper(c.code) AND c.day BETWEEN s.valid_from AND s.valid_to
+    ) OR (
+        c.field IN ('MA_TTDV', 'MA_BS') AND EXISTS (
+            SELECT 1 FROM ${db}.ref.catalog_staff AS s
+            WHERE s.macskcb = c.macskcb AND s.ma_bhxh = c.code AND c.day BETWEEN s.valid_from AND s.valid_to
+        )
     ) AS registered
 FROM codes AS c
 WHERE EXISTS (
