@@ -990,7 +990,8 @@ def test_xml12_message_signed_alone_is_accepted_with_its_records(kit: Kit, how: 
     assert [r["message_stt"] for r in stored] == [1, 2, 3]
     assert [r["so_bien_ban"] for r in stored] == [r["SO_BIEN_BAN"] for r in rows]
     assert [r["so_cccd"] for r in stored] == [r["SO_CCCD"] for r in rows]
-    assert [r["ngay_hop"] for r in stored] == [datetime.strptime(r["NGAY_HOP"], "%Y%m%d").date() for r in rows]
+    meetings = [datetime.strptime(r["NGAY_HOP"], "%Y%m%d").date() for r in rows]
+    assert [r["ngay_hop"] for r in stored] == meetings
     assert [r["tong_tyle_ttct"] for r in stored] == [Decimal(r["TONG_TYLE_TTCT"]) for r in rows]
     assert {(r["ma_lk"], r["source_sha256"], r["macskcb"], r["standard_version"]) for r in stored} == {
         (None, hashlib.sha256(raw).hexdigest(), kit.fac.macskcb, "QD4750")

@@ -69,8 +69,8 @@ def test_a_signed_xml12_message_reaches_the_warehouse_with_its_lineage(first_nig
         assert con.execute("SELECT count(*) FROM core.xml12").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM core.claim_current").fetchone() == (2,)
         sha = receipt(root, messages[0])["sha256"]
-        statuses = con.execute("SELECT status, claims_accepted FROM ops.files WHERE sha256 = ?", [sha]).fetchall()
-        assert statuses == [("accepted", 0)]
+        files = con.execute("SELECT status, claims_accepted FROM ops.files WHERE sha256 = ?", [sha])
+        assert files.fetchall() == [("accepted", 0)]
     finally:
         con.close()
     analytics = duckdb.connect(str(root / "warehouse-analytics.duckdb"), read_only=True)
