@@ -977,10 +977,27 @@ def message(kit: Kit, rows: list[dict[str, str]], *, signer: object = None, how:
     return sign_signxml(unsigned, issued)
 
 
-@pytest.mark.parametrize("how", ["signxml", "dotnet"])
-def test_xml12_message_signed_alone_is_accepted_with_its_records(kit: Kit, how: str) -> None:
+DOTNET_ROOT = (b'<CHI_TIEU_GIAM_DINH_YKHOA xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+               b'xmlns:xsd="http://www.w3.org/2001/XMLSchema">')
+#: how exporters write and sign the message: signxml (ds: prefix), .NET SignedXml (Inventec), .NET with the
+#: XmlSerializer's namespace declarations on the root, and indented before signing
+MESSAGE_SHAPES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+    "signxml": ("signxml", lambda doc: doc),
+    "dotnet": ("dotnet", lambda doc: doc),
+    "dotnet xmlns": ("dotnet", lambda doc: doc.replace(b"<CHI_TIEU_GIAM_DINH_YKHOA>", DOTNET_ROOT)),
+    "indented": ("signxml", lambda doc: re.sub(
+        rb"(</\w+>|<\w+/>|<(?:CHI_TIEU_GIAM_DINH_YKHOA|DSACH_GIAM_DINH_YKHOA|GIAM_DINH_YKHOA)>)(?=<)",
+        rb"\1\n  ",
+        doc,
+    )),
+}
+
+
+@pytest.mark.parametrize("shape", list(MESSAGE_SHAPES))
+def test_xml12_message_signed_alone_is_accepted_with_its_records(kit: Kit, shape: str) -> None:
     rows = assessments(kit)
-    raw = message(kit, rows, how=how)
+    how, edit = MESSAGE_SHAPES[shape]
+    raw = message(kit, rows, how=how, edit=edit)
     result = kit.run(raw, name="79101_GDYK.xml")
     assert result.status == "accepted", result.receipt["errors"]
     assert result.receipt["signature"]["status"] == "valid"
