@@ -178,6 +178,7 @@ class Registry:
     _exclusives: dict[tuple[str, str], frozenset[str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _messages: dict[str, TableSpec] | None = field(default=None, compare=False, repr=False)
 
     def loaihoso(self) -> tuple[str, ...]:
         return tuple(self.versions)
@@ -253,12 +254,10 @@ class Registry:
 
     def message_spec(self, root_tag: str) -> TableSpec | None:
         """The table version whose root element is a signed message of its own (XML12's
-        ``CHI_TIEU_GIAM_DINH_YKHOA``), when ``root_tag`` is one; else None."""
-        for specs in self.versions.values():
-            for spec in specs:
-                if spec.message and spec.root_tag == root_tag:
-                    return spec
-        return None
+        ``CHI_TIEU_GIAM_DINH_YKHOA``), when ``root_tag`` is one; else None (every file asks: one look-up)."""
+        if self._messages is None:
+            self._messages = {s.root_tag: s for specs in self.versions.values() for s in specs if s.message}
+        return self._messages.get(root_tag)
 
     def message_column(self, loaihoso: str) -> str | None:
         """The column of a row's position in its stand-alone message, for tables that can be one."""
