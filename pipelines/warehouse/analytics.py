@@ -343,8 +343,9 @@ def build_analytics(
             info["parts"]["seconds"] = round(time.perf_counter() - treat_started, 3)
         else:
             _secrets_from(con, {lh: f"src.core.{lh.lower()}" for lh in ENVELOPE_TABLES})
-            for lh in ENVELOPE_TABLES:
-                name = lh.lower()
+            # the claim tables, and the XML12 records of stand-alone messages treated as XML12
+            sources = [(lh, lh.lower()) for lh in ENVELOPE_TABLES] + [("XML12", "xml12_messages")]
+            for lh, name in sources:
                 columns = _columns(con, "src", f"core.{name}")
                 xsd_types = {f.column: f.xsd_type for f in registry.table_columns(lh)}
                 select = _table_select(lh, columns, profile, xsd_types)
