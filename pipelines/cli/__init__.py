@@ -65,6 +65,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     raw = path.read_bytes()
     if folder is None:  # a facility checking its own file: take MACSKCB from the file itself
         m = re.search(rb"<MACSKCB>\s*([0-9A-Za-z]{5})\s*</MACSKCB>", raw)
+        if m is None and re.search(rb"<CHI_TIEU_GIAM_DINH_YKHOA[\s>]", raw[:4096]):
+            print(
+                f"bhyt-etl verify: {path.name} is a stand-alone XML12 message, which names no facility: give "
+                "--facility MACSKCB (its signer must be registered for that facility)",
+                file=sys.stderr,
+            )
+            return 2
         folder = m.group(1).decode() if m else ""
     result = process_file(
         raw, file_name=path.name, folder_macskcb=folder, received_at=datetime.now(UTC), ctx=ctx

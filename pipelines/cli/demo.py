@@ -82,7 +82,7 @@ def _check(work: Path, entries: list, *, show_all: bool) -> int:
         codes = sorted({e["code"] for e in receipt["errors"]})
         ok = receipt["status"] == entry.expected_status and set(entry.expected_codes) <= set(codes)
         surprises += not ok
-        if show_all or entry.kind == "defect" or entry.expected_codes or not ok:
+        if show_all or entry.kind in ("defect", "message") or entry.expected_codes or not ok:
             versions = [c["version"] for c in receipt["claims"] if c.get("version")]
             extra = f"  (version {max(versions)})" if versions and max(versions) > 1 else ""
             print(

@@ -6,6 +6,12 @@ xmlschema explains failures), MA_LK consistency, typing and conformance → rece
 the file; a claim-level failure rejects that claim and the others go on (``partially_accepted``).
 Conformance findings (STD.*) are warnings of an accepted claim; with ``Context.strict`` (``bhyt-etl verify
 --strict``) they are errors that reject it. :func:`process_file` never raises.
+
+A stand-alone signed message (XML12's ``CHI_TIEU_GIAM_DINH_YKHOA``: medical-assessment records, tied to no
+claim) takes the same guard and the same signature stage (its signer bound to the folder's facility, since the
+message names none), then its table's schema and typing; it is one unit: any XSD.* problem (or, strict, STD.*
+finding) rejects the file. Its rows carry their position in the message (``message_stt``) and are listed in
+the receipt's ``records``.
 """
 
 from __future__ import annotations
@@ -23,11 +29,18 @@ from lxml import etree
 from pipelines.common.settings import Settings
 from pipelines.decide.guard import check_size, hardened_parser, parse_document
 from pipelines.decide.normalize import Lineage, VersionedRows, table_rows, to_batch_many, type_rows
-from pipelines.decide.signature import SignatureOutcome, SignaturePolicy, TrustStore, verify_envelope
+from pipelines.decide.signature import (
+    SignatureOutcome,
+    SignaturePolicy,
+    StandAlone,
+    TrustStore,
+    verify_envelope,
+)
 from pipelines.decide.unpack import Claim, unpack
 from pipelines.decide.validate import validate_envelope, validate_table_order
-from pipelines.standard import Registry, load_registry
+from pipelines.standard import Registry, TableSpec, load_registry
 from pipelines.standard.codes import Problem
+from pipelines.standard.registry import MESSAGE_COLUMN
 
 log = logging.getLogger(__name__)
 # signxml logs every canonicalized document at DEBUG: the whole signed envelope, patients' tables included
@@ -198,7 +211,7 @@ def _signature_slots(root: etree._Element) -> Problem | None:
             "exactly one of each is allowed",
         )
     if slots and slots[0].getparent() is not root:
-        return Problem("SIG.STRUCTURE", detail="CHUKYDONVI is not a child of GIAMDINHHS")
+        return Problem("SIG.STRUCTURE", detail=f"CHUKYDONVI is not a child of the root {root.tag!s}")
     return None
 
 
@@ -273,6 +286,9 @@ def _process(
     slots = _signature_slots(root)
     if slots:
         return reject([slots])
+    message = ctx.registry.message_spec(str(root.tag))
+    if message is not None:
+        return _message(raw, message, sha256, file_name, folder, received_at, ctx)
     envelope_problems = validate_envelope(root, ctx.registry)
     if envelope_problems:
         return reject(envelope_problems)
@@ -320,3 +336,71 @@ def _process(
         claim_problems + warnings,
     )
     return FileResult(receipt, accepted, Lineage(sha256, folder, received_at), ctx.registry)
+
+
+def _message(
+    raw: bytes,
+    spec: TableSpec,
+    sha256: str,
+    file_name: str,
+    folder: str,
+    received_at: datetime,
+    ctx: Context,
+) -> FileResult:
+    """A stand-alone signed message (XML12's own): signature as for an envelope, then the table's schema and
+    typing over the signed data only; one unit, accepted or rejected whole."""
+
+    def reject(problems: list[Problem], outcome: SignatureOutcome | None = None) -> FileResult:
+        return FileResult(
+            _receipt(
+                file_name, sha256, folder, received_at, "rejected", _signature_block(outcome), [], problems
+            )
+        )
+
+    outcome = verify_envelope(
+        raw,
+        ctx.trust,
+        received_at=received_at,
+        policy=ctx.policy,
+        message=StandAlone(spec.root_tag, folder),
+    )
+    if outcome.code:
+        return reject([Problem(outcome.code, detail=outcome.detail)], outcome)
+    warnings: list[Problem] = []
+    if outcome.status == "valid_legacy_sha1":
+        warnings.append(Problem("SIG.LEGACY_SHA1", detail=outcome.detail))
+    assert outcome.signed_root is not None, "an accepted signature hands on the signed tree"
+    signed = outcome.signed_root
+    problems, in_order = validate_table_order(signed, spec)
+    if problems:
+        return reject(problems, outcome)
+    rows = table_rows(signed, spec)
+    conformance: list[Problem] = []
+    values, problems = type_rows(rows, spec, ma_lk=None, warnings=conformance, in_order=in_order)
+    if ctx.strict:
+        for w in conformance:
+            w.strict = True
+    if problems or (ctx.strict and conformance):
+        return reject(problems + conformance + warnings, outcome)
+    records = []
+    for i, typed in enumerate(values, 1):
+        typed[MESSAGE_COLUMN] = str(i)
+        records.append({MESSAGE_COLUMN: i, "status": "accepted"})
+    receipt = _receipt(
+        file_name,
+        sha256,
+        folder,
+        received_at,
+        "accepted",
+        _signature_block(outcome),
+        [],
+        conformance + warnings,
+    )
+    receipt["message"] = spec.loaihoso
+    receipt["records"] = records
+    return FileResult(
+        receipt,
+        {spec.loaihoso: [(v, spec.version) for v in values]},
+        Lineage(sha256, folder, received_at),
+        ctx.registry,
+    )

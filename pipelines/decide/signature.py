@@ -1,4 +1,5 @@
-"""Signature stage: verify the XMLDSig inside ``CHUKYDONVI`` of a ``GIAMDINHHS`` envelope.
+"""Signature stage: verify the XMLDSig inside ``CHUKYDONVI`` of a ``GIAMDINHHS`` envelope, or of a stand-alone
+signed message (XML12's ``CHI_TIEU_GIAM_DINH_YKHOA``: :class:`StandAlone`), by the same rules.
 
 ``docs/signatures.md`` is the specification (what real signers produce, what is accepted and why). In short:
 
@@ -16,7 +17,8 @@
    registered in the trust directory); the others are offered as intermediates;
 4. every ``Reference`` digest; only then the chain to the trust directory's roots (a pool of
    intermediates), validity at the receipt time, an offline CRL check and the binding of the signer to
-   the facility named by ``MACSKCB`` *in the signed data*.
+   the facility named by ``MACSKCB`` *in the signed data* (a stand-alone message names none: its signer must
+   be registered for the facility of the folder it came from).
 
 Diagnostics never accuse falsely: "content changed after signing" only when a digest differs; a
 ``SignatureValue`` that no offered certificate verifies says so; a file re-indented after signing is
@@ -490,7 +492,21 @@ def _b64(text: str | None, what: str) -> bytes:
         raise _Reject("SIG.STRUCTURE", f"{what} is not valid base64") from None
 
 
-def _parse(raw: bytes, parser: etree.XMLParser) -> etree._Element:
+ENVELOPE_ROOT = "GIAMDINHHS"
+
+
+@dataclass(frozen=True)
+class StandAlone:
+    """A signed message that is not a GIAMDINHHS envelope: XML12's own message
+    (``CHI_TIEU_GIAM_DINH_YKHOA`` with its ``CHUKYDONVI``, STANDARD.md XML12). Its signed data names no
+    facility, so the signer must be registered for ``macskcb``, the facility of the folder it came from, by
+    the same facilities.csv binding."""
+
+    root_tag: str
+    macskcb: str
+
+
+def _parse(raw: bytes, parser: etree.XMLParser, root_tag: str = ENVELOPE_ROOT) -> etree._Element:
     try:
         root = etree.fromstring(raw, parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -500,8 +516,8 @@ def _parse(raw: bytes, parser: etree.XMLParser) -> etree._Element:
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         raise _Reject("SIG.STRUCTURE", "document has a DOCTYPE")
-    if root.tag != "GIAMDINHHS":
-        raise _Reject("SIG.STRUCTURE", "root element is not GIAMDINHHS in no namespace")
+    if root.tag != root_tag:
+        raise _Reject("SIG.STRUCTURE", f"root element is not {root_tag} in no namespace")
     return root
 
 
@@ -517,7 +533,7 @@ def _locate(root: etree._Element) -> etree._Element:
         raise _Reject("SIG.STRUCTURE", f"{len(slots)} CHUKYDONVI elements (exactly one expected)")
     slot = slots[0]
     if slot.getparent() is not root:
-        raise _Reject("SIG.STRUCTURE", "CHUKYDONVI is not a child of GIAMDINHHS")
+        raise _Reject("SIG.STRUCTURE", f"CHUKYDONVI is not a child of the root {root.tag!s}")
     if len(signatures) > 1:
         raise _Reject("SIG.STRUCTURE", f"{len(signatures)} ds:Signature elements (exactly one expected)")
     slot_children = _element_children(slot)
@@ -1170,14 +1186,19 @@ class _Integrity:
 
 
 def _integrity(
-    root: etree._Element, sig: _Signature, trust: TrustStore, *, changed_too: bool = True
+    root: etree._Element,
+    sig: _Signature,
+    trust: TrustStore,
+    *,
+    changed_too: bool = True,
+    hint: str | None = None,
 ) -> _Integrity:
     signed_info = _c14n_subtree(sig.signed_info, sig.c14n, sig.prefixes)
     registered = not sig.key_info.certificates
     candidates = (
         sig.key_info.certificates
         if not registered
-        else _registered_candidates(sig.key_info, trust, _macskcb_hint(root))
+        else _registered_candidates(sig.key_info, trust, _macskcb_hint(root) if hint is None else hint)
     )
     signer = _find_signer(sig, candidates, signed_info)
     result = _Integrity(signer=signer, candidates=candidates, registered=registered, changed=[], document=b"")
@@ -1242,8 +1263,10 @@ def verify_envelope(
     *,
     received_at: datetime,
     policy: SignaturePolicy = SignaturePolicy(),  # noqa: B008 - frozen, immutable default
+    message: StandAlone | None = None,
 ) -> SignatureOutcome:
-    """Verify one envelope's signature at the trusted receipt time. Never raises.
+    """Verify one envelope's signature at the trusted receipt time (or, with ``message``, a stand-alone signed
+    message's: its root element must be ``message.root_tag``). Never raises.
 
     ``received_at`` must come from our side (receipt/ingestion time), never from the file.
     A naive datetime is taken as UTC.
@@ -1251,7 +1274,7 @@ def verify_envelope(
     facts = _Facts()
     try:
         try:
-            return _verify(raw, trust, received_at, policy, facts)
+            return _verify(raw, trust, received_at, policy, facts, message)
         except _Reject as rej:
             return _reject(rej.code, rej.detail, facts)
         except Exception as exc:  # noqa: BLE001 - the boundary: any input must yield an outcome
@@ -1263,7 +1286,12 @@ def verify_envelope(
 
 
 def _verify(
-    raw: bytes, trust: TrustStore, received_at: datetime, policy: SignaturePolicy, facts: _Facts
+    raw: bytes,
+    trust: TrustStore,
+    received_at: datetime,
+    policy: SignaturePolicy,
+    facts: _Facts,
+    message: StandAlone | None,
 ) -> SignatureOutcome:
     if not isinstance(raw, bytes | bytearray):
         raise _Reject("SIG.STRUCTURE", "input is not bytes")
@@ -1271,14 +1299,16 @@ def _verify(
     when = received_at.replace(tzinfo=UTC) if received_at.tzinfo is None else received_at.astimezone(UTC)
     table = algorithms()
 
-    root = _parse(raw, hardened_parser())
+    root_tag = message.root_tag if message else ENVELOPE_ROOT
+    hint = message.macskcb if message else None
+    root = _parse(raw, hardened_parser(), root_tag)
     sig = _read(_locate(root), table, facts)
     _judge_algorithms(sig, table, policy, when, facts)
 
-    integrity = _integrity(root, sig, trust, changed_too=False)
+    integrity = _integrity(root, sig, trust, changed_too=False, hint=hint)
     if integrity.signer is None:
         facts.unverified = True
-        if _reformatted(raw, trust, table, policy, when):
+        if _reformatted(raw, trust, table, policy, when, message):
             raise _Reject(
                 "SIG.REFORMATTED",
                 "document was re-formatted after signing (verifies only with blank text removed)",
@@ -1291,7 +1321,7 @@ def _verify(
     _judge_key(integrity.signer)
     _check_key_values(sig, integrity.signer)
     if integrity.changed:
-        if _reformatted(raw, trust, table, policy, when):
+        if _reformatted(raw, trust, table, policy, when, message):
             raise _Reject(
                 "SIG.REFORMATTED",
                 "document was re-formatted after signing (verifies only with blank text removed)",
@@ -1311,8 +1341,8 @@ def _verify(
         signed_xml = etree.fromstring(integrity.document, parser=hardened_parser())
     except etree.XMLSyntaxError:
         raise _Reject("SIG.STRUCTURE", "the signed data does not parse as XML") from None
-    if signed_xml.tag != "GIAMDINHHS":
-        raise _Reject("SIG.STRUCTURE", "signed data is not a GIAMDINHHS document in no namespace")
+    if signed_xml.tag != root_tag:
+        raise _Reject("SIG.STRUCTURE", f"signed data is not a {root_tag} document in no namespace")
 
     revocation = _revocation_status(chain, trust.crls, when)
     if revocation == "revoked":
@@ -1320,16 +1350,19 @@ def _verify(
             "SIG.REVOKED", "signer certificate (or its CA) revoked before the receipt time", facts, revocation
         )
 
-    codes = signed_xml.findall("THONGTINDONVI/MACSKCB")
+    codes = [] if message else signed_xml.findall("THONGTINDONVI/MACSKCB")
     if len(codes) > 1:
         return _reject("SIG.STRUCTURE", "signed data holds more than one MACSKCB", facts, revocation)
     macskcb = "".join(codes[0].itertext()).strip() if codes else ""
+    if message:  # the message names no facility: its signer must be registered for the folder's
+        macskcb = message.macskcb
     if not macskcb:
         return _reject("SIG.NOT_BOUND", "signed data has no MACSKCB", facts, revocation)
     if not _bound(macskcb, integrity.signer, trust.facilities):
         return _reject(
             "SIG.NOT_BOUND",
-            "signer certificate is not registered for the facility named in the signed data",
+            "signer certificate is not registered for the facility "
+            + ("whose folder the message came from" if message else "named in the signed data"),
             facts,
             revocation,
         )
@@ -1384,14 +1417,21 @@ def _check_key_values(sig: _Signature, signer: x509.Certificate) -> None:
 
 
 def _reformatted(
-    raw: bytes, trust: TrustStore, table: AlgorithmTable, policy: SignaturePolicy, when: datetime
+    raw: bytes,
+    trust: TrustStore,
+    table: AlgorithmTable,
+    policy: SignaturePolicy,
+    when: datetime,
+    message: StandAlone | None = None,
 ) -> bool:
     """Diagnostic second pass: does the file verify once blank text (indentation) is removed?"""
     try:
-        root = _parse(raw, hardened_parser(remove_blank_text=True))
+        root = _parse(
+            raw, hardened_parser(remove_blank_text=True), message.root_tag if message else ENVELOPE_ROOT
+        )
         sig = _read(_locate(root), table, _Facts())
         _judge_algorithms(sig, table, policy, when, _Facts())
-        integrity = _integrity(root, sig, trust)
+        integrity = _integrity(root, sig, trust, hint=message.macskcb if message else None)
     except Exception:  # noqa: BLE001 - diagnostic pass: any failure means "not merely re-formatted"
         return False
     return integrity.signer is not None and not integrity.changed

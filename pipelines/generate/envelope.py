@@ -71,6 +71,21 @@ def table_document(spec: TableSpec, rows: Sequence[dict[str, str]], style: str =
     return "".join(out).encode("utf-8")
 
 
+def message_document(spec: TableSpec, rows: Sequence[dict[str, str]], style: str = "official") -> bytes:
+    """An unsigned stand-alone message of a table that is one (XML12's ``CHI_TIEU_GIAM_DINH_YKHOA`` ›
+    ``DSACH_GIAM_DINH_YKHOA`` › one ``GIAM_DINH_YKHOA`` per person, then the empty ``CHUKYDONVI`` a signer
+    fills, as the BHXH template shows it: STANDARD.md XML12). No MA_LK: the message is tied to no claim."""
+    assert spec.list_tag is not None and spec.row_tag is not None, "a message has a list of rows"
+    tags = [t for t in field_order(spec, style) if t != "MA_LK"]
+    out = [XML_DECL, f"<{spec.root_tag}>", f"<{spec.list_tag}>"]
+    for row in rows:
+        out.append(f"<{spec.row_tag}>")
+        _fields_xml(spec, row, tags, style, out)
+        out.append(f"</{spec.row_tag}>")
+    out += [f"</{spec.list_tag}>", "<CHUKYDONVI/>", f"</{spec.root_tag}>"]
+    return "".join(out).encode("utf-8")
+
+
 def b64(data: bytes) -> str:
     """Base64 on one line, as exporters write NOIDUNGFILE (re-wrapping after signing breaks the digest)."""
     return base64.b64encode(data).decode("ascii")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipelines.generate.assessments import write_assessment_messages
 from pipelines.generate.defects import write_defects
 from pipelines.generate.eligibility import build_eligibility, write_reference
 from pipelines.generate.resends import generate_resends
@@ -56,7 +57,8 @@ def generate_landing(
 
     ``shapes="real"``: about half the regular files are written the ways real exporters write them (4-decimal
     amounts, certificate codes, the QĐ 130 XML13, XML12 in the envelope, ...: pipelines/generate/shapes.py);
-    they are accepted with the conformance warnings their manifest entries expect.
+    they are accepted with the conformance warnings their manifest entries expect. Each facility also sends
+    one stand-alone signed XML12 message (``pipelines/generate/assessments.py``; manifest kind ``message``).
 
     With ``reference``, the reviewer's catalogues of the facilities go to ``<reference>/catalogs/`` too
     (``reviewer_catalogs``); ``catalog_violations`` adds claims that each break one catalogue rule (listed in
@@ -87,6 +89,8 @@ def generate_landing(
     if reference is not None:
         write_reference(reference, rows)
         write_reviewer_catalogs(writer, reference / "catalogs")
+    if shapes == "real":  # last: the other files of the seed stay the same
+        write_assessment_messages(writer)
     manifest = Manifest(
         seed=seed,
         period=period,

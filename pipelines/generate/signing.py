@@ -1,4 +1,5 @@
-"""Sign unsigned ``GIAMDINHHS`` envelopes the ways real signing tools do (docs/signatures.md).
+"""Sign unsigned ``GIAMDINHHS`` envelopes (and XML12's own message, ``CHI_TIEU_GIAM_DINH_YKHOA``, signed the
+same way) the ways real signing tools do (docs/signatures.md).
 
 * :func:`sign_signxml`: signxml ``XMLSigner``, ``ds:``-prefixed signature (xmlsec/Java/Python tools).
 * :func:`sign`: a hand-rolled XMLDSig signer, independent of signxml, that produces every signature shape
@@ -44,12 +45,14 @@ from pipelines.decide.signature import (
     DIGEST_SHA256,
     DS_NS,
     DSIG11_NS,
+    ENVELOPE_ROOT,
     ENVELOPED,
     EXC_C14N_NS,
     RSA_SHA1,
     RSA_SHA256,
 )  # the URIs the verifier knows
 from pipelines.generate.pki import Issued
+from pipelines.standard import load_registry
 
 __all__ = [
     "SignatureShape",
@@ -109,11 +112,11 @@ class _LegacySHA1Signer(XMLSigner):
 def _parse_unsigned(unsigned: bytes) -> tuple[etree._Element, etree._Element, bytes]:
     """Root, its empty CHUKYDONVI child, and the whitespace that followed the XML declaration."""
     root = etree.fromstring(unsigned, parser=hardened_parser())
-    if root.tag != "GIAMDINHHS":
-        raise ValueError("root element must be GIAMDINHHS (no namespace)")
+    if root.tag != ENVELOPE_ROOT and load_registry().message_spec(str(root.tag)) is None:
+        raise ValueError("root element must be GIAMDINHHS or a signed message's root (no namespace)")
     slots = [child for child in root if child.tag == "CHUKYDONVI"]
     if len(slots) != 1:
-        raise ValueError("expected exactly one CHUKYDONVI child of GIAMDINHHS")
+        raise ValueError(f"expected exactly one CHUKYDONVI child of {root.tag!s}")
     slot = slots[0]
     if len(slot) or (slot.text or "").strip():
         raise ValueError("CHUKYDONVI must be empty before signing")

@@ -60,7 +60,7 @@ class ExpectedClaim:
 class ManifestEntry:
     path: str  # relative to the landing root
     macskcb: str  # facility folder
-    kind: str  # claim | defect
+    kind: str  # claim | defect | message (a stand-alone signed XML12 message: no claims)
     expected_status: str  # accepted | partially_accepted | rejected | duplicate
     expected_codes: list[str] = field(default_factory=list)
     defect: str = ""

@@ -253,7 +253,7 @@ def _decide_batch(w: _Worker, job: BatchJob, started: float) -> BatchResult:
             )
             receipt = result.receipt
             if result.rows and result.lineage is not None:
-                periods = claim_periods(result.rows["XML1"])
+                periods = claim_periods(result.rows.get("XML1", []))  # none: a stand-alone XML12 message
                 for lh, rows in result.rows.items():
                     by_period: dict[str, VersionedRows] = defaultdict(list)
                     for row in rows:

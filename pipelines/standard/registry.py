@@ -60,6 +60,10 @@ LINEAGE_FIELDS: tuple[pa.Field[pa.DataType], ...] = (
     pa.field("standard_version", pa.string(), nullable=False),
 )
 
+#: The column of a table that can travel as its own signed message: the row's 1-based position in that message
+#: (null for rows that came inside GIAMDINHHS). With the file's ``source_sha256`` it is the row's key.
+MESSAGE_COLUMN = "message_stt"
+
 #: LOAIHOSO values carried inside GIAMDINHHS (XML0 is a separate message; XML12 is one too in QĐ 4750, and
 #: the public integration guide and HIS exporters also put it in the envelope, where it loads:
 #: docs/conformance.md).
@@ -131,6 +135,9 @@ class TableSpec:
     variant: bool = (
         False  # another serialisation of a version (XML12 flat): chosen by its root, never by date
     )
+    #: the root is also a signed message on its own (XML12's CHI_TIEU_GIAM_DINH_YKHOA with CHUKYDONVI, outside
+    #: GIAMDINHHS); its rows record their position in the message in ``MESSAGE_COLUMN``
+    message: bool = False
     _by_tag: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +178,7 @@ class Registry:
     _exclusives: dict[tuple[str, str], frozenset[str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _messages: dict[str, TableSpec] | None = field(default=None, compare=False, repr=False)
 
     def loaihoso(self) -> tuple[str, ...]:
         return tuple(self.versions)
@@ -244,6 +252,17 @@ class Registry:
         specs = self.versions[loaihoso]
         return specs[0].shape_column if any(s.shape for s in specs) else None
 
+    def message_spec(self, root_tag: str) -> TableSpec | None:
+        """The table version whose root element is a signed message of its own (XML12's
+        ``CHI_TIEU_GIAM_DINH_YKHOA``), when ``root_tag`` is one; else None (every file asks: one look-up)."""
+        if self._messages is None:
+            self._messages = {s.root_tag: s for specs in self.versions.values() for s in specs if s.message}
+        return self._messages.get(root_tag)
+
+    def message_column(self, loaihoso: str) -> str | None:
+        """The column of a row's position in its stand-alone message, for tables that can be one."""
+        return MESSAGE_COLUMN if any(s.message for s in self.versions[loaihoso]) else None
+
     def table_schema(self, loaihoso: str, lineage: bool = True) -> pa.Schema:
         key = (loaihoso, lineage)
         if key not in self._schemas:
@@ -251,6 +270,8 @@ class Registry:
             shape = self.shape_column(loaihoso)
             if shape:
                 cols.append(pa.field(shape, pa.string()))
+            if self.message_column(loaihoso):
+                cols.append(pa.field(MESSAGE_COLUMN, pa.int32()))
             self._schemas[key] = pa.schema(cols + (list(LINEAGE_FIELDS) if lineage else []))
         return self._schemas[key]
 
@@ -409,6 +430,7 @@ def _table_from_xsd(path: Path) -> TableSpec:
         fields=tuple(fields),
         shape=info.get("shape") or None,
         variant=info.get("variant") == "true",
+        message=info.get("message") == "true",
     )
 
 

@@ -37,7 +37,7 @@ from pipelines.common.paths import data_dir
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES
 from pipelines.warehouse import privacy
-from pipelines.warehouse.build import DUCKDB_MEMORY, relation
+from pipelines.warehouse.build import DUCKDB_MEMORY, messages_view, relation
 from pipelines.warehouse.dictionary import apply_comments
 from pipelines.warehouse.identity import (
     IDENTITY_FILE,
@@ -269,7 +269,9 @@ def _core_over_parts(
         if lh == "XML1" and profile == "deidentified":
             empty = empty.append(pa.field("tuoi", pa.int32())).append(pa.field("nhom_tuoi", pa.string()))
         files = sorted(by_table.get(lh, []))
-        relation(con, f"lake.{name}", files, empty, hive=lh != "XML1" and not files)
+        message = registry.message_column(lh)
+        added = (message,) if message else ()
+        relation(con, f"lake.{name}", files, empty, hive=lh != "XML1" and not files, added=added)
         columns = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE lake.{name})").fetchall()]
         replaced = [sql for c in columns if (sql := _suppressed_column(c)) is not None]
         star = f"t.* REPLACE ({', '.join(replaced)})" if replaced and profile == "deidentified" else "t.*"
@@ -283,6 +285,7 @@ def _core_over_parts(
             "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
             f"AND t.source_sha256 = c.source_sha256{steps}"
         )
+    messages_view(con)
 
 
 def build_analytics(
@@ -340,8 +343,9 @@ def build_analytics(
             info["parts"]["seconds"] = round(time.perf_counter() - treat_started, 3)
         else:
             _secrets_from(con, {lh: f"src.core.{lh.lower()}" for lh in ENVELOPE_TABLES})
-            for lh in ENVELOPE_TABLES:
-                name = lh.lower()
+            # the claim tables, and the XML12 records of stand-alone messages treated as XML12
+            sources = [(lh, lh.lower()) for lh in ENVELOPE_TABLES] + [("XML12", "xml12_messages")]
+            for lh, name in sources:
                 columns = _columns(con, "src", f"core.{name}")
                 xsd_types = {f.column: f.xsd_type for f in registry.table_columns(lh)}
                 select = _table_select(lh, columns, profile, xsd_types)

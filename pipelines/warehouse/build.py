@@ -18,6 +18,8 @@ Objects (contract: ARCHITECTURE.md "Warehouse"):
 ``core.claim_current``   [claim]               the current (latest received) version of every claim
 ``core.xmlN``            [as the table: XML1 claim, XML2 drug line, …]  current version's rows + ``version``
 ``core.conformance``     [conformance finding]  STD.* warnings of the current versions (``ops.conformance``)
+``core.xml12_messages``  [assessment record]   XML12 records received in their own signed message (no claim):
+                         every accepted file's, keyed by (``source_sha256``, ``message_stt``)
 ``lake.xmlN``            [as the table]        every accepted version's rows
 ``review.*``, ``payment.*``, ``ref.*``        built on top by ``extend`` (the marts: pipelines.marts)
 """
@@ -37,7 +39,7 @@ from pipelines.common.errors import TerminalError
 from pipelines.common.failpoints import failpoint
 from pipelines.common.files import fsync_dir
 from pipelines.standard import load_registry
-from pipelines.standard.registry import ENVELOPE_TABLES
+from pipelines.standard.registry import ENVELOPE_TABLES, MESSAGE_COLUMN
 from pipelines.warehouse.dictionary import apply_comments
 from pipelines.warehouse.ops import CLAIM_VERSIONS_SCHEMA, CONFORMANCE_SCHEMA, FILES_SCHEMA
 
@@ -46,25 +48,51 @@ SCHEMAS = ("ops", "core", "lake", "review", "payment")
 #: which the worker processes of the same night need too
 DUCKDB_MEMORY = "2GB"
 
+
 def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
 def relation(
-    con: duckdb.DuckDBPyConnection, name: str, paths: list[Path], empty: pa.Schema, *, hive: bool = False
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    paths: list[Path],
+    empty: pa.Schema,
+    *,
+    hive: bool = False,
+    added: tuple[str, ...] = (),
 ) -> None:
-    """A view over the listed Parquet files, or an empty table of the right shape when there are none."""
+    """A view over the listed Parquet files, or an empty table of the right shape when there are none.
+    ``added``: columns of ``empty`` that files written before they existed lack (null there)."""
     if paths:
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_sql_list(paths)}, "
-            f"hive_partitioning = {str(hive).lower()}, union_by_name = true)"
+        source = (
+            f"read_parquet({_sql_list(paths)}, hive_partitioning = {str(hive).lower()}, union_by_name = true)"
         )
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+        if added:
+            have = {c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {name})").fetchall()}
+            missing = [empty.field(c) for c in added if c not in have]
+            if missing:
+                types = con.from_arrow(pa.schema(missing).empty_table()).types
+                nulls = ", ".join(f"NULL::{t} AS {f.name}" for f, t in zip(missing, types, strict=True))
+                con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT *, {nulls} FROM {source}")
     else:
         if hive:
             empty = empty.append(pa.field("nam_qt", pa.int64())).append(pa.field("thang_qt", pa.int64()))
         con.register("_empty", empty.empty_table())
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
         con.unregister("_empty")
+
+
+def messages_view(con: duckdb.DuckDBPyConnection) -> None:
+    """``core.xml12_messages``: the XML12 records that came in their own signed message, tied to no claim
+    (rows inside GIAMDINHHS have no ``message_stt`` and are ``core.xml12``'s). No version: each accepted
+    file's records stay, keyed by the file (``source_sha256``) and their position in it; the same bytes twice
+    are a duplicate and load once."""
+    con.execute(
+        "CREATE VIEW core.xml12_messages AS SELECT t.* FROM lake.xml12 t "
+        f"WHERE t.{MESSAGE_COLUMN} IS NOT NULL"
+    )
 
 
 def build_warehouse(
@@ -98,7 +126,15 @@ def build_warehouse(
             expected_rows[table] = expected_rows.get(table, 0) + rows
         for lh in ENVELOPE_TABLES:
             name = lh.lower()
-            relation(con, f"lake.{name}", by_table.get(lh, []), registry.table_schema(lh), hive=lh != "XML1")
+            message = registry.message_column(lh)
+            relation(
+                con,
+                f"lake.{name}",
+                by_table.get(lh, []),
+                registry.table_schema(lh),
+                hive=lh != "XML1",
+                added=(message,) if message else (),
+            )
         relation(con, "core.claim_versions", by_table.get("core.claim_versions", []), CLAIM_VERSIONS_SCHEMA)
         relation(con, "ops.files", by_table.get("ops.files", []), FILES_SCHEMA)
         relation(con, "ops.conformance", by_table.get("ops.conformance", []), CONFORMANCE_SCHEMA)
@@ -114,6 +150,7 @@ def build_warehouse(
                 "JOIN core.claim_current c ON t.macskcb = c.macskcb AND t.ma_lk = c.ma_lk "
                 "AND t.source_sha256 = c.source_sha256"
             )
+        messages_view(con)
         con.execute(  # the conformance warnings (STD.*) of the current versions, for review.findings
             "CREATE VIEW core.conformance AS SELECT f.* FROM ops.conformance f "
             "SEMI JOIN core.claim_current c ON f.macskcb = c.macskcb AND f.ma_lk = c.ma_lk "

@@ -258,6 +258,12 @@ def table_docs() -> list[ObjectDoc]:
                 "which shape of the table the row was written in (XML13: QD130 with MA_NOI_DI/MA_NOI_DEN, "
                 "QD3176 with MA_CSKCB_DI/MA_CSKCB_DEN), read from the document itself, never from NGAYLAP"
             )
+        message = registry.message_column(lh)
+        if message:
+            columns[message] = (
+                "position (1, 2, ...) of the record in the stand-alone signed message it came in "
+                f"({spec.root_tag} outside GIAMDINHHS); NULL for rows that came inside GIAMDINHHS"
+            )
         for schema, what in (("core", "current version of each claim"), ("lake", "every accepted version")):
             docs = dict(columns)
             for key, meaning in LINEAGE_DOCS.items():
@@ -269,9 +275,38 @@ def table_docs() -> list[ObjectDoc]:
                 ObjectDoc(
                     f"{schema}.{lh.lower()}",
                     grain,
-                    f"{lh} {spec.title_en} ({spec.title_vi}): {what}.",
+                    f"{lh} {spec.title_en} ({spec.title_vi}): {what}."
+                    + (
+                        f" Records that came in their own signed message are in lake.{lh.lower()} (with "
+                        f"{message}) and core.{lh.lower()}_messages, not in core.{lh.lower()}."
+                        if message
+                        else ""
+                    ),
                     docs,
                     spec.xsd_path.name,
+                )
+            )
+        if message:
+            docs = dict(columns)
+            for key in ("source_sha256", "macskcb", "received_at", "standard_version", "nam_qt", "thang_qt"):
+                docs.setdefault(key, LINEAGE_DOCS[key])
+            docs["source_sha256"] = (
+                f"SHA-256 of the signed message the record came in: with {message}, the record's key"
+            )
+            docs["ma_lk"] = "NULL: the message is tied to no claim (a value only if the file wrote one)"
+            docs["nam_qt"] = docs["thang_qt"] = "0: a message has no settlement month (partition of the lake)"
+            out.append(
+                ObjectDoc(
+                    f"core.{lh.lower()}_messages",
+                    f"one row per {spec.row_tag} record of an accepted stand-alone message "
+                    f"(source_sha256, {message})",
+                    f"{lh} {spec.title_en} ({spec.title_vi}) sent in its own signed message "
+                    f"({spec.root_tag} with CHUKYDONVI, outside GIAMDINHHS; docs/conformance.md): every "
+                    "accepted file's records, "
+                    "tied to no claim and without versions; the same bytes sent twice are a duplicate and "
+                    "load once.",
+                    docs,
+                    "pipelines/warehouse/build.py",
                 )
             )
     return out

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 
 from pipelines.common.paths import data_dir
+from pipelines.generate.assessments import assessment_rows
+from pipelines.generate.envelope import message_document
 from pipelines.generate.landing import Manifest, generate_landing
+from pipelines.generate.signing import sign_signxml
+from pipelines.generate.writer import LandingWriter
+from pipelines.standard import load_registry
 
 SAMPLE = data_dir() / "sample"
 
@@ -61,3 +68,41 @@ def test_verify_strict_counts_conformance_warnings_as_errors(tmp_path):
     receipt = json.loads(strict.stdout)
     assert receipt["status"] == "rejected"
     assert set(entry.expected_codes) <= {e["code"] for e in receipt["errors"] if e["severity"] == "error"}
+
+
+def test_verify_a_stand_alone_xml12_message_and_strict_on_it(tmp_path):
+    """XML12 in its own signed message: verify accepts it and lists its records; written in another element
+    order it is accepted with STD.ORDER, which --strict refuses; outside an inbox folder the facility must be
+    given, since the message names none."""
+    w = LandingWriter(tmp_path / "landing", tmp_path / "trust", 1, 7, "2026-10")
+    w.pki.write_trust_dir(tmp_path / "trust")
+    w._patient_pool(5)
+    fac = w.facilities[0].macskcb
+    doc = message_document(load_registry().latest("XML12"), assessment_rows(w, random.Random(1), 2))
+    reordered = re.sub(rb"(<NGUOI_CHU_TRI>.*?</NGUOI_CHU_TRI>)(.*?)(</GIAM_DINH_YKHOA>)", rb"\2\1\3", doc)
+    inbox = tmp_path / "landing" / fac / "inbox"
+    inbox.mkdir(parents=True)
+    for name, unsigned in (("plain.xml", doc), ("reordered.xml", reordered)):
+        (inbox / name).write_bytes(sign_signxml(unsigned, w.pki.facility[fac]))
+    trust = str(tmp_path / "trust")
+    for strict in ((), ("--strict",)):
+        proc = run("verify", str(inbox / "plain.xml"), "--trust", trust, *strict)
+        assert proc.returncode == 0, proc.stderr
+        receipt = json.loads(proc.stdout)
+        assert receipt["status"] == "accepted" and receipt["message"] == "XML12" and receipt["errors"] == []
+        assert [r["message_stt"] for r in receipt["records"]] == [1, 2]
+    lenient = run("verify", str(inbox / "reordered.xml"), "--trust", trust)
+    assert lenient.returncode == 0, lenient.stderr
+    warned = json.loads(lenient.stdout)["errors"]
+    assert [(e["code"], e["severity"]) for e in warned] == [("STD.ORDER", "warning")]
+    strict = run("verify", str(inbox / "reordered.xml"), "--trust", trust, "--strict")
+    assert strict.returncode == 1
+    receipt = json.loads(strict.stdout)
+    assert receipt["status"] == "rejected" and "records" not in receipt
+    assert [(e["code"], e["severity"]) for e in receipt["errors"]] == [("STD.ORDER", "error")]
+    elsewhere = tmp_path / "message.xml"
+    elsewhere.write_bytes((inbox / "plain.xml").read_bytes())
+    unnamed = run("verify", str(elsewhere), "--trust", trust)
+    assert unnamed.returncode == 2 and "--facility" in unnamed.stderr and "Traceback" not in unnamed.stderr
+    named = run("verify", str(elsewhere), "--trust", trust, "--facility", fac)
+    assert named.returncode == 0 and json.loads(named.stdout)["status"] == "accepted"

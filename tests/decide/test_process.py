@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import random
 import re
 import sys
 import time
@@ -27,10 +28,11 @@ import pytest
 import pipelines.decide.process as process_mod
 from pipelines.common.settings import Settings
 from pipelines.decide.process import Context, FileResult, process_file
+from pipelines.generate.assessments import assessment_rows
 from pipelines.generate.claims import Episode, Facility
 from pipelines.generate.defects import LAUGHS, XXE
-from pipelines.generate.envelope import b64
-from pipelines.generate.signing import SignatureShape, sign
+from pipelines.generate.envelope import b64, message_document
+from pipelines.generate.signing import SignatureShape, sign, sign_dotnet, sign_signxml
 from pipelines.generate.writer import LandingWriter, reindent, replace_first_payload
 from pipelines.standard import TableSpec, load_registry
 from pipelines.standard.codes import catalogue
@@ -116,7 +118,9 @@ def check_contract(result: FileResult, raw: bytes, name: str, folder: str) -> No
     """The receipt shape of ARCHITECTURE.md, and no patient identifier anywhere in it."""
     r = result.receipt
     text = json.dumps(r, ensure_ascii=False)  # a receipt is JSON as it stands
-    assert set(r) == {"file", "sha256", "macskcb", "received_at", "status", "signature", "claims", "errors"}
+    base = {"file", "sha256", "macskcb", "received_at", "status", "signature", "claims", "errors"}
+    # a stand-alone signed message (XML12's own) that was accepted also names its table and its records
+    assert set(r) == base or (set(r) == base | {"message", "records"} and r["status"] == "accepted")
     assert r["file"] == name
     assert r["sha256"] == hashlib.sha256(raw).hexdigest()
     assert r["macskcb"] == folder
@@ -950,6 +954,119 @@ def test_xml12_inside_giamdinhhs_is_stored_under_its_hoso(kit: Kit, root: str) -
     assert row["standard_version"] == spec.version
     bad = kit.run(kit.signed([ep], mutate=lambda t, d: xml12(t, d).replace(b"<CHUC_VU>1<", b"<CHUC_VU>7<")))
     expect(bad, "XSD.XML12")
+
+
+# -- XML12 in its own signed message (CHI_TIEU_GIAM_DINH_YKHOA + CHUKYDONVI, no MA_LK) ----------------------
+
+MESSAGE_PII = ("HO_TEN", "SO_CCCD", "DIA_CHI", "MA_BHXH", "MA_THE_BHYT", "DIEN_THOAI")
+
+
+def assessments(kit: Kit, n: int = 3, seed: int = 12) -> list[dict[str, str]]:
+    rows = assessment_rows(kit.w, random.Random(seed), n)
+    PII.update(r[f] for r in rows for f in MESSAGE_PII if r.get(f))
+    return rows
+
+
+def message(kit: Kit, rows: list[dict[str, str]], *, signer: object = None, how: str = "signxml",
+            edit: Callable[[bytes], bytes] = lambda doc: doc) -> bytes:
+    """A stand-alone XML12 message of ``rows``, edited (``edit``) before it is signed as ``how`` signs."""
+    unsigned = edit(message_document(load_registry().latest("XML12"), rows))
+    issued = signer or kit.w.pki.facility[kit.fac.macskcb]
+    if how == "dotnet":
+        return sign_dotnet(unsigned, issued, signature_id="{5B4E2A1C-1D2E-4F50-9A7B-0C1D2E3F4A5B}")
+    return sign_signxml(unsigned, issued)
+
+
+DOTNET_ROOT = (b'<CHI_TIEU_GIAM_DINH_YKHOA xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+               b'xmlns:xsd="http://www.w3.org/2001/XMLSchema">')
+#: how exporters write and sign the message: signxml (ds: prefix), .NET SignedXml (Inventec), .NET with the
+#: XmlSerializer's namespace declarations on the root, and indented before signing
+MESSAGE_SHAPES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+    "signxml": ("signxml", lambda doc: doc),
+    "dotnet": ("dotnet", lambda doc: doc),
+    "dotnet xmlns": ("dotnet", lambda doc: doc.replace(b"<CHI_TIEU_GIAM_DINH_YKHOA>", DOTNET_ROOT)),
+    "indented": ("signxml", lambda doc: re.sub(
+        rb"(</\w+>|<\w+/>|<(?:CHI_TIEU_GIAM_DINH_YKHOA|DSACH_GIAM_DINH_YKHOA|GIAM_DINH_YKHOA)>)(?=<)",
+        rb"\1\n  ",
+        doc,
+    )),
+}
+
+
+@pytest.mark.parametrize("shape", list(MESSAGE_SHAPES))
+def test_xml12_message_signed_alone_is_accepted_with_its_records(kit: Kit, shape: str) -> None:
+    rows = assessments(kit)
+    how, edit = MESSAGE_SHAPES[shape]
+    raw = message(kit, rows, how=how, edit=edit)
+    result = kit.run(raw, name="79101_GDYK.xml")
+    assert result.status == "accepted", result.receipt["errors"]
+    assert result.receipt["signature"]["status"] == "valid"
+    assert result.receipt["claims"] == [] and result.receipt["message"] == "XML12"
+    assert result.receipt["records"] == [{"message_stt": i, "status": "accepted"} for i in (1, 2, 3)]
+    stored = result.batches["XML12"].to_pylist()
+    assert [r["message_stt"] for r in stored] == [1, 2, 3]
+    assert [r["so_bien_ban"] for r in stored] == [r["SO_BIEN_BAN"] for r in rows]
+    assert [r["so_cccd"] for r in stored] == [r["SO_CCCD"] for r in rows]
+    meetings = [datetime.strptime(r["NGAY_HOP"], "%Y%m%d").date() for r in rows]
+    assert [r["ngay_hop"] for r in stored] == meetings
+    assert [r["tong_tyle_ttct"] for r in stored] == [Decimal(r["TONG_TYLE_TTCT"]) for r in rows]
+    assert {(r["ma_lk"], r["source_sha256"], r["macskcb"], r["standard_version"]) for r in stored} == {
+        (None, hashlib.sha256(raw).hexdigest(), kit.fac.macskcb, "QD4750")
+    }
+
+
+def test_xml12_message_changed_after_signing_is_refused(kit: Kit) -> None:
+    raw = message(kit, assessments(kit))
+    forged = re.sub(rb"<TONG_TYLE_TTCT>\d+<", b"<TONG_TYLE_TTCT>81<", raw, count=1)
+    assert forged != raw
+    result = kit.run(forged)
+    assert "content changed after signing" in expect(result, "SIG.INVALID")["detail"]
+    assert "records" not in result.receipt and result.rows == {}
+
+
+def test_xml12_message_of_another_facility_s_signer_is_not_bound(kit: Kit) -> None:
+    """The message names no facility: its signer must be registered for the folder's."""
+    raw = message(kit, assessments(kit), signer=kit.w.pki.facility[kit.other.macskcb])
+    expect(kit.run(raw), "SIG.NOT_BOUND")
+    assert kit.run(raw, folder=kit.other.macskcb).status == "accepted"
+
+
+def test_xml12_message_unsigned_or_hostile_is_refused_before_anything_else(kit: Kit) -> None:
+    unsigned = message_document(load_registry().latest("XML12"), assessments(kit))
+    expect(kit.run(unsigned), "SIG.UNSIGNED")
+    doctype = b'?><!DOCTYPE CHI_TIEU_GIAM_DINH_YKHOA [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    hostile = unsigned.replace(b"?>", doctype, 1).replace(b"<NGUOI_CHU_TRI>", b"<NGUOI_CHU_TRI>&xxe;", 1)
+    result = kit.run(hostile)
+    expect(result, "SEC.DOCTYPE")
+    assert "root:" not in json.dumps(result.receipt)
+
+
+def test_xml12_message_unknown_element_is_refused_with_its_path(kit: Kit) -> None:
+    def second_record_gets_one(doc: bytes) -> bytes:
+        first = doc.index(b"</GIAM_DINH_YKHOA>") + 1
+        at = doc.index(b"</GIAM_DINH_YKHOA>", first)
+        return doc[:at] + UNKNOWN_ELEMENT + doc[at:]
+
+    result = kit.run(message(kit, assessments(kit), edit=second_record_gets_one))
+    err = expect(result, "XSD.XML12")
+    assert err["path"].startswith("/CHI_TIEU_GIAM_DINH_YKHOA/DSACH_GIAM_DINH_YKHOA/GIAM_DINH_YKHOA")
+    assert "GHI_CHU_NOI_BO" in err["detail"] and isinstance(err.get("line"), int)
+    assert result.receipt["signature"]["status"] == "valid" and result.rows == {}
+
+
+def test_xml12_message_in_another_order_loads_with_std_order_and_strict_refuses(kit: Kit) -> None:
+    def chair_last(doc: bytes) -> bytes:
+        moved = re.sub(rb"(<NGUOI_CHU_TRI>.*?</NGUOI_CHU_TRI>)(.*?)(</GIAM_DINH_YKHOA>)", rb"\2\1\3", doc)
+        assert moved != doc
+        return moved
+
+    raw = message(kit, assessments(kit, 2), edit=chair_last)
+    result = kit.run(raw)
+    assert result.status == "accepted"
+    assert expect(result, "STD.ORDER", "accepted")["severity"] == "warning"
+    assert len(result.batches["XML12"]) == 2
+    strict = kit.run(raw, ctx=dataclasses.replace(kit.ctx, strict=True))
+    assert expect(strict, "STD.ORDER")["severity"] == "error" and strict.rows == {}
 
 
 DECLARATIONS = {

@@ -3,7 +3,8 @@
 Valid signed files from a seeded generator are mutated at four levels: raw bytes (flips, insertions,
 deletions, truncation), envelope elements (delete, duplicate, rename), base64 text inside a NOIDUNGFILE
 (characters flipped, whitespace and line breaks inserted), and inner documents before signing (so the
-mutation survives the signature and reaches unpack, the table schemas and the typing). Examples are
+mutation survives the signature and reaches unpack, the table schemas and the typing). XML12's own signed
+message is mutated the same ways: its bytes after signing, its elements and values before. Examples are
 derandomized so CI sees the same inputs on every run.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +24,12 @@ from lxml import etree
 from support.fuzzing import examples
 
 from pipelines.decide.process import Context, FileResult, process_file
+from pipelines.generate.assessments import assessment_rows
 from pipelines.generate.claims import Episode, Facility
+from pipelines.generate.envelope import message_document
+from pipelines.generate.signing import sign_signxml
 from pipelines.generate.writer import LandingWriter
+from pipelines.standard import load_registry
 from pipelines.standard.codes import catalogue
 
 SEED = 31762025
@@ -44,6 +50,7 @@ class Fuzz:
     fac: Facility
     episodes: list[Episode]
     bases: list[bytes]  # valid signed files: .NET-shaped and ds:-shaped, one and two claims
+    message: bytes = b""  # an unsigned XML12 message of three records (signed by each test)
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +66,17 @@ def fz(tmp_path_factory: pytest.TempPathFactory) -> Fuzz:
         w.claim_file(fac, episodes[1:3], shape="signxml", style="official")[0],
         w.claim_file(fac, episodes[3:4], shape="signxml", style="php")[0],
     ]
-    f = Fuzz(w=w, ctx=Context.create(root / "trust"), fac=fac, episodes=episodes, bases=bases)
+    message = message_document(load_registry().latest("XML12"), assessment_rows(w, random.Random(SEED), 3))
+    f = Fuzz(w=w, ctx=Context.create(root / "trust"), fac=fac, episodes=episodes, bases=bases,
+             message=message)
     for data in bases:  # the starting points really are valid
         assert run(f, data, note=False).status == "accepted"
+    assert len(run(f, signed_message(f), note=False).receipt["records"]) == 3
     return f
+
+
+def signed_message(f: Fuzz, unsigned: bytes | None = None) -> bytes:
+    return sign_signxml(unsigned or f.message, f.w.pki.facility[f.fac.macskcb])
 
 
 def run(f: Fuzz, raw: bytes, *, note: bool = True) -> FileResult:
@@ -83,6 +97,11 @@ def check(result: FileResult) -> None:
     cat = catalogue()
     assert all(code in cat for code in found), found
     claim_status = [c["status"] for c in r["claims"]]
+    if "message" in r:  # XML12's own message: accepted whole, its records listed and stored, or rejected
+        assert r["status"] == "accepted" and r["claims"] == [] and r["records"]
+        assert all(cat[c].severity == "warning" for c in found), found
+        assert [b.num_rows for b in result.batches.values()] == [len(r["records"])]
+        return
     if r["status"] == "rejected":
         assert result.batches == {}
         assert "accepted" not in claim_status
@@ -235,3 +254,44 @@ def test_bases_decode(fz: Fuzz) -> None:
     for data in fz.bases:
         for m in NOIDUNG.finditer(data):
             assert base64.b64decode(m.group(2), validate=True).startswith(b"<?xml")
+
+
+# -- XML12's own signed message ------------------------------------------------------------------------------
+
+MESSAGE_TAGS = ("X", "CHI_TIEU_GIAM_DINH_YKHOA", "DSACH_GIAM_DINH_YKHOA", "GIAM_DINH_YKHOA", "CHUKYDONVI",
+                "NGAY_HOP", "CHUC_VU", "TYLE_TTCT_MOI", "MA_LK", "GIAMDINHHS")
+
+
+@FUZZ
+@given(ops=st.lists(byte_op, min_size=1, max_size=4))
+def test_message_byte_mutations(fz: Fuzz, ops: list[tuple]) -> None:
+    run(fz, apply_bytes(signed_message(fz), ops))
+
+
+@FUZZ
+@given(ops=st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "rename"]), st.integers(0, 10**6),
+                              st.sampled_from(MESSAGE_TAGS)), min_size=1, max_size=3),
+       signed=st.booleans())
+def test_message_element_mutations(fz: Fuzz, ops: list[tuple], signed: bool) -> None:
+    """Elements deleted, duplicated or renamed before signing (the schema sees them) or after (the
+    signature does)."""
+    if signed:
+        run(fz, apply_elements(signed_message(fz), ops))
+        return
+    mutated = apply_elements(fz.message, ops)
+    try:
+        data = signed_message(fz, mutated)
+    except ValueError:  # the mutation removed or duplicated CHUKYDONVI or renamed the root: sent unsigned
+        data = mutated
+    run(fz, data)
+
+
+@FUZZ
+@given(ops=st.lists(inner_op, min_size=1, max_size=3))
+def test_message_value_mutations_before_signing(fz: Fuzz, ops: list[tuple]) -> None:
+    mutated = apply_inner(fz.message, ops)
+    try:
+        data = signed_message(fz, mutated)
+    except (ValueError, etree.XMLSyntaxError):  # no longer a document a signer takes: sent as it is
+        data = mutated
+    run(fz, data)

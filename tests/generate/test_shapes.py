@@ -24,6 +24,7 @@ def test_real_shapes_are_accepted_with_the_expected_conformance_warnings(real):
     ctx = Context.create(root / "trust")
     seen: set[str] = set()
     xml12 = 0
+    messages: list[str] = []
     for entry in manifest.files:
         raw = (root / "landing" / entry.path).read_bytes()
         result = process_file(raw, file_name=entry.path, folder_macskcb=entry.macskcb,
@@ -33,15 +34,23 @@ def test_real_shapes_are_accepted_with_the_expected_conformance_warnings(real):
         assert std == set(entry.expected_codes), entry.path
         assert all(e["severity"] == "warning" for e in result.receipt["errors"])
         seen |= std
-        xml12 += "XML12" in result.rows
+        if entry.kind == "message":  # XML12 in its own signed message: its records, stored
+            assert result.receipt["claims"] == []
+            assert len(result.rows["XML12"]) == len(result.receipt["records"]) > 0
+            messages.append(entry.macskcb)
+        else:
+            xml12 += "XML12" in result.rows
     assert len(seen) >= 3, seen  # several shapes in one night
     assert xml12 > 0  # XML12 inside GIAMDINHHS, stored
+    assert sorted(messages) == sorted(f["macskcb"] for f in manifest.facilities)  # one message per facility
 
 
 def test_standard_files_of_a_seed_do_not_depend_on_real_shapes(real, tmp_path):
     root, manifest = real
     plain = generate_landing(tmp_path / "landing", tmp_path / "trust", facilities=3, claims=60, seed=5)
-    same = [e for e in manifest.files if not e.expected_codes]
+    same = [e for e in manifest.files if not e.expected_codes and e.kind != "message"]
     by_path = {e.path: e for e in plain.files}
     assert same and all(e.path in by_path for e in same)
-    assert [e.claims for e in plain.files] == [e.claims for e in manifest.files]
+    claim_files = [e for e in manifest.files if e.kind != "message"]  # the messages are written last
+    assert manifest.files[: len(claim_files)] == claim_files
+    assert [e.claims for e in plain.files] == [e.claims for e in claim_files]

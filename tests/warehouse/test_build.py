@@ -164,6 +164,38 @@ def test_an_empty_lake_gives_every_object_empty_and_of_the_right_shape(tmp_path)
         ]
         assert columns[: len(REGISTRY.table_schema(lh))] == REGISTRY.table_schema(lh).names
     assert con.execute("SELECT count(*) FROM ops.files").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM core.xml12_messages").fetchone() == (0,)
+    con.close()
+
+
+def test_xml12_message_records_are_core_xml12_messages_beside_parts_written_before(lake, tmp_path):
+    """lake.xml12 parts written before ``message_stt`` existed read with it NULL: the warehouse still builds
+    and core.xml12_messages holds exactly the message's records, core.xml12 only the claim's."""
+    root, parts = lake
+    schema = REGISTRY.table_schema("XML12")
+    old_schema = pa.schema([f for f in schema if f.name != "message_stt"])
+    in_claim = [{"ma_lk": "A", "so_bien_ban": "BB-A", **lineage("sha-a2")}]
+    in_message = [{"so_bien_ban": f"BB-{i}", "message_stt": i, **lineage("sha-m")} for i in (1, 2)]
+    added = [
+        (*write(root, "tables/xml12/nam_qt=2026/thang_qt=10/old.parquet", in_claim, old_schema), "XML12"),
+        (*write(root, "tables/xml12/nam_qt=0/thang_qt=0/m.parquet", in_message, schema), "XML12"),
+    ]
+    target = tmp_path / "w.duckdb"
+    build(lake, target, parts=parts + [(rel, table, rows) for rel, rows, table in added])
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute(
+            "SELECT source_sha256, message_stt, so_bien_ban, ma_lk FROM core.xml12_messages ORDER BY 2"
+        ).fetchall() == [("sha-m", 1, "BB-1", None), ("sha-m", 2, "BB-2", None)]
+        assert con.execute("SELECT ma_lk, so_bien_ban, message_stt FROM core.xml12").fetchall() == [
+            ("A", "BB-A", None)
+        ]
+    finally:
+        con.close()
+    only_old = tmp_path / "old.duckdb"  # no part has the column yet: the view still answers, empty
+    build(lake, only_old, parts=parts + [(rel, table, rows) for rel, rows, table in added[:1]])
+    con = duckdb.connect(str(only_old), read_only=True)
+    assert con.execute("SELECT count(*) FROM core.xml12_messages").fetchone() == (0,)
     con.close()
 
 
