@@ -3,6 +3,12 @@
 The entry points, at the top of the layers: this package may import every other one. ``console`` holds what
 the commands print; ``demo`` and ``bench`` are commands of their own.
 
+The three commands that run the Prefect flow (``ingest``, ``demo``, ``bench``) are imported by their command
+function, not at the top: Prefect is more than half of a command's start (``python -X importtime``), and
+``verify``, ``generate``, ``report``, ``reprocess``, ``catalog`` and the rest never use it
+(``tests/cli/test_cli.py`` checks that they start without it; ``tests/test_architecture.py`` allows exactly
+these lazy imports).
+
 May import: every other subpackage.
 """
 
@@ -17,16 +23,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.cli.bench import print_bench, run_bench
 from pipelines.cli.catalog import add_catalog_parser
-from pipelines.cli.console import print_summary, quiet_prefect
-from pipelines.cli.demo import run_demo
 from pipelines.cli.operations import add_operations_parsers
 from pipelines.cli.privacy import add_privacy_parser
 from pipelines.common.errors import PipelineError
 from pipelines.common.settings import load_settings
 from pipelines.decide.process import Context, process_file
-from pipelines.flows.nightly import nightly
 from pipelines.generate.landing import generate_landing
 from pipelines.marts.report import add_report_parser
 from pipelines.run.lock import RunLock
@@ -110,30 +112,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     Path(lake).mkdir(parents=True, exist_ok=True, mode=0o750)
     lock = RunLock(Path(lake))
     lock.acquire()  # refuse before starting anything when another run holds the lake
-    quiet_prefect(args.verbose)
     try:
-        summary = nightly(
-            landing=str(settings.landing),
-            lake=str(settings.lake),
-            warehouse=str(settings.warehouse),
-            trust=str(settings.trust),
-            workers=settings.workers,
-            settle_seconds=settings.settle_seconds,
-            config=args.config,
-            executor=settings.executor,
-            dask_address=settings.dask_address,
-            reference=str(settings.reference) if settings.reference else None,
-        )
+        from pipelines.cli.ingest import run_ingest  # lazy: Prefect, only for the commands that run a flow
+
+        return run_ingest(settings, args.config, args.verbose)
     finally:
         lock.release()
-    print_summary(summary, str(settings.warehouse))
-    return 0
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
     small, large = (int(n) for n in args.files.split(","))
     sizes = [int(k) for k in args.sizes.split(",")]
     workdir = Path(args.workdir) if args.workdir else None
+    # lazy: Prefect, only for the commands that run a flow
+    from pipelines.cli.bench import print_bench, run_bench
+
     result = run_bench((small, large), sizes, args.workers, args.seed, workdir)
     print_bench(result)
     return 0
@@ -148,6 +141,8 @@ def _cmd_dictionary(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.cli.demo import run_demo  # lazy: Prefect, only for the commands that run a flow
+
     return run_demo(Path(args.workdir), seed=args.seed)
 
 

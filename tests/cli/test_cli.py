@@ -19,6 +19,18 @@ from pipelines.standard import load_registry
 SAMPLE = data_dir() / "sample"
 
 
+def test_the_commands_that_run_no_flow_start_without_prefect():
+    """Prefect is more than half of a command's start: only ingest, demo and bench import it."""
+    check = (
+        "import sys; from pipelines.cli import main; code = main(sys.argv[1:]); "
+        "print('prefect' in sys.modules, code)"
+    )
+    path = next((SAMPLE / "landing").glob("*/inbox/sig_other_facility.xml"))
+    out = subprocess.run([sys.executable, "-c", check, "verify", str(path), "--trust", str(SAMPLE / "trust")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.splitlines()[-1] == "False 1", out.stdout[-2000:] + out.stderr[-2000:]
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
                           timeout=120)
