@@ -33,9 +33,12 @@ def night_of(root: Path, lake: Path) -> Night:
     )
 
 
-@pytest.fixture
-def two_nights(tmp_path: Path) -> Path:
-    """The sample landing with every second inbox file held back for night two (in ``later/``)."""
+@pytest.fixture(scope="module")
+def night_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample landing with every second inbox file held back for night two (in ``later/``), night one
+    ingested into ``lake/``. Built once for the module: no test changes ``lake/`` (the first restores a copy
+    and runs night two on that copy, the second links it into ``linked/``)."""
+    tmp_path = tmp_path_factory.mktemp("backup")
     sample = data_dir() / "sample"
     shutil.copytree(sample / "landing", tmp_path / "landing")
     shutil.copytree(sample / "trust", tmp_path / "trust")
@@ -45,6 +48,7 @@ def two_nights(tmp_path: Path) -> Path:
                 target = tmp_path / "later" / inbox.parent.name / path.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(path, target)
+    run_night(night_of(tmp_path, tmp_path / "lake"))
     return tmp_path
 
 
@@ -59,9 +63,8 @@ def counts(lake: Path) -> tuple[int, int, int]:
         db.close()
 
 
-def test_a_backup_restores_to_a_lake_that_checks_and_ingests_on(two_nights, capsys):
-    root = two_nights
-    run_night(night_of(root, root / "lake"))
+def test_a_backup_restores_to_a_lake_that_checks_and_ingests_on(night_one, capsys):
+    root = night_one
     dest = root / "backup"
     first = backup(root / "lake", dest)
     assert first.problems == [] and first.copied > 0
@@ -94,9 +97,8 @@ def test_a_backup_restores_to_a_lake_that_checks_and_ingests_on(two_nights, caps
     capsys.readouterr()
 
 
-def test_a_backup_taken_with_hard_links_costs_no_copy(two_nights):
-    root = two_nights
-    run_night(night_of(root, root / "lake"))
+def test_a_backup_taken_with_hard_links_costs_no_copy(night_one):
+    root = night_one
     done = backup(root / "lake", root / "linked", link=True)
     assert done.bytes == 0 and done.copied > 0
     raw = next((root / "lake" / "raw").rglob("*.xml"))
