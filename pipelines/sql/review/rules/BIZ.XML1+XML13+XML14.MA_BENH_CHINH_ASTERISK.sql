@@ -8,6 +8,7 @@
 -- source: WHO ICD-10 2019 Volume 2 §3.1.3 (dagger and asterisk: the dagger code is the primary code, the asterisk code additional); data/catalogs/icd10_asterisk.csv (ref.icd10_asterisk); QĐ 130/4750 Bảng 1 #27 (MA_BENH_CHINH: the ICD-10 code of the main disease)
 -- enabled: true
 -- note: amount 0: the code is wrong, not the money; the fund pays the claim once the main diagnosis is the underlying (dagger) disease. The list is the 83 WHO asterisk categories (see data/catalogs/README.md for its trust)
+-- amount: 0: the code is wrong, not the money; the fund pays the claim once the main diagnosis is the underlying (dagger) disease
 SELECT
     d.macskcb,
     d.ma_lk,

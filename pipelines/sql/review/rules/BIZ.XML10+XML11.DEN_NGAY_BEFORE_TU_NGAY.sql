@@ -11,6 +11,7 @@
 -- source XML11: QĐ 130/4750 Bảng 11 #14–#15 (TU_NGAY, DEN_NGAY: first and last day of the benefit); tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (INFO_ERROR_DATE_RANGE: DEN_NGAY must not be before TU_NGAY)
 -- enabled: true
 -- note: amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

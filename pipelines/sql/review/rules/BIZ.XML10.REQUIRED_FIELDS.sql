@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 10 #2–#12; tracnn/qlbv_public app/Services/Xml3176Xml10Checker.php (INFO_ERROR_SO_SERI, INFO_ERROR_SO_CT, INFO_ERROR_SO_NGAY, INFO_ERROR_DON_VI, INFO_ERROR_CHAN_DOAN_RV, INFO_ERROR_TU_NGAY, INFO_ERROR_DEN_NGAY, INFO_ERROR_MA_TTDV)
 -- enabled: true
 -- note: amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(so_seri), '') IS NULL THEN 'SO_SERI' END,

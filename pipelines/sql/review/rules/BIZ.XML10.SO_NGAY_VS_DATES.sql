@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 10 #4 (SO_NGAY: the days of leave), #7–#8 (TU_NGAY, DEN_NGAY: first and last day of the leave)
 -- enabled: true
 -- note: a leave that ends before it starts is BIZ.XML10.DEN_NGAY_BEFORE_TU_NGAY, not this rule. amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 11 #14–#15 (the leave granted for this visit, TT 18/2022/TT-BYT); tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (INFO_ERROR_TU_NGAY_GREATER_NGAY_RA, INFO_ERROR_DEN_NGAY_LESS_THAN_NGAY_VAO: compared by day)
 -- enabled: true
 -- note: amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     l.macskcb,
     l.ma_lk,

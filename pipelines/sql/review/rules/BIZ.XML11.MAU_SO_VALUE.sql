@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 11 #22 (MAU_SO: facilities write CT07; empty, the portal fills CT07), STANDARD.md §4 (MAU_SO); tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (INFO_ERROR_INVALID_MAU_SO)
 -- enabled: true
 -- note: amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 11 #2–#20; tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (INFO_ERROR_SO_CT, INFO_ERROR_SO_SERI, INFO_ERROR_SO_KCB, INFO_ERROR_MA_BHXH, INFO_ERROR_CHAN_DOAN_RV, INFO_ERROR_PP_DIEUTRI, INFO_ERROR_SO_NGAY_NGHI, INFO_ERROR_TU_NGAY, INFO_ERROR_DEN_NGAY, INFO_ERROR_MA_TTDV, INFO_ERROR_MA_BS, INFO_ERROR_NGAY_CT)
 -- enabled: true
 -- note: MA_THE_BHYT is left out (a worker without a card gets a certificate too); the value names the field only. amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(so_ct), '') IS NULL THEN 'SO_CT' END,

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 11 #13 (SO_NGAY_NGHI: the days of leave), #14–#15 (TU_NGAY, DEN_NGAY: first and last day of the benefit); tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (SO_NGAY_NGHI a whole number above 0)
 -- enabled: true
 -- note: a leave that ends before it starts is BIZ.XML11.DEN_NGAY_BEFORE_TU_NGAY, not this rule. amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 2 #3 (MA_THUOC 40.17: medical oxygen), #8 (DON_VI_TINH: the smallest unit actually used), #18 (SO_LUONG: the quantity actually used); TT 20/2022/TT-BYT Phụ lục I STT 17 (oxygen in the drug list, data/catalogs/drugs.csv: unit Lít); the issue's rule list (oxygen beyond the stay)
 -- enabled: true
 -- note: 60 L/min is the highest flow of ordinary delivery devices (high-flow nasal cannula); ours, a physical bound rather than a regulation: the rule finds gross over-billing only (e.g. litres written for hours or days). Lines whose unit is not the litre are left out. amount = the fund's share (T_BHTT) of the litres above the bound
+-- amount: the fund's share (T_BHTT) of the litres above the bound: T_BHTT × (litres − bound) / litres (ratio rounded to 10 places), never below 0, at most the lines' T_BHTT
 WITH oxygen AS (
     SELECT
         l.macskcb, l.ma_lk,
@@ -34,6 +35,6 @@ SELECT
     'SO_LUONG' AS field,
     concat('oxygen ', litres, ' L from ', strftime(first_order, '%d/%m/%Y %H:%M'), ' to discharge ',
         strftime(ngay_ra, '%d/%m/%Y %H:%M'), '; at most ', max_litres, ' L') AS value,
-    least(greatest(t_bhtt, 0), round(t_bhtt * (litres - max_litres) / litres, 0)) AS amount
+    CAST(least(greatest(t_bhtt, 0), greatest(round(t_bhtt * CAST(round((litres - max_litres) / litres, 10) AS DECIMAL(11, 10)), 0), 0)) AS DECIMAL(18, 2)) AS amount
 FROM bound
 WHERE litres > max_litres

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 3 #3 (MA_DICH_VU: the bed-day code of the shared code list) and #31 (MA_KHOA: the ward where the bed is used); public practice: tracnn/qlbv_public app/Services/Xml3176Xml3Checker.php checkBedGroupCodeConditions (INVALID_DEPARTMENT_CODE: the first component of the bed code must start the line's MA_KHOA)
 -- enabled: true
 -- note: bed codes whose first component is not a ward code (Kxx) are left alone; a line with several wards (MA_KHOA 'K03;K19') passes when any of them matches. amount = the line's T_BHTT (the bed type billed is not the ward's)
+-- amount: the line's T_BHTT: the bed type billed is not one of the patient's ward
 WITH beds AS (
     SELECT
         macskcb, ma_lk, stt, ma_dich_vu, ma_khoa, t_bhtt,
@@ -22,7 +23,7 @@ SELECT
     'XML3' AS loaihoso,
     'MA_DICH_VU' AS field,
     concat('STT ', stt, ': bed ', trim(ma_dich_vu), ' of ward ', bed_ward, '; MA_KHOA=', coalesce(ma_khoa, '(empty)')) AS value,
-    t_bhtt AS amount
+    CAST(greatest(coalesce(t_bhtt, 0), 0) AS DECIMAL(18, 2)) AS amount
 FROM beds
 WHERE regexp_matches(bed_ward, '^K\d{2}$')
     AND len(list_filter(wards, lambda w: w <> '')) > 0

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 3 #34 (NGUOI_THUC_HIEN: the codes of the staff who perform the service, several separated by ';', the main performer first) and #42 (PP_VO_CAM: 1 general, 2 regional anaesthesia); public practice: the issue's rule list (surgeon equal to anaesthetist), BIZ.XML3.SURGEON_TWO_OPERATIONS_AT_ONCE (first code = the surgeon)
 -- enabled: true
 -- note: the standard gives no role per code, so the rule finds the one case the data can show: the surgeon (first code) named again later in the team, or any code named twice. A team of one person under anaesthesia is not flagged (it cannot be told from a surgeon-only list). amount = the line's T_BHTT (the operation as billed)
+-- amount: the line's T_BHTT: an operation whose team names the surgeon again under anaesthesia is not paid as billed until the team is corrected
 WITH team AS (
     SELECT
         macskcb, ma_lk, stt, t_bhtt,
@@ -29,6 +30,6 @@ SELECT
             THEN concat('surgeon ', people[1], ' named again in the team')
             ELSE 'a team member named twice' END
     ) AS value,
-    t_bhtt AS amount
+    CAST(greatest(coalesce(t_bhtt, 0), 0) AS DECIMAL(18, 2)) AS amount
 FROM named
 WHERE len(people) > len(list_distinct(people))

@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 5 #3 (DIEN_BIEN_LS), #7 (THOI_DIEM_DBLS), #8 (NGUOI_THUC_HIEN: the medical identifier of who wrote the note); tracnn/qlbv_public app/Services/Xml3176Xml5Checker.php (INFO_ERROR_DIEN_BIEN_LS, INFO_ERROR_THOI_DIEM_DBLS, INFO_ERROR_NGUOI_THUC_HIEN)
 -- enabled: true
 -- note: amount 0: a gap in the record, not money; what the line documents is checked by the rules on XML2/XML3
+-- amount: 0: a gap in the record, not money; what the line documents is checked by the rules on XML2/XML3
 WITH fields AS (
     SELECT macskcb, ma_lk, stt, unnest([
         CASE WHEN nullif(trim(dien_bien_ls), '') IS NULL THEN 'DIEN_BIEN_LS' END,

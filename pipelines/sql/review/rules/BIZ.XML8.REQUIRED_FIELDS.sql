@@ -8,6 +8,7 @@
 -- source: QĐ 130/4750 Bảng 8 (CHAN_DOAN_RV, QT_BENHLY, TOMTAT_KQ, PP_DIEUTRI, KET_QUA_DTRI, MA_TTDV, NGAY_CT); tracnn/qlbv_public app/Services/Xml3176Xml8Checker.php (INFO_ERROR_CHAN_DOAN_RV, INFO_ERROR_QT_BENHLY, INFO_ERROR_TOMTAT_KQ, INFO_ERROR_PP_DIEUTRI, INFO_ERROR_KET_QUA_DTRI, INFO_ERROR_MA_TTDV, INFO_ERROR_NGAY_CT)
 -- enabled: true
 -- note: amount 0: a gap in the summary, not money
+-- amount: 0: a gap in the summary, not money
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(chan_doan_rv), '') IS NULL THEN 'CHAN_DOAN_RV' END,

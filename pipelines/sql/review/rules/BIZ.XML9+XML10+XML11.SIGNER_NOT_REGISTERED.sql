@@ -14,6 +14,7 @@
 -- source XML11: QĐ 130/4750 Bảng 11 #18 (MA_TTDV) and #19 (MA_BS); tracnn/qlbv_public app/Services/Xml3176Xml11Checker.php (MA_TTDV, MA_BS against the staff list); data/catalogs/README.md (staff kind)
 -- enabled: true
 -- note: a code matches as a practising certificate (MACCHN) or as a BHXH number (MA_BHXH). amount 0: the certificate grounds a social-insurance benefit (birth, pregnancy leave, sick leave), not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

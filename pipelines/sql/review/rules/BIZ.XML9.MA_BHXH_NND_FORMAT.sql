@@ -8,6 +8,7 @@
 -- source: STANDARD.md §5.4 XML9 ([V]: MA_BHXH_NND must be numeric and not all zeros); QĐ 130/4750 Bảng 9 (MA_BHXH_NND); tracnn/qlbv_public app/Services/Xml3176Xml9Checker.php (INFO_ERROR_MA_BHXH_NND, INFO_ERROR_MA_BHXH_NND_LENGTH)
 -- enabled: true
 -- note: the value says what is wrong, never the number (a personal identifier). amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 SELECT
     macskcb,
     ma_lk,

@@ -8,6 +8,7 @@
 -- source: STANDARD.md §5.4 XML9 ([V]: SO_CCCD_NND, CAN_NANG_CON and MA_TTDV are required); QĐ 130/4750 Bảng 9; tracnn/qlbv_public app/Services/Xml3176Xml9Checker.php (INFO_ERROR_HO_TEN_NND, INFO_ERROR_SO_CCCD_NND, INFO_ERROR_NGAYSINH_NND, INFO_ERROR_NOI_CU_TRU_NND, INFO_ERROR_HO_TEN_CON, INFO_ERROR_MA_TTDV)
 -- enabled: true
 -- note: the value names the missing field only, never the mother's or child's data. amount 0: the certificate grounds a social-insurance benefit, not BHYT money of the claim
+-- amount: 0: the certificate grounds a social-insurance benefit (birth, pregnancy or sick leave), not BHYT money of the claim
 WITH fields AS (
     SELECT macskcb, ma_lk, unnest([
         CASE WHEN nullif(trim(ho_ten_nnd), '') IS NULL THEN 'HO_TEN_NND' END,
