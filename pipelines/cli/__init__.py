@@ -120,8 +120,19 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         lock.release()
 
 
+def _two_nights(text: str) -> tuple[int, int]:
+    """``--files SMALL,LARGE``: two night sizes, the small one first (the bench's slope needs both)."""
+    try:
+        small, large = (int(n) for n in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give two night sizes, e.g. 500,2000") from None
+    if not 0 < small < large:
+        raise argparse.ArgumentTypeError(f"{text!r}: the small night must be the smaller")
+    return small, large
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
-    small, large = (int(n) for n in args.files.split(","))
+    small, large = args.files
     sizes = [int(k) for k in args.sizes.split(",")]
     workdir = Path(args.workdir) if args.workdir else None
     # lazy: Prefect, only for the commands that run a flow
@@ -199,7 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "bench", help="the real nightly ingest at two night sizes against its floor, and an empty night"
     )
-    b.add_argument("--files", default="500,2000", help="files in the small and the large night")
+    b.add_argument(
+        "--files",
+        type=_two_nights,
+        default="500,2000",
+        help="files in the small and the large night: SMALL,LARGE, SMALL < LARGE",
+    )
     b.add_argument("--sizes", default="20,100", help="file sizes to measure, in KiB")
     b.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     b.add_argument("--seed", type=int, default=7)

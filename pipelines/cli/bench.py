@@ -209,7 +209,9 @@ def bench_size(root: Path, nights: tuple[int, int], kib: int, workers: int, seed
     floor, sampled = floor_seconds_per_file(root / "large" / "landing", root / "large" / "trust", 400)
     runs = {name: _night(root / name, workers) for name in made}
     small, large = runs["small"], runs["large"]
-    slope = (made["large"]["files"] - made["small"]["files"]) / max(large["wall_s"] - small["wall_s"], 1e-9)
+    # the slope cancels the fixed costs only when the large night took longer; on a noisy machine it may not
+    extra = large["wall_s"] - small["wall_s"]
+    slope = (made["large"]["files"] - made["small"]["files"]) / extra if extra > 0 else None
     return {
         "kib": kib,
         "mean_kib": made["large"]["bytes"] / made["large"]["files"] / 1024,
@@ -217,7 +219,7 @@ def bench_size(root: Path, nights: tuple[int, int], kib: int, workers: int, seed
         "slope_files_per_s": slope,
         "floor_ms_per_file": floor * 1000,
         "floor_files": sampled,
-        "ratio": slope / (workers / floor),
+        "ratio": slope / (workers / floor) if slope is not None else None,
     }
 
 
@@ -286,11 +288,16 @@ def print_bench(r: dict[str, Any]) -> None:
                 f"{n['files'] / n['wall_s']:8.0f} {n['peak_rss_mib']:6.0f} MiB  "
                 f"{n['review_s']:8.2f} {n['review_s'] / n['wall_s']:6.1%}  {steps}"
             )
-        print(
-            f"  slope {s['slope_files_per_s']:.0f} files/s; floor (one core, {s['floor_files']} files) "
+        floor_text = (
+            f"floor (one core, {s['floor_files']} files) "
             f"{s['floor_ms_per_file']:.2f} ms/file = {1000 / s['floor_ms_per_file']:.0f} files/s"
         )
-        print(f"  ratio = slope / ({r['workers']} x floor) = {s['ratio']:.2f}   (goal >= 0.5)")
+        if s["slope_files_per_s"] is None:
+            print(f"  slope not measured: the large night was not slower than the small one; {floor_text}")
+            print("  ratio not measured (a noisy machine): run again, or with a larger night")
+        else:
+            print(f"  slope {s['slope_files_per_s']:.0f} files/s; {floor_text}")
+            print(f"  ratio = slope / ({r['workers']} x floor) = {s['ratio']:.2f}   (goal >= 0.5)")
     e = r["empty"]
     api = "the server at PREFECT_API_URL" if e["prefect_api"] else "a temporary Prefect API"
     print(

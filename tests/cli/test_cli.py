@@ -118,3 +118,12 @@ def test_verify_a_stand_alone_xml12_message_and_strict_on_it(tmp_path):
     assert unnamed.returncode == 2 and "--facility" in unnamed.stderr and "Traceback" not in unnamed.stderr
     named = run("verify", str(elsewhere), "--trust", trust, "--facility", fac)
     assert named.returncode == 0 and json.loads(named.stdout)["status"] == "accepted"
+
+
+def test_bench_refuses_a_files_argument_that_is_not_two_growing_night_sizes():
+    for bad, said in (("500", "give two night sizes"), ("900,200", "the small night must be the smaller")):
+        done = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "bench", "--files", bad], capture_output=True, text=True
+        )
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr and "Traceback" not in done.stderr
