@@ -29,7 +29,7 @@ others AS (
         SELECT macskcb, ma_lk, ma_loai_kcb, ngay_vao, ngay_ra, 'C' || trim(so_cccd)
         FROM core.xml1 WHERE coalesce(ma_doituong_kcb, '') <> '8' AND nullif(trim(so_cccd), '') IS NOT NULL
     )
-    WHERE length(pkey) >= 10
+    WHERE length(pkey) >= 10 AND pkey IN (SELECT pkey FROM mine)  -- only the patients under review: not the whole history
 )
 SELECT DISTINCT
     m.macskcb,
