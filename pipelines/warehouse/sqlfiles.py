@@ -64,6 +64,7 @@ def create(
     *,
     bind: Mapping[str, Any] | None = None,
     stage: str = "serve",
+    check: bool = True,
 ) -> str:
     """Run one object or helper file and check its columns against its header; returns the relation's name.
 
@@ -85,15 +86,19 @@ def create(
             con.execute(text, dict(bind))
         else:
             con.execute(text)
-        actual = relation_columns(con, sql.name)
+        if check:
+            _check_columns(sql, relation_columns(con, sql.name), stage)
     except duckdb.Error as e:
         raise SqlFileError(f"{sql.path}: {sql.name} could not be built: {e}", stage=stage) from e
+    return sql.name
+
+
+def _check_columns(sql: SqlFile, actual: list[str], stage: str) -> None:
     if actual != list(sql.columns):
         raise SqlFileError(
             f"{sql.path}: {sql.name} has columns {actual}, its header documents {list(sql.columns)}",
             stage=stage,
         )
-    return sql.name
 
 
 def create_all(
@@ -104,5 +109,19 @@ def create_all(
     bind: Mapping[str, Any] | None = None,
     stage: str = "serve",
 ) -> list[str]:
-    """:func:`create` every file, in the order given; returns the relations' names."""
-    return [create(con, f, params, bind=bind, stage=stage) for f in files]
+    """:func:`create` every file, in the order given; returns the relations' names. The columns are checked
+    against the headers after the last file, in one catalogue query (binding each relation again to read its
+    columns cost 4 ms a file, a third of the time of creating it)."""
+    made = [(f, create(con, f, params, bind=bind, stage=stage, check=False)) for f in files]
+    columns: dict[str, list[str]] = {}
+    for schema, table, column in con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index"
+    ).fetchall():
+        columns.setdefault(f"{schema}.{table}", []).append(column)
+    for f, name in made:
+        actual = columns.get(name)
+        if actual is None:  # not a schema-qualified name of this database (a temporary view): ask it
+            actual = relation_columns(con, name)
+        _check_columns(f, actual, stage)
+    return [name for _, name in made]
