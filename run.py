@@ -67,11 +67,22 @@ def pytest_args(argv: list[str]) -> list[str]:
     return [*DIST, *([] if own_workers else WORKERS), *(FAST if fast else FULL), *rest]
 
 
+def compiled_once() -> None:
+    """Python's compiled modules (and pytest's rewritten test modules) go to ``.venv/pycache`` and are reused
+    by every later process: each pytest worker, each ``bhyt-etl`` command a test starts and each worker
+    process of a night would otherwise compile the package and the tests again (collecting the suite: 10 s
+    of CPU per worker without, 5.5 s with). ``PYTHONDONTWRITEBYTECODE``, which machines set to keep source
+    trees clean, is lifted for these processes only: nothing is written next to the sources."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(VENV / "pycache"))
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test"):
         print(__doc__)
         return 2
     ensure_env()
+    compiled_once()
     os.chdir(ROOT)
     if argv[0] == "demo":
         return subprocess.run([str(BIN / "bhyt-etl"), "demo", *argv[1:]]).returncode
