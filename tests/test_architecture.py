@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pipelines"
 #: libraries (or modules) a function may import lazily (heavy, and needed only on one path), with why
 LAZY_ALLOWED = {
     "distributed": "only with executor dask",
+    "pipelines.landing.sftp": "paramiko, only for an sftp:// landing (pipelines/landing/__init__.py)",
     # the commands that run the Prefect flow: Prefect is more than half of a command's start, and every
     # other command (verify, generate, report, reprocess, ...) does without it (pipelines/cli/__init__.py)
     "pipelines.cli.ingest": "Prefect, only for bhyt-etl ingest",
