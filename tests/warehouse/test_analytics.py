@@ -9,7 +9,7 @@ from datetime import datetime
 
 import duckdb
 import pytest
-from support.built_warehouse import build_warehouse_from_generated
+from support.nights import COMMON_NIGHT, copy_of
 
 from pipelines.cli.demo import example_queries
 from pipelines.marts import COPIED_TABLES, derived_builders
@@ -31,11 +31,10 @@ NOT_PATIENT_DATES = {("ops", "runs"), ("ops", "privacy")}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A night on generated data (its copy: the default profile), and the limited copy of the same night."""
-    root = build_warehouse_from_generated(
-        tmp_path_factory.mktemp("analytics"), facilities=3, claims=30, seed=9
-    )
+def built(nights, tmp_path_factory):
+    """A night on generated data (its copy: the default profile), and the limited copy of the same night
+    (the shared night of support/nights.py, copied: the limited copy is written beside it)."""
+    root = copy_of(nights.ingested(**COMMON_NIGHT), tmp_path_factory.mktemp("analytics") / "root")
     build_analytics(
         root / "warehouse.duckdb",
         root / "warehouse-analytics-limited.duckdb",
