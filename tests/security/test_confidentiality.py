@@ -33,6 +33,7 @@ import duckdb
 import pytest
 from lxml import etree
 from support.built_warehouse import ingest
+from support.columns import distinct_values
 
 from pipelines.decide.guard import hardened_parser
 from pipelines.generate.landing import generate_landing
@@ -276,9 +277,8 @@ def _text_cells(path: Path) -> list[tuple[str, str]]:
             "AND (data_type LIKE 'VARCHAR%' OR data_type = 'JSON')"
         ).fetchall()
         cells = []
-        for schema, table, column in columns:
-            sql = f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {schema}.{table}'  # noqa: S608
-            cells += [(f"{schema}.{table}.{column}", v) for (v,) in con.execute(sql).fetchall() if v]
+        for (schema, table, column), values in distinct_values(con, columns, as_text=True).items():
+            cells += [(f"{schema}.{table}.{column}", v) for v in values if v]
         return cells
     finally:
         con.close()

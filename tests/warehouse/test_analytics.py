@@ -9,6 +9,7 @@ from datetime import datetime
 
 import duckdb
 import pytest
+from support.columns import distinct_values
 from support.nights import COMMON_NIGHT, copy_of
 
 from pipelines.cli.demo import example_queries
@@ -84,8 +85,8 @@ def test_the_copy_holds_no_identity_of_the_full_warehouse(built, profile):
         "AND NOT internal"
     ).fetchall()
     seen = set()
-    for schema, table, column in text_columns:
-        seen |= {v for (v,) in copy.execute(f'SELECT DISTINCT "{column}" FROM {schema}.{table}').fetchall()}
+    for values in distinct_values(copy, text_columns).values():
+        seen |= set(values)
     assert not (seen & secrets)
     assert (
         copy.execute(
@@ -132,10 +133,13 @@ def test_deidentified_has_no_date_below_the_month_no_place_below_the_province_an
         "AND (data_type LIKE 'DATE%' OR data_type LIKE 'TIMESTAMP%')"
     ).fetchall()
     checked = 0
-    for schema, table, column in dated:
-        if (schema, table) in NOT_PATIENT_DATES or (schema == "ref" and table != "eligibility"):
-            continue
-        for (value,) in copy.execute(f'SELECT DISTINCT "{column}" FROM {schema}.{table}').fetchall():
+    patient_dated = [
+        (schema, table, column)
+        for schema, table, column in dated
+        if not ((schema, table) in NOT_PATIENT_DATES or (schema == "ref" and table != "eligibility"))
+    ]
+    for (schema, table, column), values in distinct_values(copy, patient_dated).items():
+        for value in values:
             if value is None:
                 continue
             checked += 1
