@@ -47,6 +47,7 @@ class Nights:
         self.base = base
         self._generated: dict[tuple, Path] = {}
         self._ingested: dict[tuple, Path] = {}
+        self._summaries: dict[Path, dict] = {}
 
     def generated(self, *, reference: bool = False, **generate: Any) -> Path:
         """A root holding ``landing/`` and ``trust/`` (and ``reference/`` with ``reference=True``) as
@@ -70,9 +71,13 @@ class Nights:
         if key not in self._ingested:
             root = self.base / f"ingested-{len(self._ingested)}"
             copy_of(self.generated(**generate), root)
-            ingest(root, batch_size=batch_size)
+            self._summaries[root] = ingest(root, batch_size=batch_size)
             self._ingested[key] = root
         return self._ingested[key]
+
+    def summary(self, ingested: Path) -> dict:
+        """The run summary of the night that made an :meth:`ingested` root (``run_night``'s answer)."""
+        return self._summaries[ingested]
 
 
 def copy_of(pristine: Path, dest: Path) -> Path:
