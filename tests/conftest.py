@@ -76,13 +76,15 @@ FIRST = (
     "security/test_confidentiality.py",
     "generate/test_generated_files.py",
     "marts/review",
+    "common-night",
+    "run/test_reprocess.py",
     "marts/patients",
     "generate/night_one",
+    "run/sample_night",
     "warehouse/test_build.py",
     "decide/test_process.py",
     "decide/test_signature.py",
     "marts/payment",
-    "common-night",
 )
 
 
