@@ -30,10 +30,15 @@ from pipelines.common.paths import data_dir
 from pipelines.generate.landing import generate_landing
 from support.built_warehouse import ingest
 
-#: the generated night that modules share when their seed and size do not matter: 3 facilities, 30 claims
-#: with every defect (accepted, partly accepted, rejected and duplicate files), ingested in batches of 6 (so
-#: several batches and runs' worth of lake parts); see tests/conftest.py ``COMMON_NIGHT_UNIT``
-COMMON_NIGHT: dict[str, Any] = {"facilities": 3, "claims": 30, "seed": 9, "defects": True, "batch_size": 6}
+#: the arguments of ``generate_landing`` that made the committed sample (data/sample/README.md);
+#: tests/generate/test_sample.py checks that they still make it byte for byte, so a night asked for with
+#: them is copied from data/sample instead of generated again
+SAMPLE: dict[str, Any] = {"facilities": 3, "claims": 30, "seed": 1, "defects": True}
+#: the generated night that modules share when their seed and size do not matter: the sample's 3 facilities
+#: and 30 claims with every defect (accepted, partly accepted, rejected and duplicate files), ingested in
+#: batches of 6 (several batches' worth of lake parts); tests/conftest.py puts its modules in the work unit
+#: ``common-night``
+COMMON_NIGHT: dict[str, Any] = {**SAMPLE, "batch_size": 6}
 
 
 def _key(kwargs: dict[str, Any]) -> tuple:
@@ -55,12 +60,16 @@ class Nights:
         key = _key({**generate, "reference": reference})
         if key not in self._generated:
             root = self.base / f"generated-{len(self._generated)}"
-            generate_landing(
-                root / "landing",
-                root / "trust",
-                reference=root / "reference" if reference else None,
-                **generate,
-            )
+            if generate == SAMPLE:  # what generate_landing(**SAMPLE) writes, committed
+                for folder in ("landing", "trust", *(["reference"] if reference else [])):
+                    shutil.copytree(data_dir() / "sample" / folder, root / folder)
+            else:
+                generate_landing(
+                    root / "landing",
+                    root / "trust",
+                    reference=root / "reference" if reference else None,
+                    **generate,
+                )
             self._generated[key] = root
         return self._generated[key]
 
