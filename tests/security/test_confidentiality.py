@@ -307,9 +307,15 @@ def _identifier_hits(cells: list[tuple[str, str]], values: dict[str, str]) -> di
     """Where each kind of identifier occurs (kinds and places only: never the value)."""
     needles = {_normal(v): kind for v, kind in values.items() if not kind.endswith("(base64)")}
     needles = {n: kind for n, kind in needles.items() if len(n) >= 8}
+    any_needle = re.compile("|".join(map(re.escape, needles)))  # a cell none of them is in is passed by
+    normals: dict[str, str] = {}  # the same text in many cells is normalised once
     hits: dict[str, set[str]] = {}
     for where, text in cells:
-        normal = _normal(text)
+        normal = normals.get(text)
+        if normal is None:
+            normal = normals[text] = _normal(text)
+        if not any_needle.search(normal):
+            continue
         for needle, kind in needles.items():
             if needle in normal:
                 hits.setdefault(kind, set()).add(where)
