@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import settings
+from support.nights import Nights
 from support.sftp_server import SshServer, running_sshd
 from xdist.scheduler import LoadScopeScheduling
 
@@ -56,6 +57,14 @@ SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
     "generate/test_scenarios.py": "generate/night_one",
+    # support.nights.COMMON_NIGHT, generated and ingested once for these
+    "warehouse/test_analytics.py": "common-night",
+    "warehouse/test_dictionary.py": "common-night",
+    "run/test_rebuild.py": "common-night",
+    # the sample's first night of support.nights.sample_night_one (tests/run/conftest.py), ingested once
+    "run/test_backup.py": "run/sample_night",
+    "run/test_activity.py": "run/sample_night",
+    "run/test_oversized_upload.py": "run/sample_night",
 }
 #: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
 KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_ingest_on_a_dask_cluster")
@@ -67,13 +76,15 @@ FIRST = (
     "security/test_confidentiality.py",
     "generate/test_generated_files.py",
     "marts/review",
+    "common-night",
+    "run/test_reprocess.py",
     "marts/patients",
     "generate/night_one",
+    "run/sample_night",
     "warehouse/test_build.py",
     "decide/test_process.py",
     "decide/test_signature.py",
     "marts/payment",
-    "warehouse/test_analytics.py",
 )
 
 
@@ -128,3 +139,10 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     one per xdist worker (its own folder under the worker's temporary directory, its own free port)."""
     with running_sshd(tmp_path_factory.mktemp("sshd")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
+    """Generated nights, each generated (and ingested) once per xdist worker, for the tests to copy (see
+    support/nights.py)."""
+    return Nights(tmp_path_factory.mktemp("nights"))

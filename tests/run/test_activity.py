@@ -2,12 +2,12 @@
 
 The unit test builds the two ops objects from their SQL files on a DuckDB whose ``ops.files`` and
 ``core.claim_versions`` hold hand-made rows dated relative to today (four facilities, each showing one case);
-the night test runs a real night on the committed sample with one more facility registered that never sends.
+the night test reads a real night on the committed sample with one more facility registered that never sends
+(the sample's first night of support/nights.py, shared with test_backup and test_oversized_upload).
 """
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +15,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from support.nights import SampleNight
 
-from pipelines.common.paths import data_dir
 from pipelines.common.settings import Settings
 from pipelines.run.activity import alerts_of, build_facility_activity
-from pipelines.run.night import Night, run_night
 from pipelines.run.report import render_summary
 from pipelines.warehouse.ops import CLAIM_VERSIONS_SCHEMA, FILES_SCHEMA
 
@@ -137,23 +136,12 @@ def test_alerts_name_the_silent_facilities_and_the_jump(con):
     assert relaxed == {"silent": [relaxed["silent"][0]], "rejection_jumps": []}
 
 
-def test_the_night_report_lists_a_registered_facility_that_never_sent(tmp_path):
-    sample = data_dir() / "sample"
-    shutil.copytree(sample / "landing", tmp_path / "landing")
-    shutil.copytree(sample / "trust", tmp_path / "trust")
-    with open(tmp_path / "trust" / "facilities.csv", "a", encoding="utf-8") as fh:
-        fh.write("79999,Trạm y tế chưa gửi,9999999999,\n")
-    night = Night(
-        landing=str(tmp_path / "landing"),
-        lake=tmp_path / "lake",
-        warehouse=tmp_path / "warehouse.duckdb",
-        trust=tmp_path / "trust",
-        settings=Settings(workers=1, settle_seconds=0),
-    )
-    summary = run_night(night)
+def test_the_night_report_lists_a_registered_facility_that_never_sent(sample_night: SampleNight):
+    """The sample's first night (support/nights.py): one more facility is registered that never sends."""
+    summary = sample_night.summary
     assert [a["facility"] for a in summary["activity"]["silent"]] == ["79999"]
     assert "79999 Trạm y tế chưa gửi: never sent a file" in render_summary(summary)
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(sample_night.root / "warehouse.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM ops.facility_activity WHERE days_silent = 0").fetchone()[0] == 3
     con.close()
 

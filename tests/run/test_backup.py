@@ -1,7 +1,8 @@
 """``backup``: a consistent, incremental copy of the lake that restores to a lake on which ``check`` passes
 and ``ingest`` continues.
 
-The committed sample's inboxes are split in two nights: night one is ingested and backed up; the backup is
+The committed sample's inboxes are split in two nights (support/nights.py ``sample_night_one``, shared with
+test_activity and test_oversized_upload): night one is ingested and backed up; the backup is
 taken again (nothing new to copy); it is restored into a fresh folder, checked, and night two is ingested on
 the restored lake, whose claims then continue where night one left them (versions, pseudonyms).
 """
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.nights import SampleNight, copy_of
 
 from pipelines.cli import main
-from pipelines.common.paths import data_dir
 from pipelines.common.settings import Settings
 from pipelines.run.backup import backup
 from pipelines.run.check import check_lake
@@ -34,22 +35,12 @@ def night_of(root: Path, lake: Path) -> Night:
 
 
 @pytest.fixture(scope="module")
-def night_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def night_one(sample_night: SampleNight, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample landing with every second inbox file held back for night two (in ``later/``), night one
-    ingested into ``lake/``. Built once for the module: no test changes ``lake/`` (the first restores a copy
-    and runs night two on that copy, the second links it into ``linked/``)."""
-    tmp_path = tmp_path_factory.mktemp("backup")
-    sample = data_dir() / "sample"
-    shutil.copytree(sample / "landing", tmp_path / "landing")
-    shutil.copytree(sample / "trust", tmp_path / "trust")
-    for inbox in sorted((tmp_path / "landing").glob("*/inbox")):
-        for i, path in enumerate(sorted(inbox.iterdir())):
-            if i % 2:
-                target = tmp_path / "later" / inbox.parent.name / path.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(path, target)
-    run_night(night_of(tmp_path, tmp_path / "lake"))
-    return tmp_path
+    ingested into ``lake/``: a copy, for this module, of the sample's first night of support/nights.py. No
+    test changes ``lake/`` (the first restores a copy and runs night two on that copy, the second links it
+    into ``linked/``)."""
+    return copy_of(sample_night.root, tmp_path_factory.mktemp("backup") / "root")
 
 
 def counts(lake: Path) -> tuple[int, int, int]:

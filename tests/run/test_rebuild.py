@@ -3,31 +3,29 @@
 equal to the one before the damage; a raw file whose bytes changed is reported too.
 
 A real night (generated signed files with defects: accepted, partly accepted, rejected and duplicate files,
-several batches) is ingested once with the plain step runner; each test damages its own copy.
+several batches) is ingested once with the plain step runner (the shared night of support/nights.py, in
+batches of 6); each test damages its own copy.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import duckdb
 import pytest
+from support.nights import COMMON_NIGHT, Nights, copy_of
 
 from pipelines.cli import main
 from pipelines.common.settings import Settings
-from pipelines.generate.landing import generate_landing
-from pipelines.run.night import Night, run_night
+from pipelines.run.night import Night
 from pipelines.standard.registry import ENVELOPE_TABLES
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rebuild") / "root"
-    generate_landing(root / "landing", root / "trust", facilities=2, claims=12, seed=31, defects=True)
-    run_night(night_of(root))
-    return root
+def ingested(nights: Nights) -> Path:
+    """The pristine night: tests copy it before changing anything."""
+    return nights.ingested(**COMMON_NIGHT)
 
 
 def night_of(root: Path) -> Night:
@@ -68,14 +66,14 @@ def listed(root: Path, like: str) -> list[str]:
         db.close()
 
 
-def test_check_passes_on_a_healthy_lake(ingested, capsys):
-    assert main(args(ingested, "check")) == 0
+def test_check_passes_on_a_healthy_lake(ingested, tmp_path, capsys):
+    root = copy_of(ingested, tmp_path / "root")
+    assert main(args(root, "check")) == 0
     assert capsys.readouterr().out == ""
 
 
 def test_a_truncated_and_a_missing_file_are_reported_and_rebuilt_from_raw(ingested, tmp_path, capsys):
-    root = tmp_path / "root"
-    shutil.copytree(ingested, root)
+    root = copy_of(ingested, tmp_path / "root")
     before = snapshot(root / "warehouse.duckdb")
     truncated = listed(root, "tables/xml1/%")[0]
     missing = listed(root, "tables/xml2/%")[-1]
@@ -101,8 +99,7 @@ def test_a_truncated_and_a_missing_file_are_reported_and_rebuilt_from_raw(ingest
 
 
 def test_the_night_notes_a_missing_file_in_its_open_step(ingested, tmp_path):
-    root = tmp_path / "root"
-    shutil.copytree(ingested, root)
+    root = copy_of(ingested, tmp_path / "root")
     missing = listed(root, "ops/files/%")[0]
     (root / "lake" / missing).unlink()
     run = night_of(root).open()
@@ -114,8 +111,7 @@ def test_the_night_notes_a_missing_file_in_its_open_step(ingested, tmp_path):
 
 
 def test_a_raw_file_whose_bytes_changed_is_reported(ingested, tmp_path, capsys):
-    root = tmp_path / "root"
-    shutil.copytree(ingested, root)
+    root = copy_of(ingested, tmp_path / "root")
     raw = sorted((root / "lake" / "raw").rglob("*.xml"))[0]
     raw.chmod(0o640)
     raw.write_bytes(raw.read_bytes() + b" ")

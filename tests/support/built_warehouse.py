@@ -16,14 +16,14 @@ from pipelines.generate.landing import generate_landing
 from pipelines.run.night import Night, run_night
 
 
-def ingest(root: Path, *, workers: int = 1, **settings: object) -> dict:
+def ingest(root: Path, *, workers: int = 1, batch_size: int = 64, **settings: object) -> dict:
     """One nightly run over ``root/landing`` into ``root/lake`` and ``root/warehouse.duckdb``."""
     night = Night(
         landing=str(root / "landing"),
         lake=root / "lake",
         warehouse=root / "warehouse.duckdb",
         trust=root / "trust",
-        settings=replace(Settings(), settle_seconds=0, workers=workers, batch_size=64, **settings),
+        settings=replace(Settings(), settle_seconds=0, workers=workers, batch_size=batch_size, **settings),
     )
     return run_night(night)
 
