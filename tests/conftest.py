@@ -57,8 +57,13 @@ SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
     "generate/test_scenarios.py": "generate/night_one",
 }
-#: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
-KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_ingest_on_a_dask_cluster")
+#: end-to-end tests that share the reference run (``clean_run``): the kill points, the disk-full points and
+#: the Dask night, one unit (so that the reference is built once)
+KILL_UNIT = (
+    "test_a_run_killed_part_way_is_repaired_by_running_again",
+    "test_a_disk_that_fills_mid_night",
+    "test_ingest_on_a_dask_cluster",
+)
 #: units that start first, longest first (measured: docs/development.md), so that no long one starts last
 FIRST = (
     "e2e-kill",
