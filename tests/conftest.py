@@ -127,6 +127,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # -- fixtures ------------------------------------------------------------------------------------------
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A temporary Prefect server (real engine, real API, SQLite) shared by the flow tests and the commands
+    that run a flow (``tests/flows``, ``tests/cli/test_bench.py``), one per xdist worker that runs them;
+    yields its URL so that subprocesses (``bhyt-etl ingest``) can use the same server."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     """A real OpenSSH sshd on 127.0.0.1 serving this machine's files over SFTP (see support/sftp_server.py);
