@@ -4,8 +4,8 @@ no place below the province, no free text, k ≥ 5 on every claim over the docum
 of the planted names, phones, CCCD or card numbers, the same money by settlement month as the full
 warehouse, and ``bhyt-etl privacy-report`` saying so.
 
-``BHYT_PRIVACY_CLAIMS`` sets the size. The suite runs 1,000 claims (20 facilities): the smallest round size at
-which every check still means something. At 1,000 every admission month has at least k = 5 claims, so k ≥ 5
+``BHYT_PRIVACY_CLAIMS`` sets the size. The suite runs 1,000 claims (20 facilities), a size at which every
+check still means something. At 1,000 every admission month has at least k = 5 claims, so k ≥ 5
 is reached, and only by suppression: all five steps of the ladder are used (1,000 claims lose ``tuoi``, 963
 the province, 418 sex, 275 the age band, 6 the diagnosis chapter); 549 planted names, 2,365 planted numbers,
 380 clinical notes holding one in the full warehouse, 80,000 text cells searched. At 500 a month holds 4
@@ -174,7 +174,7 @@ def check_copy(copy_path: Path, full_path: Path, landing: Path) -> dict[str, int
 
 @pytest.fixture(scope="module")
 def night(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp(f"privacy{CLAIMS}")
+    root = tmp_path_factory.mktemp(f"privacy-{CLAIMS}-claims")
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     cli = [sys.executable, "-m", "pipelines.cli"]
     subprocess.run(
