@@ -52,10 +52,11 @@ E2E = (
 )
 #: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
 SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
-#: modules that share a session fixture with others of their folder: one unit per group
+#: modules that share a session fixture with other modules (their folder's, or the e2e unit's Prefect API)
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
     "generate/test_scenarios.py": "generate/night_one",
+    "cli/test_bench.py": "e2e",  # `bhyt-etl bench` on the e2e unit's Prefect API, not one of its own
 }
 #: end-to-end tests that share the reference run (``clean_run``): the kill points, the disk-full points and
 #: the Dask night, one unit (so that the reference is built once)
