@@ -53,7 +53,7 @@ E2E = (
 )
 #: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
 SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
-#: modules that share a session fixture with others of their folder: one unit per group
+#: modules that share a session fixture with other modules (their folder's, or the e2e unit's Prefect API)
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
     "generate/test_scenarios.py": "generate/night_one",
@@ -65,9 +65,15 @@ SHARED_MODULES = {
     "run/test_backup.py": "run/sample_night",
     "run/test_activity.py": "run/sample_night",
     "run/test_oversized_upload.py": "run/sample_night",
+    "cli/test_bench.py": "e2e",  # `bhyt-etl bench` on the e2e unit's Prefect API, not one of its own
 }
-#: end-to-end tests that share the reference run (``clean_run``) with the kill tests: one unit
-KILL_UNIT = ("test_a_run_killed_part_way_is_repaired_by_running_again", "test_ingest_on_a_dask_cluster")
+#: end-to-end tests that share the reference run (``clean_run``): the kill points, the disk-full points and
+#: the Dask night, one unit (so that the reference is built once)
+KILL_UNIT = (
+    "test_a_run_killed_part_way_is_repaired_by_running_again",
+    "test_a_disk_that_fills_mid_night",
+    "test_ingest_on_a_dask_cluster",
+)
 #: units that start first, longest first (measured: docs/development.md), so that no long one starts last
 FIRST = (
     "e2e-kill",
@@ -133,6 +139,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # -- fixtures ------------------------------------------------------------------------------------------
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A temporary Prefect server (real engine, real API, SQLite) shared by the flow tests and the commands
+    that run a flow (``tests/flows``, ``tests/cli/test_bench.py``), one per xdist worker that runs them;
+    yields its URL so that subprocesses (``bhyt-etl ingest``) can use the same server."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     """A real OpenSSH sshd on 127.0.0.1 serving this machine's files over SFTP (see support/sftp_server.py);

@@ -1,4 +1,10 @@
-"""The command line as facility IT staff and operators use it."""
+"""The command line as facility IT staff and operators use it.
+
+The commands run in this process through ``main`` (``python -m pipelines.cli`` only exits with the code it
+returns): exit status, standard output and standard error are the command's, without a new interpreter, its
+imports and its reading of the XSDs for every call (about 2 s each). How a command starts as a process of its
+own is the first test's subject, and it keeps a real process.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ import random
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
+import pytest
+
+from pipelines.cli import main
 from pipelines.common.paths import data_dir
 from pipelines.generate.assessments import assessment_rows
 from pipelines.generate.envelope import message_document
@@ -31,12 +41,30 @@ def test_the_commands_that_run_no_flow_start_without_prefect():
     assert out.stdout.splitlines()[-1] == "False 1", out.stdout[-2000:] + out.stderr[-2000:]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_verify_prints_the_receipt_of_a_good_file_and_exits_0():
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """``bhyt-etl ARGS`` in this process: its exit status (argparse's refusals included), what it printed."""
+
+    def command(*args: str) -> Done:
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refusing its arguments exits 2, as the command does
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return Done(code, out.out, out.err)
+
+    return command
+
+
+def test_verify_prints_the_receipt_of_a_good_file_and_exits_0(run):
     manifest = Manifest.read(SAMPLE / "landing" / "manifest.json")
     entry = next(e for e in manifest.files if e.kind == "claim")
     proc = run("verify", str(SAMPLE / "landing" / entry.path), "--trust", str(SAMPLE / "trust"))
@@ -46,7 +74,7 @@ def test_verify_prints_the_receipt_of_a_good_file_and_exits_0():
     assert [c["ma_lk"] for c in receipt["claims"]] == [c.ma_lk for c in entry.claims]
 
 
-def test_verify_explains_a_rejected_file_and_exits_1():
+def test_verify_explains_a_rejected_file_and_exits_1(run):
     path = next((SAMPLE / "landing").glob("*/inbox/sig_other_facility.xml"))
     proc = run("verify", str(path), "--trust", str(SAMPLE / "trust"))
     assert proc.returncode == 1
@@ -56,14 +84,14 @@ def test_verify_explains_a_rejected_file_and_exits_1():
     assert error["code"] == "SIG.NOT_BOUND" and error["message_vi"] and error["message_en"]
 
 
-def test_verify_with_a_missing_trust_directory_says_so(tmp_path):
+def test_verify_with_a_missing_trust_directory_says_so(run, tmp_path):
     path = next((SAMPLE / "landing").glob("*/inbox/sig_expired.xml"))
     proc = run("verify", str(path), "--trust", str(tmp_path / "nowhere"))
     assert proc.returncode == 2
     assert "roots.pem" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_verify_strict_counts_conformance_warnings_as_errors(tmp_path):
+def test_verify_strict_counts_conformance_warnings_as_errors(run, tmp_path):
     """A file written as a real exporter writes it: accepted with STD warnings; --strict rejects it."""
     manifest = generate_landing(tmp_path / "landing", tmp_path / "trust", facilities=2, claims=12, seed=4,
                                 shapes="real")
@@ -82,7 +110,7 @@ def test_verify_strict_counts_conformance_warnings_as_errors(tmp_path):
     assert set(entry.expected_codes) <= {e["code"] for e in receipt["errors"] if e["severity"] == "error"}
 
 
-def test_verify_a_stand_alone_xml12_message_and_strict_on_it(tmp_path):
+def test_verify_a_stand_alone_xml12_message_and_strict_on_it(run, tmp_path):
     """XML12 in its own signed message: verify accepts it and lists its records; written in another element
     order it is accepted with STD.ORDER, which --strict refuses; outside an inbox folder the facility must be
     given, since the message names none."""
@@ -120,10 +148,8 @@ def test_verify_a_stand_alone_xml12_message_and_strict_on_it(tmp_path):
     assert named.returncode == 0 and json.loads(named.stdout)["status"] == "accepted"
 
 
-def test_bench_refuses_a_files_argument_that_is_not_two_growing_night_sizes():
+def test_bench_refuses_a_files_argument_that_is_not_two_growing_night_sizes(run):
     for bad, said in (("500", "give two night sizes"), ("900,200", "the small night must be the smaller")):
-        done = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "bench", "--files", bad], capture_output=True, text=True
-        )
+        done = run("bench", "--files", bad)
         assert done.returncode == 2, done.stderr
         assert said in done.stderr and "Traceback" not in done.stderr

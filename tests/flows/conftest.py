@@ -1,25 +1,11 @@
-"""Fixtures for the flows: one real Prefect API for the whole session (prefect_test_harness)."""
+"""Fixtures for the flows: the night they take in (``night_one``) and its reference run (``clean_run``); the
+Prefect API (``prefect_api``) is in tests/conftest.py, which tests/cli shares."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
-@pytest.fixture(scope="session")
-def prefect_api() -> Iterator[str]:
-    """A temporary Prefect server (real engine, real API, SQLite) shared by every flow test; yields its URL
-    so that subprocesses (``bhyt-etl ingest``) can use the same server."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="session")
