@@ -50,8 +50,13 @@ E2E = (
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
     "run/test_reprocess.py::test_a_reprocess_killed",  # `bhyt-etl reprocess` killed, then run again
 )
-#: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
-SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
+#: folders whose modules share session-scoped fixtures (a built warehouse): folder -> its unit (the review and
+#: patient tests read the same clean nights, tests/marts/conftest.py)
+SHARED_FOLDERS = {
+    "marts/review": "marts/review",
+    "marts/patients": "marts/review",
+    "marts/payment": "marts/payment",
+}
 #: modules that share a session fixture with others of their folder: one unit per group
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
@@ -67,7 +72,6 @@ FIRST = (
     "security/test_confidentiality.py",
     "generate/test_generated_files.py",
     "marts/review",
-    "marts/patients",
     "generate/night_one",
     "warehouse/test_build.py",
     "decide/test_process.py",
@@ -96,7 +100,7 @@ def unit_of(nodeid: str) -> str:
         return "e2e-kill" if name.startswith(KILL_UNIT) else "e2e"
     folder = relative.parent.as_posix()
     if folder in SHARED_FOLDERS:
-        return folder
+        return SHARED_FOLDERS[folder]
     return SHARED_MODULES.get(relative.as_posix(), relative.as_posix())
 
 
