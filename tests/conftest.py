@@ -50,12 +50,12 @@ E2E = (
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
     "run/test_reprocess.py::test_a_reprocess_killed",  # `bhyt-etl reprocess` killed, then run again
 )
-#: folders whose modules share session-scoped fixtures (a built warehouse): folder -> its unit (the review and
-#: patient tests read the same clean nights, tests/marts/conftest.py)
+#: folders whose modules share session-scoped fixtures (a built warehouse): folder -> its unit (the review,
+#: patient and payment tests read the same clean nights, tests/marts/conftest.py)
 SHARED_FOLDERS = {
     "marts/review": "marts/review",
     "marts/patients": "marts/review",
-    "marts/payment": "marts/payment",
+    "marts/payment": "marts/review",
 }
 #: modules that share a session fixture with others of their folder: one unit per group
 SHARED_MODULES = {
@@ -76,7 +76,6 @@ FIRST = (
     "warehouse/test_build.py",
     "decide/test_process.py",
     "decide/test_signature.py",
-    "marts/payment",
     "warehouse/test_analytics.py",
 )
 

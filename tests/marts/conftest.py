@@ -1,4 +1,5 @@
-"""Fixtures shared by the review and patient tests (one xdist unit, ``marts/review`` in tests/conftest.py)."""
+"""Fixtures shared by the review, patient and payment tests (one xdist unit, ``marts/review`` in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
