@@ -707,7 +707,8 @@ def scope_of(con: duckdb.DuckDBPyConnection, mac: str, lk: str) -> str:
 
 
 def findings_of(con: duckdb.DuckDBPyConnection, rule: review.Rule, mac: str, lk: str) -> list[dict]:
-    table = review.evaluate(con, [rule], scope=scope_of(con, mac, lk))
+    # the scope's rows copied into memory once, as the nightly review does (views: test_evaluate_contract)
+    table = review.evaluate(con, [rule], scope=scope_of(con, mac, lk), materialize=True)
     return table.to_pylist()
 
 
@@ -869,7 +870,9 @@ def run_cases_together(con: duckdb.DuckDBPyConnection, rules: dict[str, review.R
                 "CREATE OR REPLACE TABLE main.test_scope AS SELECT macskcb, ma_lk, source_sha256 "  # noqa: S608
                 f"FROM core.claim_current WHERE (macskcb, ma_lk) IN ({', '.join(keys)})"
             )
-            found = review.evaluate(con, [rules[c] for c in cases.values()], scope="main.test_scope")
+            found = review.evaluate(
+                con, [rules[c] for c in cases.values()], scope="main.test_scope", materialize=True
+            )
             for f in found.to_pylist():
                 code = cases.get((f["macskcb"], f["ma_lk"]))
                 if code == f["rule_code"]:
