@@ -51,8 +51,13 @@ E2E = (
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
     "run/test_reprocess.py::test_a_reprocess_killed",  # `bhyt-etl reprocess` killed, then run again
 )
-#: folders whose modules share session-scoped fixtures (a built warehouse): one unit each
-SHARED_FOLDERS = ("marts/review", "marts/payment", "marts/patients")
+#: folders whose modules share session-scoped fixtures (a built warehouse): folder -> its unit (the review,
+#: patient and payment tests read the same clean nights, tests/marts/conftest.py)
+SHARED_FOLDERS = {
+    "marts/review": "marts/review",
+    "marts/patients": "marts/review",
+    "marts/payment": "marts/review",
+}
 #: modules that share a session fixture with other modules (their folder's, or the e2e unit's Prefect API)
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
@@ -84,13 +89,11 @@ FIRST = (
     "marts/review",
     "common-night",
     "run/test_reprocess.py",
-    "marts/patients",
     "generate/night_one",
     "run/sample_night",
     "warehouse/test_build.py",
     "decide/test_process.py",
     "decide/test_signature.py",
-    "marts/payment",
 )
 
 
@@ -113,7 +116,7 @@ def unit_of(nodeid: str) -> str:
         return "e2e-kill" if name.startswith(KILL_UNIT) else "e2e"
     folder = relative.parent.as_posix()
     if folder in SHARED_FOLDERS:
-        return folder
+        return SHARED_FOLDERS[folder]
     return SHARED_MODULES.get(relative.as_posix(), relative.as_posix())
 
 

@@ -1,34 +1,32 @@
-"""Helpers of the patient tests: one warehouse built by the real ingest from clean generated data with the
-card eligibility list, then the patient objects built on it the way the warehouse build does
-(``load_eligibility`` before the review, ``build_patients`` with the pseudonym key, the derived views)."""
+"""Helpers of the patient tests: a copy of the warehouse of a clean night (``marts_support``, seed 5: clean
+generated data ingested by the real pipeline, with the card eligibility list in its reference folder), with
+the patient objects built on it the way the warehouse build does (``load_eligibility`` before the review,
+``build_patients`` with the pseudonym key, the derived views)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from support.built_warehouse import ingest
+from marts_support import CLEAN_SEEDS
 
-from pipelines.generate.landing import generate_landing
 from pipelines.marts import patients
 from pipelines.standard.registry import ENVELOPE_TABLES
 
 #: the pseudonym key of the tests: distinctive, so that a test can look for it in the warehouse file
 KEY = "pseudonym-key-of-the-patient-tests-7f3a9c"
-CLAIMS = 150
-SEED = 5
+#: the clean night the patient tests read (the review tests read it too)
+SEED = CLEAN_SEEDS[1]
 
 
 @dataclass(frozen=True)
 class Built:
-    root: Path
+    root: Path  # the clean night: landing, lake (shared, read only), reference
     manifest: dict  # the JSON as written
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse.duckdb"
+    warehouse: Path  # the patient tests' own copy of the night's warehouse, with the patient objects
 
     @property
     def reference(self) -> Path:
@@ -51,20 +49,14 @@ def add_patient_objects(warehouse: Path, reference: Path | None, key: str = KEY)
     return info
 
 
-def build(root: Path) -> Built:
-    generate_landing(
-        root / "landing",
-        root / "trust",
-        facilities=3,
-        claims=CLAIMS,
-        seed=SEED,
-        defects=False,
-        reference=root / "reference",
-    )
-    ingest(root)
-    add_patient_objects(root / "warehouse.duckdb", root / "reference")
-    manifest = json.loads((root / "landing" / "manifest.json").read_text(encoding="utf-8"))
-    return Built(root, manifest)
+def build(night: Path, folder: Path) -> Built:
+    """The patient objects on a copy (in ``folder``) of the warehouse of the clean night at ``night`` (whose
+    views read the night's lake, unchanged)."""
+    warehouse = folder / "warehouse.duckdb"
+    shutil.copy(night / "warehouse.duckdb", warehouse)
+    add_patient_objects(warehouse, night / "reference")
+    manifest = json.loads((night / "landing" / "manifest.json").read_text(encoding="utf-8"))
+    return Built(night, manifest, warehouse)
 
 
 def scratch_copy(warehouse: Path) -> duckdb.DuckDBPyConnection:

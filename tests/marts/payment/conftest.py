@@ -1,26 +1,29 @@
 """A generated warehouse with the payment views, edited so that every rule of the reports is exercised.
 
-The generator already sends withdrawn claims (MA_DOITUONG_KCB 8), wrong-route patients, other-source
-money outside the insurance scope (with the patient's out-of-scope self-pay T_BNTT beside it), benefit
-levels below 100 % and TYLE_TT_DV < 100. On a writable copy the fixture turns core.xml1/xml2/xml3 into
-tables and adds what a 40-claim sample may lack: one more withdrawn claim, a claim moved to the next
-settlement month, claims of types 04 and 09, claims with an empty MA_DKBD, lines in every MA_NHOM bucket
-(legacy and unknown codes), and, each written consistently in the line and in XML1 (STANDARD §5.1 L6/L7):
-other-source money inside the insurance scope, a drug line paid at TYLE_TT_BH 50 %, and half-đồng amounts
-that round the wrong way when every part is rounded on its own. A managed-facilities file moves a section-B
-registration facility into section A.
+The warehouse is the clean night of seed 5 (``marts_support``: 3 facilities, 160 claims, shared with the
+review and patient tests; it was a 40-claim night of the same seed with the generator's defective files, whose
+accepted claims are ordinary clean ones). The generator already sends withdrawn claims (MA_DOITUONG_KCB 8),
+wrong-route patients, other-source money outside the insurance scope (with the patient's out-of-scope self-pay
+T_BNTT beside it), benefit levels below 100 % and TYLE_TT_DV < 100. On a writable copy the fixture turns
+core.xml1/xml2/xml3 into tables and adds what a generated sample may lack: one more withdrawn claim, a claim
+moved to the next settlement month, claims of types 04 and 09, claims with an empty MA_DKBD, lines in every
+MA_NHOM bucket (legacy and unknown codes), and, each written consistently in the line and in XML1 (STANDARD
+§5.1 L6/L7): other-source money inside the insurance scope, a drug line paid at TYLE_TT_BH 50 %, and half-đồng
+amounts that round the wrong way when every part is rounded on its own. A managed-facilities file moves a
+section-B registration facility into section A.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-from support.built_warehouse import build_warehouse_from_generated
+from marts_support import CLEAN_SEEDS
 
 from pipelines.marts.payment import create_payment_objects
 
@@ -212,16 +215,18 @@ def _managed_file(con: duckdb.DuckDBPyConnection, path: Path) -> set[tuple[str, 
 
 
 @pytest.fixture(scope="session")
-def generated_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse_from_generated(tmp_path_factory.mktemp("payment"), facilities=3, claims=40, seed=5)
+def generated_root(clean_warehouse: Callable[[int], Path]) -> Path:
+    """The clean night (read only: the payment warehouse is an edited copy in a folder of its own)."""
+    return clean_warehouse(CLEAN_SEEDS[1])
 
 
 @pytest.fixture(scope="session")
-def payment_wh(generated_root: Path) -> PaymentWarehouse:
-    path = generated_root / "payment-edited.duckdb"
+def payment_wh(generated_root: Path, tmp_path_factory: pytest.TempPathFactory) -> PaymentWarehouse:
+    folder = tmp_path_factory.mktemp("payment")
+    path = folder / "payment-edited.duckdb"
     shutil.copy(generated_root / "warehouse.duckdb", path)
     con = duckdb.connect(str(path))
-    managed = generated_root / "managed_facilities.csv"
+    managed = folder / "managed_facilities.csv"
     try:
         edits = _edit(con)
         pairs = _managed_file(con, managed)

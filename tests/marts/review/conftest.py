@@ -1,5 +1,5 @@
-"""Fixtures of the review tests: warehouses built by the real ingest from clean generated data (once per
-session and seed), and a scratch in-memory DuckDB holding a copy of one of them that tests may mutate."""
+"""Fixtures of the review tests: the clean nights (``clean_warehouse``, tests/marts/conftest.py), and a
+scratch in-memory DuckDB holding a copy of one of them that tests may mutate."""
 
 from __future__ import annotations
 
@@ -9,25 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from catalog_support import load_catalogs
-from review_support import CLEAN_CLAIMS, CLEAN_SEEDS, copy_core, restore_core
-from support.built_warehouse import build_warehouse_from_generated
+from marts_support import CLEAN_SEEDS
+from review_support import copy_core, restore_core
 
 from pipelines.marts import review
-
-
-@pytest.fixture(scope="session")
-def clean_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
-    """``clean_warehouse(seed)`` -> root of a warehouse built from clean data (built once per seed)."""
-    built: dict[int, Path] = {}
-
-    def get(seed: int) -> Path:
-        if seed not in built:
-            root = tmp_path_factory.mktemp(f"review_clean_{seed}")
-            build_warehouse_from_generated(root, facilities=3, claims=CLEAN_CLAIMS, seed=seed, defects=False)
-            built[seed] = root
-        return built[seed]
-
-    return get
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,6 @@ import duckdb
 from pipelines.marts import review
 from pipelines.standard.registry import ENVELOPE_TABLES
 
-#: clean generated data: 3 facilities, 160 claims (all the generator's scenarios fit), two seeds
-CLEAN_SEEDS = (3, 5)
-CLEAN_CLAIMS = 160
 CORE_TABLES = [lh.lower() for lh in ENVELOPE_TABLES] + ["claim_current", "conformance"]
 
 

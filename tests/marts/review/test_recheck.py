@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from catalog_support import write_catalogs
-from review_support import CLEAN_SEEDS
+from marts_support import CLEAN_SEEDS
 
 from pipelines.cli import main
 from pipelines.marts import review

@@ -16,7 +16,7 @@ import shutil
 import duckdb
 import pytest
 from catalog_support import load_catalogs
-from review_support import CLEAN_SEEDS
+from marts_support import CLEAN_SEEDS
 
 from pipelines.marts import review
 

@@ -4,6 +4,12 @@ The claims come from a warehouse built by the real ingest from clean generated d
 DuckDB (``scratch``). For each rule, ``PICK`` chooses a claim of the right kind, the rule is evaluated on that
 claim alone (no finding expected), then ``MUTATE`` breaks the claim the way the rule describes and the rule
 must report it on that claim. Every rule file must have a case here, and every case a rule file.
+
+Most cases run in a few rounds (``run_cases_together``): a case whose rule sees one claim at a time and whose
+mutations touch its own claim only takes its clean claim from one review of every clean claim, and a round
+mutates the claims of many such cases (one case per claim) and evaluates their rules together; each reads
+only its rule's findings on its own claim, which are what the rule finds on that claim alone. The other cases
+(rules across claims: duplicates, overlaps, a shared bed…) run alone, one evaluation per claim.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from catalog_support import YHCT
-from review_support import TOUCHED
+from review_support import TOUCHED, restore_core
 
 from pipelines.marts import review
+from pipelines.warehouse.sqlfiles import folder_files
 
 # -- building blocks of the cases ------------------------------------------------------------------------
 K = "macskcb = '{mac}' AND ma_lk = '{lk}'"
@@ -700,7 +707,8 @@ def scope_of(con: duckdb.DuckDBPyConnection, mac: str, lk: str) -> str:
 
 
 def findings_of(con: duckdb.DuckDBPyConnection, rule: review.Rule, mac: str, lk: str) -> list[dict]:
-    table = review.evaluate(con, [rule], scope=scope_of(con, mac, lk))
+    # the scope's rows copied into memory once, as the nightly review does (views: test_evaluate_contract)
+    table = review.evaluate(con, [rule], scope=scope_of(con, mac, lk), materialize=True)
     return table.to_pylist()
 
 
@@ -746,29 +754,203 @@ def test_every_rule_has_a_case(rules):
     assert len(codes) >= 40
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule(scratch, rules, code):
-    rule = dataclasses.replace(next(r for r in rules if r.code == code), enabled=True)
+# -- running the cases --------------------------------------------------------------------------------------
+#: what in a rule's SQL (or in a scope helper it reads) can make its findings on one claim depend on other
+#: claims: the warehouse's history (``core.*``, ``${db}.core.*``, ``episodes_by_patient``) or a window
+OTHER_CLAIMS = re.compile(r"\bcore\.|episodes_by_patient|\bOVER\s*\(", re.IGNORECASE)
+SCOPE_HELPERS = {f.name.removeprefix("chk.main."): f.body for f in folder_files(review.SCOPE_DIR)}
+CLAIM = re.escape(K)
+
+
+def claim_alone(rule: review.Rule) -> bool:
+    """Whether the rule's findings on a claim can only come from that claim's own rows (and the reference):
+    it reads each relation of the scope once (no self-join), and neither it nor a scope helper it reads reads
+    the history or uses a window (the helpers join a claim's rows on the claim). Conservative: a rule that
+    may look across claims answers False."""
+    sql = re.sub(r"--[^\n]*", "", rule.sql)
+    relations = re.findall(r"\bchk\.(?:main\.)?(\w+)", sql)
+    texts = [sql] + [SCOPE_HELPERS[r] for r in set(relations) if r in SCOPE_HELPERS]
+    return len(relations) == len(set(relations)) and not any(OTHER_CLAIMS.search(t) for t in texts)
+
+
+def touches_claim_alone(mutations: list[str]) -> bool:
+    """Whether a case's mutations read and write the rows of its own claim only (every ``FROM core.…`` is
+    restricted to the claim, and no key is rewritten, i.e. no other claim is made)."""
+    text = " ".join(mutations)
+    reads = re.findall(r"FROM core\.\w+( AS \w+)?( WHERE " + CLAIM + ")?", text)
+    return all(where for _, where in reads) and not re.search(r"AS (ma_lk|macskcb)\b", text)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What one case found: its clean claim, the claim's identifiers, the findings after the mutation and the
+    money the case expects (or the error of the case)."""
+
+    clean: tuple[str, str] | None = None
+    identifiers: tuple = ()
+    hits: list[dict] = dataclasses.field(default_factory=list)
+    expected: object = None
+    error: str = ""
+
+
+def run_case_alone(con: duckdb.DuckDBPyConnection, rule: review.Rule, code: str) -> Outcome:
+    """A case on its own: the rule evaluated on one claim at a time (the candidates, then the mutated one)."""
     pick, mutations = CASES[code]
-    found = candidates(scratch, pick)
-    assert found, f"no claim in the clean warehouse matches {pick!r}"
+    found = candidates(con, pick)
+    if not found:
+        return Outcome(error=f"no claim in the clean warehouse matches {pick!r}")
     # the first candidate the rule leaves alone: the clean claim (a clean claim of that kind must exist)
-    clean = next(((m, k) for m, k in found[:15] if not findings_of(scratch, rule, m, k)), None)
-    assert clean is not None, (
-        f"{code} fires on every clean candidate, e.g. {findings_of(scratch, rule, *found[0])}"
-    )
-    mac, lk = clean
-    identifiers = scratch.execute(
-        f"SELECT {', '.join(IDENTIFIERS)} FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?", [mac, lk]
-    ).fetchone()
+    clean = next(((m, k) for m, k in found[:15] if not findings_of(con, rule, m, k)), None)
+    if clean is None:
+        example = findings_of(con, rule, *found[0])
+        return Outcome(error=f"{code} fires on every clean candidate, e.g. {example}")
+    out = Outcome(clean=clean, identifiers=identifiers_of(con, *clean))
     for sql in mutations:
         TOUCHED.update(re.findall(r"core\.(?:xml\d+|claim_current)\b", sql))
-        scratch.execute(sql.format(mac=mac, lk=lk))
-    hits = findings_of(scratch, rule, mac, lk)
-    assert hits, f"{code} did not fire on {mac}/{lk} after {mutations}"
+        con.execute(sql.format(mac=clean[0], lk=clean[1]))
+    out.hits = findings_of(con, rule, *clean)
+    if code in AMOUNTS:
+        (out.expected,) = con.execute(AMOUNTS[code].format(mac=clean[0], lk=clean[1])).fetchone()
+    return out
+
+
+def identifiers_of(con: duckdb.DuckDBPyConnection, mac: str, lk: str) -> tuple:
+    row = con.execute(
+        f"SELECT {', '.join(IDENTIFIERS)} FROM core.xml1 WHERE macskcb = ? AND ma_lk = ?",  # noqa: S608
+        [mac, lk],
+    ).fetchone()
+    return tuple(row or ())
+
+
+def run_cases_together(con: duckdb.DuckDBPyConnection, rules: dict[str, review.Rule]) -> dict[str, Outcome]:
+    """The cases whose rule sees one claim at a time and whose mutations touch their own claim only, in a few
+    rounds instead of one evaluation per candidate and per mutation; each finds what :func:`run_case_alone`
+    would find on the same claim:
+
+    - a clean claim is a candidate (of the first 15, as alone) without a finding of the rule in one review of
+      every clean claim (for such a rule, its findings on a claim are the same whatever else is in the scope);
+    - a round mutates the clean claims of several cases, each claim by one case only, and evaluates their
+      rules over those claims at once; a case reads only its rule's findings on its own claim, which no other
+      case's mutation can reach. The scratch is restored after each round.
+
+    A case takes the first of its clean claims that no other case of the round took (alone it takes the first
+    clean one: most cases would then share the first claim of the warehouse, one round each)."""
+    clean_review = review.evaluate(con, list(rules.values()), scope="core.claim_current", materialize=True)
+    fired = {(f["rule_code"], f["macskcb"], f["ma_lk"]) for f in clean_review.to_pylist()}
+    outcomes: dict[str, Outcome] = {}
+    rounds: list[dict[tuple[str, str], str]] = []
+    for code, rule in rules.items():
+        pick, _ = CASES[code]
+        found = candidates(con, pick)
+        if not found:
+            outcomes[code] = Outcome(error=f"no claim in the clean warehouse matches {pick!r}")
+            continue
+        clean = [(m, k) for m, k in found[:15] if (code, m, k) not in fired]
+        if not clean:
+            outcomes[code] = Outcome(
+                error=f"{code} fires on every clean candidate, e.g. {findings_of(con, rule, *found[0])}"
+            )
+            continue
+        # the first round with one of the case's clean claims free, and the first such claim
+        free = next((r for r in rounds if any(c not in r for c in clean)), None)
+        if free is None:
+            free = {}
+            rounds.append(free)
+        claim = next(c for c in clean if c not in free)
+        free[claim] = code
+        outcomes[code] = Outcome(clean=claim, identifiers=identifiers_of(con, *claim))
+    for cases in rounds:
+        try:
+            run_round(con, rules, cases, outcomes)
+        finally:
+            restore_core(con)
+    return outcomes
+
+
+def run_round(
+    con: duckdb.DuckDBPyConnection,
+    rules: dict[str, review.Rule],
+    cases: dict[tuple[str, str], str],
+    outcomes: dict[str, Outcome],
+) -> None:
+    """One round: mutate each case's claim, evaluate the round's rules over those claims, keep each case's
+    findings of its own rule on its own claim. What fails is the failing case's error (or, for the evaluation,
+    the round's: the error names the rule file), never the other rounds'."""
+    for (mac, lk), code in cases.items():
+        try:
+            for sql in CASES[code][1]:
+                TOUCHED.update(re.findall(r"core\.(?:xml\d+|claim_current)\b", sql))
+                con.execute(sql.format(mac=mac, lk=lk))
+        except duckdb.Error as e:
+            outcomes[code].error = f"{code}: a mutation failed on {mac}/{lk}: {e}"
+    keys = [f"('{mac}', '{lk}')" for mac, lk in cases]
+    con.execute(
+        "CREATE OR REPLACE TABLE main.test_scope AS SELECT macskcb, ma_lk, source_sha256 "  # noqa: S608
+        f"FROM core.claim_current WHERE (macskcb, ma_lk) IN ({', '.join(keys)})"
+    )
+    try:
+        found = review.evaluate(
+            con, [rules[c] for c in cases.values()], scope="main.test_scope", materialize=True
+        )
+    except review.RuleExecutionError as e:
+        for code in cases.values():
+            outcomes[code].error = outcomes[code].error or f"the round of {code} failed: {e}"
+        return
+    for f in found.to_pylist():
+        code = cases.get((f["macskcb"], f["ma_lk"]))
+        if code == f["rule_code"]:
+            outcomes[code].hits.append(f)
+    for (mac, lk), code in cases.items():
+        if code in AMOUNTS:
+            try:
+                (outcomes[code].expected,) = con.execute(AMOUNTS[code].format(mac=mac, lk=lk)).fetchone()
+            except duckdb.Error as e:
+                outcomes[code].error = outcomes[code].error or f"{code}: the expected amount failed: {e}"
+
+
+@pytest.fixture(scope="module")
+def together(scratch_module, rules) -> dict[str, Outcome]:
+    """The outcomes of the cases :func:`run_cases_together` can run (the others run alone, in the test)."""
+    by_code = {r.code: dataclasses.replace(r, enabled=True) for r in rules}
+    fit = {
+        code: by_code[code]
+        for code in sorted(CASES)
+        if claim_alone(by_code[code]) and touches_claim_alone(CASES[code][1])
+    }
+    try:
+        return run_cases_together(scratch_module, fit)
+    finally:
+        restore_core(scratch_module)
+
+
+def test_most_cases_run_together(together, rules):
+    """The rounds stay the common path; a rule that looks across claims, or a case that reads or makes
+    another claim, runs alone."""
+    assert len(together) >= 180, sorted(set(CASES) - set(together))
+    by_code = {r.code: r for r in rules}
+    across = ("DUPLICATE_CLAIM", "OVERLAP_INPATIENT_SAME_FACILITY", "VISIT_DURING_INPATIENT_STAY")
+    assert not any(claim_alone(by_code[f"BIZ.XML1.{c}"]) for c in across)
+    assert not claim_alone(by_code["BIZ.XML3.SURGEON_TWO_OPERATIONS_AT_ONCE"])  # the history of core.xml3
+    assert not claim_alone(by_code["BIZ.XML2.DRUG_TWICE_SAME_DAY"])  # a window
+    assert not touches_claim_alone(CASES["BIZ.XML5.UNEXPECTED"][1])  # copies another claim's XML5 line
+    assert not touches_claim_alone(CASES["BIZ.XML3.BED_SHARED_NOT_DECLARED"][1])  # makes another claim
+    assert touches_claim_alone(CASES["BIZ.XML4.IMAGING_WITHOUT_CONCLUSION"][1])
+    assert not set(together) & {f"BIZ.XML1.{c}" for c in across}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule(request, rules, together, code):
+    rule = dataclasses.replace(next(r for r in rules if r.code == code), enabled=True)
+    # a case of the rounds left the scratch as it was; one that runs alone changes it (restored after it)
+    outcome = together.get(code) or run_case_alone(request.getfixturevalue("scratch"), rule, code)
+    assert not outcome.error, outcome.error
+    assert outcome.clean is not None
+    mac, lk = outcome.clean
+    hits = outcome.hits
+    assert hits, f"{code} did not fire on {mac}/{lk} after {CASES[code][1]}"
     money = sum(h["amount"] for h in hits)
     if code in AMOUNTS:
-        (expected,) = scratch.execute(AMOUNTS[code].format(mac=mac, lk=lk)).fetchone()
+        expected = outcome.expected
         assert abs(money - Decimal(str(expected))) <= 1, f"{code}: amount {money}, expected {expected}"
     if rule.amount.startswith("0"):
         assert money == 0, f"{code} says its amount is 0 and gives {money}"
@@ -780,7 +962,7 @@ def test_rule(scratch, rules, code):
         assert (
             h["source_sha256"] and h["message_vi"] == rule.message_vi and h["message_en"] == rule.message_en
         )
-        for ident in identifiers:
+        for ident in outcome.identifiers:
             if ident and len(ident) >= 5:
                 assert ident not in h["value"], f"{code} shows a patient identifier in its value"
 
