@@ -73,6 +73,11 @@ def ingest_again(root: Path) -> dict:
     takes again, and prints the summary); in this process it skips a second interpreter, its imports and its
     reading of the XSDs (about 5 s of CPU a test). The runs that are killed or fill the disk stay commands:
     what they show is the command's exit status, its message and what a killed process group leaves."""
+    return nightly_in_process(root, workers=1)
+
+
+def nightly_in_process(root: Path, *, workers: int) -> dict:
+    """The nightly flow on root/{landing,lake,trust} into root/warehouse.duckdb, in this process."""
     from pipelines.flows.nightly import nightly
 
     return nightly(
@@ -80,7 +85,7 @@ def ingest_again(root: Path) -> dict:
         lake=str(root / "lake"),
         warehouse=str(root / "warehouse.duckdb"),
         trust=str(root / "trust"),
-        workers=1,
+        workers=workers,
         settle_seconds=0,
     )
 
@@ -169,18 +174,9 @@ def landing_state(landing: Path) -> dict[str, list]:
 
 
 def test_night_one_answers_every_file_as_the_generator_expects(prefect_api, night_one, tmp_path):
-    from pipelines.flows.nightly import nightly
-
     root = copy_tree(night_one, tmp_path / "n1")
     manifest = Manifest.read(root / "landing" / "manifest.json")
-    summary = nightly(
-        landing=str(root / "landing"),
-        lake=str(root / "lake"),
-        warehouse=str(root / "warehouse.duckdb"),
-        trust=str(root / "trust"),
-        workers=2,
-        settle_seconds=0,
-    )
+    summary = nightly_in_process(root, workers=2)
     assert summary["files"]["received"] == len(manifest.files)
     for entry in manifest.files:
         fac = root / "landing" / entry.macskcb
