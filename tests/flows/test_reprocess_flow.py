@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 
-from pipelines.common.settings import Settings
+from support.built_warehouse import night_at
+
 from pipelines.generate.landing import Manifest, generate_landing
-from pipelines.run.night import Night, run_night
+from pipelines.run.night import run_night
 
 
 def test_the_reprocess_flow_takes_in_the_facility_registered_late(prefect_api, tmp_path):
@@ -27,14 +28,7 @@ def test_the_reprocess_flow_takes_in_the_facility_registered_late(prefect_api, t
         "warehouse": str(tmp_path / "warehouse.duckdb"),
         "trust": str(tmp_path / "trust"),
     }
-    night = Night(
-        landing=paths["landing"],
-        lake=tmp_path / "lake",
-        warehouse=tmp_path / "warehouse.duckdb",
-        trust=tmp_path / "trust",
-        settings=Settings(workers=1, settle_seconds=0),
-    )
-    run_night(night)
+    run_night(night_at(tmp_path))
     rejected = sorted(p.name for p in (tmp_path / "landing" / late / "rejected").iterdir())
     assert rejected
     csv.write_text(full, encoding="utf-8")

@@ -15,23 +15,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.built_warehouse import night_at
 from support.nights import SampleNight, copy_of
 
 from pipelines.cli import main
-from pipelines.common.settings import Settings
 from pipelines.run.backup import backup
 from pipelines.run.check import check_lake
-from pipelines.run.night import Night, run_night
-
-
-def night_of(root: Path, lake: Path) -> Night:
-    return Night(
-        landing=str(root / "landing"),
-        lake=lake,
-        warehouse=root / "warehouse.duckdb",
-        trust=root / "trust",
-        settings=Settings(workers=1, settle_seconds=0),
-    )
+from pipelines.run.night import run_night
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +62,7 @@ def test_a_backup_restores_to_a_lake_that_checks_and_ingests_on(night_one, capsy
 
     for path in sorted((root / "later").rglob("*.xml")):  # night two, on the restored lake
         shutil.move(path, root / "landing" / path.parent.name / "inbox" / path.name)
-    summary = run_night(night_of(root, restored))
+    summary = run_night(night_at(root, lake=restored))
     assert summary["files"]["received"] > 0
     after = counts(restored)
     assert after[0] == before[0] + summary["files"]["received"] and after[2] > before[2]

@@ -14,23 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.built_warehouse import night_at
 
-from pipelines.common.settings import Settings
 from pipelines.generate.assessments import write_assessment_messages
 from pipelines.generate.writer import LandingWriter, ManifestEntry
-from pipelines.run.night import Night, run_night
+from pipelines.run.night import run_night
 
 SEED = 1212
-
-
-def night(tmp_path: Path) -> Night:
-    return Night(
-        landing=str(tmp_path / "landing"),
-        lake=tmp_path / "lake",
-        warehouse=tmp_path / "warehouse.duckdb",
-        trust=tmp_path / "trust",
-        settings=Settings(workers=1, settle_seconds=0),
-    )
 
 
 def receipt(tmp_path: Path, entry: ManifestEntry, name: str | None = None) -> dict:
@@ -47,7 +37,7 @@ def first_night(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Ma
     for fac in w.facilities:
         w.write_claims(fac, [w.episode(fac)])
     messages = write_assessment_messages(w)
-    summary = run_night(night(root))
+    summary = run_night(night_at(root))
     assert summary["files"]["received"] == 4
     return root, messages, w
 
@@ -101,7 +91,7 @@ def test_the_same_message_sent_again_is_a_duplicate_and_adds_no_rows(first_night
     entry = messages[0]
     archived = next((work / "landing" / entry.macskcb / "archive").glob(f"*{Path(entry.path).name}"))
     shutil.copy2(archived, work / "landing" / entry.macskcb / "inbox" / "again.xml")
-    run_night(night(work))
+    run_night(night_at(work))
     again = receipt(work, entry, "again.xml")
     assert again["status"] == "duplicate" and again["duplicate_of"]["file"] == Path(entry.path).name
     con = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.built_warehouse import night_at
 from support.nights import COMMON_NIGHT, Nights, copy_of
 
 from pipelines.cli import main
-from pipelines.common.settings import Settings
-from pipelines.run.night import Night
 from pipelines.standard.registry import ENVELOPE_TABLES
 
 
@@ -26,16 +25,6 @@ from pipelines.standard.registry import ENVELOPE_TABLES
 def ingested(nights: Nights) -> Path:
     """The pristine night: tests copy it before changing anything."""
     return nights.ingested(**COMMON_NIGHT)
-
-
-def night_of(root: Path) -> Night:
-    return Night(
-        landing=str(root / "landing"),
-        lake=root / "lake",
-        warehouse=root / "warehouse.duckdb",
-        trust=root / "trust",
-        settings=Settings(workers=1, settle_seconds=0, batch_size=6),
-    )
 
 
 def snapshot(warehouse: Path) -> dict[str, list]:
@@ -102,7 +91,7 @@ def test_the_night_notes_a_missing_file_in_its_open_step(ingested, tmp_path):
     root = copy_of(ingested, tmp_path / "root")
     missing = listed(root, "ops/files/%")[0]
     (root / "lake" / missing).unlink()
-    run = night_of(root).open()
+    run = night_at(root, batch_size=6).open()
     try:
         assert any(missing in note and "rebuild --from-raw" in note for note in run.notes), run.notes
     finally:

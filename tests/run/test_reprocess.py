@@ -21,10 +21,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.built_warehouse import night_at
 
 from pipelines.cli import main
 from pipelines.common.failpoints import REPROCESS_POINTS
-from pipelines.common.settings import Settings
 from pipelines.generate.landing import Manifest, generate_landing
 from pipelines.run.check import check_lake
 from pipelines.run.night import Night, run_night
@@ -50,13 +50,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def night_of(root: Path) -> Night:
-    return Night(
-        landing=str(root / "landing"),
-        lake=root / "lake",
-        warehouse=root / "warehouse.duckdb",
-        trust=root / "trust",
-        settings=Settings(workers=1, settle_seconds=0, batch_size=4),
-    )
+    return night_at(root, batch_size=4)
 
 
 @pytest.fixture(scope="module")

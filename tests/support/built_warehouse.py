@@ -16,16 +16,21 @@ from pipelines.generate.landing import generate_landing
 from pipelines.run.night import Night, run_night
 
 
-def ingest(root: Path, *, workers: int = 1, batch_size: int = 64, **settings: object) -> dict:
-    """One nightly run over ``root/landing`` into ``root/lake`` and ``root/warehouse.duckdb``."""
-    night = Night(
+def night_at(root: Path, *, lake: Path | None = None, **settings: object) -> Night:
+    """The night of a test root: ``root/landing``, ``root/trust``, ``root/warehouse.duckdb`` and ``root/lake``
+    (or ``lake``), one worker and no settling unless ``settings`` say otherwise."""
+    return Night(
         landing=str(root / "landing"),
-        lake=root / "lake",
+        lake=lake or root / "lake",
         warehouse=root / "warehouse.duckdb",
         trust=root / "trust",
-        settings=replace(Settings(), settle_seconds=0, workers=workers, batch_size=batch_size, **settings),
+        settings=replace(Settings(), **{"settle_seconds": 0, "workers": 1, **settings}),
     )
-    return run_night(night)
+
+
+def ingest(root: Path, *, workers: int = 1, batch_size: int = 64, **settings: object) -> dict:
+    """One nightly run over ``root/landing`` into ``root/lake`` and ``root/warehouse.duckdb``."""
+    return run_night(night_at(root, workers=workers, batch_size=batch_size, **settings))
 
 
 def build_warehouse_from_generated(
