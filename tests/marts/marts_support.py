@@ -1,4 +1,4 @@
-"""What the review, patient and payment tests share: the clean generated nights, each built once per session.
+"""What the review, patient and payment tests share: the clean generated nights.
 
 A clean night is 3 facilities and 160 claims of clean generated data (every scenario of the generator fits)
 ingested by the real pipeline, with the reference folder the generator writes beside the landing tree (the
@@ -9,27 +9,13 @@ patient tests (seed 5, with its eligibility list) and the payment tests (seed 5,
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from support.built_warehouse import ingest
-
-from pipelines.generate.landing import generate_landing
+from typing import Any
 
 #: the seeds of the clean nights; the patient and payment tests use the second
 CLEAN_SEEDS = (3, 5)
 CLEAN_CLAIMS = 160
 
 
-def build_clean_night(root: Path, seed: int) -> Path:
-    """Generate a clean night (with its reference folder) under ``root`` and ingest it; returns ``root``."""
-    generate_landing(
-        root / "landing",
-        root / "trust",
-        facilities=3,
-        claims=CLEAN_CLAIMS,
-        seed=seed,
-        defects=False,
-        reference=root / "reference",
-    )
-    ingest(root)
-    return root
+def clean_night(seed: int) -> dict[str, Any]:
+    """The arguments of a clean night for ``nights.ingested`` (support/nights.py)."""
+    return {"facilities": 3, "claims": CLEAN_CLAIMS, "seed": seed, "defects": False, "reference": True}

@@ -1,9 +1,10 @@
-"""A warehouse built by the real ingest (without the Prefect engine) from generated data, for tests of
-what sits on top of it (review rules, payment reports, analytics copy).
+"""The real ingest (without the Prefect engine) over a test root: ``root/landing`` and ``root/trust`` in,
+``root/lake`` and ``root/warehouse.duckdb`` out, for tests of what sits on top of it (review rules, payment
+reports, analytics copy). Generated nights shared by several modules: support/nights.py.
 
-    from support.built_warehouse import build_warehouse_from_generated
-    root = build_warehouse_from_generated(tmp_path, facilities=3, claims=40, seed=5)
-    duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    from support.built_warehouse import ingest, night_at
+    summary = ingest(root)                            # one nightly run, batches of 64
+    run = night_at(root, batch_size=6).open()         # the Night, for the steps one by one
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipelines.common.settings import Settings
-from pipelines.generate.landing import generate_landing
 from pipelines.run.night import Night, run_night
 
 
@@ -33,12 +33,3 @@ def ingest(root: Path, *, workers: int = 1, batch_size: int = 64, **settings: ob
     return run_night(night_at(root, workers=workers, batch_size=batch_size, **settings))
 
 
-def build_warehouse_from_generated(
-    root: Path, *, facilities: int = 3, claims: int = 40, seed: int = 5, defects: bool = True
-) -> Path:
-    """Generate a landing tree (and trust directory) under ``root`` and ingest it; returns ``root``."""
-    generate_landing(
-        root / "landing", root / "trust", facilities=facilities, claims=claims, seed=seed, defects=defects
-    )
-    ingest(root)
-    return root
