@@ -6,16 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.nights import Nights
 
 
 @pytest.fixture(scope="session")
-def night_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def night_one(nights: Nights) -> Path:
     """A generated landing tree with defects (2 facilities, 12 claims), kept pristine: copy it before use."""
-    from pipelines.generate.landing import generate_landing
-
-    root = tmp_path_factory.mktemp("night-one")
-    generate_landing(root / "landing", root / "trust", facilities=2, claims=12, seed=11, defects=True)
-    return root
+    return nights.generated(facilities=2, claims=12, seed=11, defects=True)
 
 
 @pytest.fixture(scope="session")
