@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from lxml import etree
+from support.columns import distinct_values
 
 from pipelines.generate.planted import unaccented
 from pipelines.standard import load_registry
@@ -145,17 +146,16 @@ def check_copy(copy_path: Path, full_path: Path, landing: Path) -> dict[str, int
     # none of the planted identifiers, in any text cell
     names, numbers = planted_values(landing)
     assert len(names) > 100 and len(numbers) > 300
-    for (schema, table), columns in columns_by_object(
-        copy, "(data_type LIKE 'VARCHAR%' OR data_type = 'JSON')"
-    ).items():
-        # every distinct value of every text column, in one reading of the object (a view of the payment
-        # mart computed once, not once a column): UNPIVOT leaves the NULLs out
-        casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in columns)
-        sql = (
-            f"SELECT DISTINCT name, value FROM (UNPIVOT (SELECT {casts} FROM {schema}.{table}) "
-            "ON COLUMNS(*) INTO NAME name VALUE value)"
-        )
-        for column, text in copy.execute(sql).fetchall():
+    text_columns = [
+        (schema, table, column)
+        for (schema, table), columns in columns_by_object(
+            copy, "(data_type LIKE 'VARCHAR%' OR data_type = 'JSON')"
+        ).items()
+        for column in columns
+    ]
+    # every distinct value of every text column, each object read once (support/columns.py)
+    for (schema, table, column), values in distinct_values(copy, text_columns, as_text=True).items():
+        for text in values:
             if text:
                 checked["text_cells"] += 1
                 assert not _found(text, names, numbers), f"an identifier in {schema}.{table}.{column}"
