@@ -120,6 +120,16 @@ def unit_of(nodeid: str) -> str:
     return SHARED_MODULES.get(relative.as_posix(), relative.as_posix())
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With the end-to-end tests deselected (``-m "not e2e and not fuzz"``: ``run.py test --fast``), the
+    folders and modules of :data:`E2E` that hold nothing else are not even imported: they import Prefect,
+    which is 2 s of every worker's start."""
+    if "not e2e" not in (config.getoption("markexpr") or "") or not collection_path.is_relative_to(TESTS):
+        return None
+    relative = collection_path.relative_to(TESTS).as_posix()
+    return (f"{relative}/" if collection_path.is_dir() else relative) in E2E or None
+
+
 class UnitScheduling(LoadScopeScheduling):
     """xdist's scope scheduling (a scope runs whole on one worker, scopes handed out as workers free up),
     with :func:`unit_of` as the scope."""

@@ -20,19 +20,11 @@ import duckdb
 
 from pipelines.cli.catalog import load_generated
 from pipelines.cli.console import print_summary, quiet_prefect
-from pipelines.common.paths import SQL_ROOT
 from pipelines.flows.nightly import nightly
 from pipelines.generate.landing import generate_landing, generate_resends
-from pipelines.warehouse.sqlfiles import folder_files
+from pipelines.marts.examples import example_queries
 
-EXAMPLES = SQL_ROOT / "examples"
 MARKER = ".bhyt-demo"
-
-
-def example_queries() -> list[tuple[str, str]]:
-    """(title, SQL) of every example query, in file order: the title from the file's header (the one SQL
-    header parser), the SQL without the header."""
-    return [(f.title, f.body) for f in folder_files(EXAMPLES, kind="example")]
 
 
 def _prepare(work: Path) -> bool:

@@ -6,6 +6,7 @@
 ``report``    a payment view written as a CSV or Excel file (``bhyt-etl report``)
 ``forms``     the printed layouts of the payment forms, read from ``marts/forms/*.toml``; amounts in words
 ``formwriter`` a form as filed, and the 7980a list as exchanged, laid out on a sheet
+``examples``  the example queries analysts can paste (``pipelines/sql/examples``)
 
 :func:`build_marts` builds them all on the full warehouse; :func:`derived_builders` are the ones built again
 on the analytics copy (the review results are copied, not recomputed: the rules need real identifiers).

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.cli.demo import example_queries
+from pipelines.marts.examples import example_queries
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ import pytest
 from support.columns import distinct_values
 from support.nights import COMMON_NIGHT, copy_of
 
-from pipelines.cli.demo import example_queries
 from pipelines.marts import COPIED_TABLES, derived_builders
+from pipelines.marts.examples import example_queries
 from pipelines.run.ledger import Ledger
 from pipelines.standard import load_registry
 from pipelines.standard.registry import ENVELOPE_TABLES

@@ -9,11 +9,11 @@ import duckdb
 import pytest
 from patients_support import KEY
 
-from pipelines.cli.demo import example_queries
 from pipelines.common.errors import TerminalError
 from pipelines.common.sqlheader import parse_file
 from pipelines.generate.eligibility import HEADER
 from pipelines.marts import patients
+from pipelines.marts.examples import example_queries
 from pipelines.warehouse.analytics import build_analytics
 from pipelines.warehouse.dictionary import all_docs, apply_comments
 
