@@ -318,6 +318,8 @@ def build_icd10(catalog_dir: Path, limits: list[Row], problems: Problems) -> str
     used: set[int] = set()
     clashes: set[tuple[int, int]] = set()
     rows: list[tuple[str, ...]] = []
+    bounds = [(r, r["first_code"], r["last_code"]) for r in limits]
+    by_category: dict[str, list[tuple[Row, str, str]]] = {}  # the rows whose range may hold the category
     for code in icd.get_all_codes(with_dots=True):
         if not icd.is_category_or_subcategory(code):
             continue
@@ -326,8 +328,11 @@ def build_icd10(catalog_dir: Path, limits: list[Row], problems: Problems) -> str
         block = next(a for a in ancestors if icd.is_block(a))  # innermost block
         limit = dict.fromkeys(("sex_restriction", "age_min_years", "age_max_years"), "")
         owner: dict[str, Row] = {}
-        for r in limits:
-            if not _in_range(code, r["first_code"], r["last_code"]):
+        cat = code[:3]
+        if cat not in by_category:
+            by_category[cat] = [b for b in bounds if b[1][:3] <= cat <= b[2][:3]]
+        for r, first, last in by_category[cat]:
+            if not _in_range(code, first, last):
                 continue
             used.add(r.line)
             for kind, columns in kinds.items():
