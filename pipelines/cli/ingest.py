@@ -1,9 +1,9 @@
 """`bhyt-etl ingest`: one night through the Prefect flow, with the command's console.
 
-The commands that run a flow (``ingest``, ``demo``, ``bench``) live in modules of their own that
-``pipelines/cli/__init__.py`` imports only when one of them runs: they import Prefect, more than half of a
-command's start (measured with ``python -X importtime``, docs/development.md), which ``verify``,
-``generate``, ``report``, ``reprocess`` and the other commands never need.
+The commands that run a flow (``ingest``, ``demo``, ``bench``) live in modules of their own that their
+command functions (``pipelines/cli/nights.py``) import only when one of them runs: they import Prefect, more
+than half of a command's start (measured with ``python -X importtime``, docs/development.md), which
+``verify``, ``generate``, ``report``, ``reprocess``, the other commands and ``bhyt-etl --help`` never need.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli import COMMANDS, main
 from pipelines.common.paths import data_dir
 from pipelines.generate.assessments import assessment_rows
 from pipelines.generate.envelope import message_document
@@ -29,16 +29,30 @@ from pipelines.standard import load_registry
 SAMPLE = data_dir() / "sample"
 
 
-def test_the_commands_that_run_no_flow_start_without_prefect():
-    """Prefect is more than half of a command's start: only ingest, demo and bench import it."""
+def test_a_command_starts_without_prefect_and_without_the_other_commands_modules():
+    """Prefect is more than half of a command's start: only ingest, demo and bench import it; and a command
+    imports its own module only (pipelines/cli/__init__.py's COMMANDS): ``verify`` no generator, no payment
+    report (openpyxl), no other command's module."""
+    others = ("prefect", "pipelines.generate.landing", "pipelines.marts.report", "openpyxl",
+              "pipelines.cli.nights", "pipelines.cli.catalog", "pipelines.cli.operations")
     check = (
         "import sys; from pipelines.cli import main; code = main(sys.argv[1:]); "
-        "print('prefect' in sys.modules, code)"
+        f"print(code, [m for m in {others!r} if m in sys.modules], 'pipelines.cli.verify' in sys.modules)"
     )
     path = next((SAMPLE / "landing").glob("*/inbox/sig_other_facility.xml"))
     out = subprocess.run([sys.executable, "-c", check, "verify", str(path), "--trust", str(SAMPLE / "trust")],
                          capture_output=True, text=True, timeout=120)
-    assert out.stdout.splitlines()[-1] == "False 1", out.stdout[-2000:] + out.stderr[-2000:]
+    assert out.stdout.splitlines()[-1] == "1 [] True", out.stdout[-2000:] + out.stderr[-2000:]
+
+
+def test_the_help_lists_every_command_with_its_help(run):
+    """Without a command's name every command's module is read: the help lists them all."""
+    done = run("--help")
+    assert done.returncode == 0
+    listed = dict(re.findall(r"^    ([a-z-]+) +(\S.*)$", done.stdout, flags=re.M))
+    assert sorted(listed) == sorted(COMMANDS) and all(listed.values()), done.stdout
+    misspelt = run("verfy")
+    assert misspelt.returncode == 2 and "invalid choice" in misspelt.stderr and "verify" in misspelt.stderr
 
 
 @dataclass
