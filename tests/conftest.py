@@ -21,12 +21,14 @@ issue #1386.)
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import settings
+from support import prefect_api as prefect_api_server
 from support.nights import Nights
 from support.sftp_server import SshServer, running_sshd
 from xdist.scheduler import LoadScopeScheduling
@@ -155,16 +157,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the session's process: the xdist controller, or the only one
+        prefect_api_server.name_session_root()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # after every worker has finished (xdist stops them before)
+        prefect_api_server.stop(prefect_api_server.session_root())
+
+
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[str]:
     """A temporary Prefect server (real engine, real API, SQLite) shared by the flow tests and the commands
-    that run a flow (``tests/flows``, ``tests/cli/test_bench.py``), one per xdist worker that runs them;
-    yields its URL so that subprocesses (``bhyt-etl ingest``) can use the same server."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
+    that run a flow (``tests/flows``, ``tests/cli/test_bench.py``): one for the whole session, started by
+    the first worker that asks for it and stopped by the session's process at its end
+    (support/prefect_api.py); yields its URL, set as this process's ``PREFECT_API_URL`` for the flows run
+    in it, so that subprocesses (``bhyt-etl ingest``) can use the same server."""
+    from prefect.context import _temporary_global_settings_context, get_settings_context
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.utilities.asyncutils import run_coro_as_sync
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
+    url = prefect_api_server.shared_api_url(prefect_api_server.session_root())
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        # as prefect_test_harness: also the process-wide settings, for contexts copied before this one
+        with _temporary_global_settings_context(get_settings_context()):
+            yield url
+
+            async def drain() -> None:  # as prefect_test_harness: this process's logs and events sent
+                try:
+                    result = APILogWorker.instance().drain()
+                    if inspect.isawaitable(result):
+                        await result
+                except RuntimeError:  # never started
+                    pass
+                result = EventsWorker.drain_all()
+                if inspect.isawaitable(result):
+                    await result
+
+            run_coro_as_sync(drain())
 
 
 @pytest.fixture(scope="session")
