@@ -3,9 +3,12 @@ Prefect API (``prefect_api``) is in tests/conftest.py, which tests/cli shares.""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.launcher import Launcher
 from support.nights import Nights
 
 
@@ -27,3 +30,14 @@ def clean_run(prefect_api, night_one, tmp_path_factory):
     proc = ingest_cli(root, prefect_api)
     assert proc.returncode == 0, proc.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def launcher(prefect_api: str) -> Iterator[Launcher]:
+    """`bhyt-etl` commands forked from one process that has imported the command line and Prefect once
+    (support/launcher.py), on the session's Prefect API: the kill and disk-full points' runs."""
+    started = Launcher({**os.environ, "PREFECT_API_URL": prefect_api})
+    try:
+        yield started
+    finally:
+        started.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.launcher import Launcher
 
 from pipelines.common.failpoints import DISK_POINTS, POINTS
 from pipelines.generate.landing import Manifest
@@ -29,33 +30,36 @@ def ingest_cli(
     *options: str,
     failpoint: str | None = None,
     workers: int = 2,
+    launcher: Launcher | None = None,
     **settings: str,
 ) -> subprocess.CompletedProcess:
     """`bhyt-etl ingest` on root/{landing,lake,trust} in a process group of its own, with ``workers``
-    worker processes; ``options`` are more flags, ``settings`` more BHYT_* variables (``batch_size="8"``)."""
+    worker processes; ``options`` are more flags, ``settings`` more BHYT_* variables (``batch_size="8"``).
+    A new ``python -m pipelines.cli`` process, or with ``launcher`` (on ``api_url``) one forked from a process
+    that has already imported the command (support/launcher.py: the kill and disk-full points)."""
     env = {**os.environ, "PREFECT_API_URL": api_url, "BHYT_SETTLE_SECONDS": "0"}
     env.update({f"BHYT_{name.upper()}": value for name, value in settings.items()})
     env.pop("BHYT_FAILPOINT", None)
     if failpoint:
         env["BHYT_FAILPOINT"] = failpoint
+    argv = [
+        "ingest",
+        "--landing",
+        str(root / "landing"),
+        "--lake",
+        str(root / "lake"),
+        "--warehouse",
+        str(root / "warehouse.duckdb"),
+        "--trust",
+        str(root / "trust"),
+        "--workers",
+        str(workers),
+        *options,
+    ]
+    if launcher is not None:
+        return launcher.run(argv, env, timeout=300)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "ingest",
-            "--landing",
-            str(root / "landing"),
-            "--lake",
-            str(root / "lake"),
-            "--warehouse",
-            str(root / "warehouse.duckdb"),
-            "--trust",
-            str(root / "trust"),
-            "--workers",
-            str(workers),
-            *options,
-        ],
+        [sys.executable, "-m", "pipelines.cli", *argv],
         capture_output=True,
         text=True,
         timeout=300,
@@ -272,12 +276,18 @@ def test_a_second_run_while_one_holds_the_lake_refuses_cleanly(night_one, tmp_pa
 
 @pytest.mark.parametrize("point", POINTS)
 def test_a_run_killed_part_way_is_repaired_by_running_again(
-    point, prefect_api, night_one, clean_run, tmp_path
+    point, prefect_api, launcher, night_one, clean_run, tmp_path
 ):
     root = copy_tree(night_one, tmp_path / "root")
     # small batches: a kill inside a batch, between commits or between deliveries leaves work on both sides
     killed = ingest_cli(
-        root, prefect_api, failpoint=point, batch_size="8", answer_commit_every="3", workers=workers_at(point)
+        root,
+        prefect_api,
+        failpoint=point,
+        batch_size="8",
+        answer_commit_every="3",
+        workers=workers_at(point),
+        launcher=launcher,
     )
     assert killed.returncode == -signal.SIGKILL, (killed.returncode, killed.stderr[-2000:])
     assert_nothing_partial_is_visible(root)
@@ -299,7 +309,7 @@ def test_a_run_killed_part_way_is_repaired_by_running_again(
 
 @pytest.mark.parametrize("point", DISK_POINTS)
 def test_a_disk_that_fills_mid_night_ends_the_run_with_one_clear_message_and_loses_nothing(
-    point, prefect_api, night_one, clean_run, tmp_path
+    point, prefect_api, launcher, night_one, clean_run, tmp_path
 ):
     root = copy_tree(night_one, tmp_path / "root")
     full = ingest_cli(
@@ -309,6 +319,7 @@ def test_a_disk_that_fills_mid_night_ends_the_run_with_one_clear_message_and_los
         batch_size="8",
         answer_commit_every="3",
         workers=workers_at(point),
+        launcher=launcher,
     )
     assert full.returncode == 4, (full.returncode, full.stderr[-2000:])
     errors = [line for line in full.stderr.splitlines() if line.startswith("bhyt-etl:")]
