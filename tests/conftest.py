@@ -13,8 +13,10 @@ that a new test module gets them without writing anything:
 Work units for pytest-xdist (``run.py`` passes ``--dist loadscope``, and :class:`UnitScheduling` makes the
 scopes these units): what one module or folder builds once (a generated night, a warehouse, a Prefect API)
 is then built on one worker only. One unit per module, one per folder or group of modules that share session
-fixtures, and the end-to-end tests in two units (each worker that runs one starts its own Prefect API). The
-longest units go first, so that the workers start on them and the short ones fill in around them.
+fixtures; the end-to-end tests that share the flows' night (``night_one``) in two units, the kill points with
+their reference run and the others, and every other end-to-end module a unit of its own (the Prefect API is
+one for the whole session, whichever worker asks for it first: ``prefect_api``). The longest units go first,
+so that the workers start on them and the short ones fill in around them.
 (xdist's own ``xdist_group`` marks are not used: with pytest 9.2 they are silently ignored, pytest-xdist
 issue #1386.)
 """
@@ -60,7 +62,7 @@ SHARED_FOLDERS = {
     "marts/patients": "marts/review",
     "marts/payment": "marts/review",
 }
-#: modules that share a session fixture with other modules (their folder's, or the e2e unit's Prefect API)
+#: modules that share a session fixture with other modules (their folder's)
 SHARED_MODULES = {
     "generate/test_formulas.py": "generate/night_one",  # the 400-claim night of tests/generate/conftest.py
     "generate/test_scenarios.py": "generate/night_one",
@@ -72,8 +74,10 @@ SHARED_MODULES = {
     "run/test_backup.py": "run/sample_night",
     "run/test_activity.py": "run/sample_night",
     "run/test_oversized_upload.py": "run/sample_night",
-    "cli/test_bench.py": "e2e",  # `bhyt-etl bench` on the e2e unit's Prefect API, not one of its own
 }
+#: the modules of tests/flows that use its night (``night_one``, tests/flows/conftest.py): units ``e2e-kill``
+#: and ``e2e``, so that it is generated on two workers at most; every other module of tests/flows is a unit
+NIGHT_ONE = ("flows/test_nightly.py", "flows/test_two_nights.py", "flows/test_nightly_dask.py")
 #: end-to-end tests that share the reference run (``clean_run``): the kill points, the disk-full points and
 #: the Dask night, one unit (so that the reference is built once)
 KILL_UNIT = (
@@ -85,6 +89,9 @@ KILL_UNIT = (
 FIRST = (
     "e2e-kill",
     "e2e",
+    "cli/test_bench.py",
+    "flows/test_analytics_privacy.py",
+    "flows/test_demo.py",
     "security/test_fuzz_file_path.py",
     "security/test_confidentiality.py",
     "generate/test_generated_files.py",
@@ -114,7 +121,7 @@ def unit_of(nodeid: str) -> str:
     """The work unit of a test, from its id (``tests/flows/test_nightly.py::test_a_run_killed…[point]``)."""
     path, _, name = nodeid.partition("::")
     relative = PurePosixPath(path).relative_to("tests")
-    if relative.parts[0] == "flows":
+    if relative.as_posix() in NIGHT_ONE:
         return "e2e-kill" if name.startswith(KILL_UNIT) else "e2e"
     folder = relative.parent.as_posix()
     if folder in SHARED_FOLDERS:
