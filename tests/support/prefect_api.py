@@ -48,15 +48,20 @@ STOP_TIMEOUT = 10.0
 _STARTED: list[subprocess.Popen] = []
 
 
+def _own_root() -> Path:
+    return Path(tempfile.gettempdir()) / f"bhyt-etl-tests-prefect-{os.getpid()}"
+
+
 def session_root() -> Path:
     """The session's folder (not created): the one the session's process named, else this process's."""
     named = os.environ.get(ROOT_VARIABLE)
-    return Path(named) if named else Path(tempfile.gettempdir()) / f"bhyt-etl-tests-prefect-{os.getpid()}"
+    return Path(named) if named else _own_root()
 
 
 def name_session_root() -> Path:
-    """In the session's process: name the folder for the processes it starts (they inherit the variable)."""
-    root = session_root()
+    """In the session's process: name the folder, its own (a session started by another's test would not
+    share, or stop, the other's server), for the processes it starts (they inherit the variable)."""
+    root = _own_root()
     os.environ[ROOT_VARIABLE] = str(root)
     return root
 
