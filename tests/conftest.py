@@ -77,7 +77,12 @@ SHARED_MODULES = {
 }
 #: the modules of tests/flows that use its night (``night_one``, tests/flows/conftest.py): units ``e2e-kill``
 #: and ``e2e``, so that it is generated on two workers at most; every other module of tests/flows is a unit
-NIGHT_ONE = ("flows/test_nightly.py", "flows/test_two_nights.py", "flows/test_nightly_dask.py")
+NIGHT_ONE = (
+    "flows/test_nightly.py",
+    "flows/test_two_nights.py",
+    "flows/test_nightly_dask.py",
+    "flows/test_nightly_sftp.py",
+)
 #: end-to-end tests that share the reference run (``clean_run``): the kill points, the disk-full points and
 #: the Dask night, one unit (so that the reference is built once)
 KILL_UNIT = (
