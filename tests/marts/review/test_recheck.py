@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from catalog_support import write_catalogs
 from marts_support import CLEAN_SEEDS
+from support.nights import copy_of
 
 from pipelines.cli import main
 from pipelines.marts import review
@@ -23,15 +24,16 @@ from pipelines.run.check import check_lake
 PRICE_RULE = "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED"
 
 
-@pytest.fixture
-def night(clean_warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def catalogued(clean_warehouse, tmp_path_factory):
     """A copy of a clean night (landing, lake with its findings files, warehouse) with the catalogues of what
-    its claims use loaded, and one facility's drug list cut by 10 % on its dearest drug from 01/01/2025."""
-    root = tmp_path / "night"
-    shutil.copytree(clean_warehouse(CLEAN_SEEDS[0]), root)
+    its claims use loaded, and one facility's drug list cut by 10 % on its dearest drug from 01/01/2025; made
+    once, pristine: each test works on its own copy (``night``). Returns (root, facility, drug code)."""
+    folder = tmp_path_factory.mktemp("recheck")
+    root = copy_of(clean_warehouse(CLEAN_SEEDS[0]), folder / "night")
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        files = write_catalogs(con, tmp_path / "catalogs")
+        files = write_catalogs(con, folder / "catalogs")
         (mac, ma_thuoc) = con.execute(
             "SELECT macskcb, arg_max(ma_thuoc, don_gia) FROM core.xml2 WHERE ma_nhom = '4' "
             "GROUP BY 1 ORDER BY 1 LIMIT 1"
@@ -44,13 +46,21 @@ def night(clean_warehouse, tmp_path):
     for row in rows:
         if row["MA_THUOC"] == ma_thuoc:
             row["DON_GIA_BH"] = str((Decimal(row["DON_GIA_BH"]) * Decimal("0.9")).quantize(Decimal("1")))
-    cut = tmp_path / "drugs_cut.csv"
+    cut = folder / "drugs_cut.csv"
     with cut.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
     load_catalog(lake, "drugs", cut, facility=mac, valid_from=date(2025, 1, 1))
     return root, mac, ma_thuoc
+
+
+@pytest.fixture
+def night(catalogued, tmp_path):
+    """The test's own copy of ``catalogued`` (a recheck rewrites the lake's findings files): (root, facility,
+    drug code)."""
+    root, mac, ma_thuoc = catalogued
+    return copy_of(root, tmp_path / "night"), mac, ma_thuoc
 
 
 def served_findings(warehouse: Path) -> list[tuple]:
