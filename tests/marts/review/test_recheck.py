@@ -4,7 +4,9 @@ changes nothing. Also the savings report: it foots to the findings' money."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -55,6 +57,22 @@ def catalogued(clean_warehouse, tmp_path_factory):
     return root, mac, ma_thuoc
 
 
+def recheck_args(root: Path) -> list[str]:
+    warehouse = root / "warehouse.duckdb"
+    return ["review", "--recheck", "--lake", str(root / "lake"), "--warehouse", str(warehouse)]
+
+
+@pytest.fixture(scope="module")
+def rechecked(catalogued, tmp_path_factory):
+    """A copy of ``catalogued`` after one ``bhyt-etl review --recheck``, pristine (a test that changes it
+    works on a copy), and what the command printed: (root, printed)."""
+    root = copy_of(catalogued[0], tmp_path_factory.mktemp("rechecked") / "night")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(recheck_args(root)) == 0
+    return root, printed.getvalue()
+
+
 @pytest.fixture
 def night(catalogued, tmp_path):
     """The test's own copy of ``catalogued`` (a recheck rewrites the lake's findings files): (root, facility,
@@ -80,13 +98,16 @@ def lake_files(lake: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((lake / review.FINDINGS_DIR).glob("*.parquet"))}
 
 
-def test_recheck_finds_what_a_new_catalogue_version_changes_and_twice_changes_nothing(night, capsys):
-    root, mac, ma_thuoc = night
+def test_recheck_finds_what_a_new_catalogue_version_changes_and_twice_changes_nothing(
+    catalogued, rechecked, tmp_path, capsys
+):
+    before, mac, _ = catalogued
+    assert not [f for f in served_findings(before / "warehouse.duckdb") if f[0] == PRICE_RULE]
+    pristine, printed = rechecked  # the first recheck
+    assert "findings files rewritten" in printed
+    root = copy_of(pristine, tmp_path / "night")
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
-    assert not [f for f in served_findings(warehouse) if f[0] == PRICE_RULE]
-    args = ["review", "--recheck", "--lake", str(lake), "--warehouse", str(warehouse)]
-    assert main(args) == 0
-    assert "findings files rewritten" in capsys.readouterr().out
+    args = recheck_args(root)
     after = served_findings(warehouse)  # the served warehouse reads the rewritten files at once
     hits = [f for f in after if f[0] == PRICE_RULE]
     assert hits and {f[1] for f in hits} == {mac}
@@ -117,13 +138,10 @@ def test_recheck_of_some_rules_or_months_leaves_the_rest(night, capsys):
     assert "unknown rule codes" in capsys.readouterr().err
 
 
-def test_savings_foot_to_the_findings_money(night):
-    root, _, _ = night
+def test_savings_foot_to_the_findings_money(rechecked, tmp_path):
+    root, _ = rechecked  # rechecked by the command: its findings files are the rule-set's own (read only)
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
-    con = review.open_for_recheck(warehouse, lake)
-    review.recheck(con, lake)
-    con.close()
-    scratch = warehouse.with_name("scratch.duckdb")
+    scratch = tmp_path / "scratch.duckdb"
     shutil.copy(warehouse, scratch)
     with duckdb.connect(str(scratch)) as con:
         files = sorted((lake / review.FINDINGS_DIR).glob("*.parquet"))
