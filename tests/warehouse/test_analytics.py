@@ -25,12 +25,15 @@ from pipelines.warehouse.identity import (
     FREE_TEXT_TYPE,
     PROFILES,
     identity_policy,
+    privacy_setting,
     province_2025,
     pseudonym_key,
 )
 
 #: objects that describe runs or reference lists, not people: their times are not patients' dates
 NOT_PATIENT_DATES = {("ops", "runs"), ("ops", "privacy")}
+#: the k the limited copy is built with, given (not identity.toml's): ``ops.privacy`` records the k given
+LIMITED_K = 3
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,8 @@ def built(nights, tmp_path_factory):
     """A night on generated data (its copy: the default profile), and the limited copy of the same night
     (the shared night of support/nights.py, copied: the limited copy is written beside it). Both copies are
     built incrementally, as the night builds its copy (``lake`` and ``parts``): what each first build
-    reported is kept in ``first-builds.json`` for the incremental test, which carries on from them."""
+    reported is kept in ``first-builds.json`` for the incremental test, which carries on from them. The
+    limited copy is built with a k of its own (:data:`LIMITED_K`)."""
     pristine = nights.ingested(**COMMON_NIGHT)
     root = copy_of(pristine, tmp_path_factory.mktemp("analytics") / "root")
     limited = build_analytics(
@@ -49,6 +53,7 @@ def built(nights, tmp_path_factory):
         derived=derived_builders(),
         copied=COPIED_TABLES,
         profile="limited",
+        k=LIMITED_K,
         lake=root / "lake",
         parts=_parts(root),
     )
@@ -193,20 +198,20 @@ def test_deidentified_has_no_date_below_the_month_no_place_below_the_province_an
     copy.close()
 
 
-def test_ops_privacy_keeps_one_row_per_build(built, tmp_path):
+def test_ops_privacy_keeps_one_row_per_build(built):
+    """The first build's row of each copy: identity.toml's profile and k, or the k given (the limited copy);
+    the rows of the next builds are checked where the incremental test makes them."""
     copy = _copy(built, "deidentified")
     (row,) = copy.execute("SELECT profile, k, records, generalised, suppressed FROM ops.privacy").fetchall()
     claims = copy.execute("SELECT count(*) FROM core.xml1").fetchone()[0]
     copy.close()
+    assert privacy_setting() == ("deidentified", 5)
     assert row == ("deidentified", 5, claims, claims, row[4]) and row[4] > 0
-    target = tmp_path / "again.duckdb"
-    for run in ("r1", "r2"):
-        build_analytics(built / "warehouse.duckdb", target, key="k", run_id=run, profile="limited", k=3)
-    con = duckdb.connect(str(target), read_only=True)
-    assert con.execute(
-        "SELECT run_id, profile, k, suppressed FROM ops.privacy ORDER BY built_at"
-    ).fetchall() == [("r1", "limited", 3, 0), ("r2", "limited", 3, 0)]
-    con.close()
+    copy = _copy(built, "limited")
+    assert copy.execute("SELECT run_id, profile, k, records, suppressed FROM ops.privacy").fetchall() == [
+        ("limited-test", "limited", LIMITED_K, claims, 0)
+    ]
+    copy.close()
 
 
 def test_the_same_card_gets_the_same_pseudonym_and_the_full_warehouse_is_private(built):
@@ -241,6 +246,7 @@ def test_the_incremental_copy_over_treated_parts_answers_as_the_rebuilt_copy(bui
     checked from what it reported, then a copy of it, with its treated parts, is built again twice."""
     key = pseudonym_key(None, built / "lake")
     common = {"key": key, "derived": derived_builders(), "copied": COPIED_TABLES, "profile": profile}
+    common["k"] = LIMITED_K if profile == "limited" else None  # as the fixture built it
     rebuilt, incremental = tmp_path / "rebuilt.duckdb", tmp_path / "incremental.duckdb"
     build_analytics(built / "warehouse.duckdb", rebuilt, run_id="r", **common)
     parts = _parts(built)
@@ -284,6 +290,15 @@ def test_the_incremental_copy_over_treated_parts_answers_as_the_rebuilt_copy(bui
     )
     assert third["parts"]["removed"] == 1 and third["parts"]["treated"] <= 1
     assert third["parts"]["lake_parts"] == claim_parts - 1
+    # ops.privacy keeps one row per build: the fixture's first build's, then one for each build above
+    with duckdb.connect(str(built / name), read_only=True) as con:
+        (first_row,) = con.execute("SELECT run_id, profile, k FROM ops.privacy").fetchall()
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        assert con.execute("SELECT run_id, profile, k FROM ops.privacy ORDER BY built_at").fetchall() == [
+            first_row,
+            ("i2", profile, first_row[2]),
+            ("i3", profile, first_row[2]),
+        ]
 
 
 MONTHLY_MONEY = (

@@ -100,11 +100,29 @@ def build(lake_parts, target: Path, run_id: str = "r1", **kw):  # noqa: ANN201
     )
 
 
+def claims_seen(con: duckdb.DuckDBPyConnection) -> dict:
+    """An ``extend`` (the marts' place in the build): a view over core, and what it reports."""
+    con.execute("CREATE VIEW review.claims_seen AS SELECT count(*) AS n FROM core.xml1")
+    return {"marts": {"review": 1}}
+
+
+#: the half-built file a killed run left beside the warehouse, before run r1's build
+STALE = ".warehouse.duckdb.r0.building"
+
+
 @pytest.fixture(scope="module")
 def built(lake) -> tuple[Path, dict]:
-    """The warehouse of run r1 over the whole lake, built once: (its file, the build's report)."""
-    target = lake[0].parent / "built" / "warehouse.duckdb"
-    return target, build(lake, target, run_id="r1")
+    """The warehouse of run r1 over the whole lake, built once: (its file, the build's report). What three
+    tests look at is set up before that one build: a file in the lake that the parts do not list (a dead
+    run renamed it into place but never committed it), a half-built file left beside the target by a
+    killed run, and an ``extend``."""
+    lake_dir, _ = lake
+    orphan = [{"ma_lk": "Z", "stt": 1, **lineage("sha-z")}]
+    write(lake_dir, "tables/xml2/nam_qt=2026/thang_qt=10/r9-0.parquet", orphan, REGISTRY.table_schema("XML2"))
+    target = lake_dir.parent / "built" / "warehouse.duckdb"
+    target.parent.mkdir()
+    (target.parent / STALE).write_bytes(b"half")
+    return target, build(lake, target, run_id="r1", extend=claims_seen)
 
 
 @pytest.fixture
@@ -199,14 +217,10 @@ def test_xml12_message_records_are_core_xml12_messages_beside_parts_written_befo
     con.close()
 
 
-def test_extend_builds_on_the_same_connection_before_the_checks_and_reports(lake, tmp_path):
-    def marts(con: duckdb.DuckDBPyConnection) -> dict:
-        con.execute("CREATE VIEW review.claims_seen AS SELECT count(*) AS n FROM core.xml1")
-        return {"marts": {"review": 1}}
-
-    report = build(lake, tmp_path / "w.duckdb", extend=marts)
+def test_extend_builds_on_the_same_connection_before_the_checks_and_reports(built):
+    target, report = built
     assert report["marts"] == {"review": 1}
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    con = duckdb.connect(str(target), read_only=True)
     assert con.execute("SELECT n FROM review.claims_seen").fetchone() == (2,)
     con.close()
 
@@ -233,14 +247,13 @@ def test_a_warehouse_that_fails_its_checks_is_not_swapped_in(lake, old, change, 
     assert list(old.parent.glob(".warehouse.duckdb.*")) == []
 
 
-def test_a_parquet_file_the_ledger_does_not_list_is_never_read(lake, tmp_path):
-    """A dead run renamed it into place but never committed it."""
-    lake_dir, parts = lake
-    orphan = [{"ma_lk": "Z", "stt": 1, **lineage("sha-z")}]
-    write(lake_dir, "tables/xml2/nam_qt=2026/thang_qt=10/r9-0.parquet", orphan, REGISTRY.table_schema("XML2"))
-    build(lake, tmp_path / "w.duckdb")
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+def test_a_parquet_file_the_ledger_does_not_list_is_never_read(lake, built):
+    """A dead run renamed it into place but never committed it (``built`` wrote it before its build)."""
+    lake_dir, _ = lake
+    assert (lake_dir / "tables/xml2/nam_qt=2026/thang_qt=10/r9-0.parquet").exists()
+    con = duckdb.connect(str(built[0]), read_only=True)
     assert con.execute("SELECT count(*) FROM lake.xml2 WHERE ma_lk = 'Z'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM lake.xml2").fetchone() == (6,)
     con.close()
 
 
@@ -274,11 +287,9 @@ def test_a_failing_extend_leaves_the_old_warehouse_and_no_temporary_file(lake, o
     assert list(old.parent.glob(".warehouse.duckdb.*")) == []
 
 
-def test_a_half_built_file_left_by_a_killed_run_is_removed(lake, tmp_path):
-    stale = tmp_path / ".warehouse.duckdb.r0.building"
-    stale.write_bytes(b"half")
-    build(lake, tmp_path / "warehouse.duckdb")
-    assert not stale.exists()
+def test_a_half_built_file_left_by_a_killed_run_is_removed(built):
+    target, _ = built  # ``built`` left STALE beside it before its build
+    assert not (target.parent / STALE).exists() and target.exists()
 
 
 def test_an_analyst_connected_before_the_swap_keeps_reading_the_old_file(lake, old):

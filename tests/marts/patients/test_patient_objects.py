@@ -16,6 +16,7 @@ from pipelines.marts import patients
 from pipelines.marts.examples import example_queries
 from pipelines.warehouse.analytics import build_analytics
 from pipelines.warehouse.dictionary import all_docs, apply_comments
+from pipelines.warehouse.identity import PROFILES
 
 OBJECTS = ("core.patients", "core.patient_timeline", "core.referrals", "core.appointments")
 
@@ -104,35 +105,36 @@ def test_the_example_queries_for_people_answer(built):
     con.close()
 
 
-def test_the_views_are_the_same_on_the_analytics_copy(built, tmp_path):
-    """Wired as the warehouse build will (patients tables copied, the views a derived builder), the analytics
-    copy answers the same referral and appointment questions."""
-    target = tmp_path / "analytics.duckdb"
-    build_analytics(
-        built.warehouse,
-        target,
-        key=KEY,
-        run_id="patients-test",
-        derived=[patients.create_patient_objects],
-        copied=["core.patients", "core.patient_timeline"],
-        profile="limited",
-    )
-    full, copy = built.connect(), duckdb.connect(str(target), read_only=True)
+@pytest.fixture(scope="module")
+def analytics(built, tmp_path_factory):
+    """The analytics copies of the patient tests' warehouse under both profiles (profile -> file), wired as
+    the warehouse build will (patients tables copied, the views a derived builder); built once for the tests
+    that read them."""
+    folder = tmp_path_factory.mktemp("patients-analytics")
+    out = {}
+    for profile in ("limited", "deidentified"):
+        out[profile] = folder / f"analytics-{profile}.duckdb"
+        build_analytics(
+            built.warehouse,
+            out[profile],
+            key=KEY,
+            run_id=f"patients-test-{profile}",
+            derived=[patients.create_patient_objects],
+            copied=["core.patients", "core.patient_timeline"],
+            profile=profile,
+        )
+    return out
+
+
+def test_the_views_are_the_same_on_the_analytics_copy(built, analytics):
+    """The analytics copy answers the same referral and appointment questions."""
+    full, copy = built.connect(), duckdb.connect(str(analytics["limited"]), read_only=True)
     for obj in OBJECTS:
         sql = f"SELECT * FROM {obj} ORDER BY ALL"
         assert full.execute(sql).fetchall() == copy.execute(sql).fetchall(), obj
     copy.close()
     # the de-identified copy takes them from the full warehouse: the same outcomes and delays in days
-    build_analytics(
-        built.warehouse,
-        target,
-        key=KEY,
-        run_id="patients-test-deidentified",
-        derived=[patients.create_patient_objects],
-        copied=["core.patients", "core.patient_timeline"],
-        profile="deidentified",
-    )
-    copy = duckdb.connect(str(target), read_only=True)
+    copy = duckdb.connect(str(analytics["deidentified"]), read_only=True)
     for obj in ("core.referrals", "core.appointments"):
         sql = f"SELECT status, delay_days FROM {obj} ORDER BY ALL"
         assert full.execute(sql).fetchall() == copy.execute(sql).fetchall(), obj
@@ -140,16 +142,15 @@ def test_the_views_are_the_same_on_the_analytics_copy(built, tmp_path):
     copy.close()
 
 
-def test_the_analytics_copy_holds_no_card_number_of_the_list(built, tmp_path):
-    target = tmp_path / "analytics.duckdb"
-    build_analytics(built.warehouse, target, key=KEY, run_id="patients-test-ref")
-    con = duckdb.connect(str(target), read_only=True)
-    listed = {v for (v,) in con.execute("SELECT ma_the_bhyt FROM ref.eligibility").fetchall()}
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_analytics_copy_holds_no_card_number_of_the_list(built, analytics, profile):
     full = built.connect()
     cards = {v for (v,) in full.execute("SELECT ma_the_bhyt FROM ref.eligibility").fetchall()}
     full.close()
+    con = duckdb.connect(str(analytics[profile]), read_only=True)
+    listed = {v for (v,) in con.execute("SELECT ma_the_bhyt FROM ref.eligibility").fetchall()}
     con.close()
-    assert cards and not listed & cards
+    assert cards and len(listed) == len(cards) and not listed & cards
 
 
 def test_a_view_that_differs_from_its_documentation_is_refused(copy, monkeypatch, tmp_path):

@@ -20,12 +20,13 @@ def rules() -> list[review.Rule]:
     return review.load_rules()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scratch_module(
     clean_warehouse: Callable[[int], Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The first clean warehouse's claims, with the reviewer's catalogues of what they use loaded into a lake
-    (``catalog_support``) and read into ``ref.catalog_*``."""
+    (``catalog_support``) and read into ``ref.catalog_*``: made once for test_review_objects and
+    test_review_rules (one work unit); what a test changes in ``core`` is undone after it (``scratch``)."""
     con = copy_core(clean_warehouse(CLEAN_SEEDS[0]))
     root = tmp_path_factory.mktemp("catalogs")
     review.load_reference(con, lake=load_catalogs(con, root / "files", root / "lake"))

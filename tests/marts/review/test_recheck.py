@@ -4,7 +4,9 @@ changes nothing. Also the savings report: it foots to the findings' money."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -14,6 +16,7 @@ import duckdb
 import pytest
 from catalog_support import write_catalogs
 from marts_support import CLEAN_SEEDS
+from support.nights import copy_of
 
 from pipelines.cli import main
 from pipelines.marts import review
@@ -23,15 +26,16 @@ from pipelines.run.check import check_lake
 PRICE_RULE = "BIZ.XML2.DRUG_PRICE_ABOVE_APPROVED"
 
 
-@pytest.fixture
-def night(clean_warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def catalogued(clean_warehouse, tmp_path_factory):
     """A copy of a clean night (landing, lake with its findings files, warehouse) with the catalogues of what
-    its claims use loaded, and one facility's drug list cut by 10 % on its dearest drug from 01/01/2025."""
-    root = tmp_path / "night"
-    shutil.copytree(clean_warehouse(CLEAN_SEEDS[0]), root)
+    its claims use loaded, and one facility's drug list cut by 10 % on its dearest drug from 01/01/2025; made
+    once, pristine: each test works on its own copy (``night``). Returns (root, facility, drug code)."""
+    folder = tmp_path_factory.mktemp("recheck")
+    root = copy_of(clean_warehouse(CLEAN_SEEDS[0]), folder / "night")
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        files = write_catalogs(con, tmp_path / "catalogs")
+        files = write_catalogs(con, folder / "catalogs")
         (mac, ma_thuoc) = con.execute(
             "SELECT macskcb, arg_max(ma_thuoc, don_gia) FROM core.xml2 WHERE ma_nhom = '4' "
             "GROUP BY 1 ORDER BY 1 LIMIT 1"
@@ -44,13 +48,37 @@ def night(clean_warehouse, tmp_path):
     for row in rows:
         if row["MA_THUOC"] == ma_thuoc:
             row["DON_GIA_BH"] = str((Decimal(row["DON_GIA_BH"]) * Decimal("0.9")).quantize(Decimal("1")))
-    cut = tmp_path / "drugs_cut.csv"
+    cut = folder / "drugs_cut.csv"
     with cut.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
     load_catalog(lake, "drugs", cut, facility=mac, valid_from=date(2025, 1, 1))
     return root, mac, ma_thuoc
+
+
+def recheck_args(root: Path) -> list[str]:
+    warehouse = root / "warehouse.duckdb"
+    return ["review", "--recheck", "--lake", str(root / "lake"), "--warehouse", str(warehouse)]
+
+
+@pytest.fixture(scope="module")
+def rechecked(catalogued, tmp_path_factory):
+    """A copy of ``catalogued`` after one ``bhyt-etl review --recheck``, pristine (a test that changes it
+    works on a copy), and what the command printed: (root, printed)."""
+    root = copy_of(catalogued[0], tmp_path_factory.mktemp("rechecked") / "night")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(recheck_args(root)) == 0
+    return root, printed.getvalue()
+
+
+@pytest.fixture
+def night(catalogued, tmp_path):
+    """The test's own copy of ``catalogued`` (a recheck rewrites the lake's findings files): (root, facility,
+    drug code)."""
+    root, mac, ma_thuoc = catalogued
+    return copy_of(root, tmp_path / "night"), mac, ma_thuoc
 
 
 def served_findings(warehouse: Path) -> list[tuple]:
@@ -70,13 +98,16 @@ def lake_files(lake: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((lake / review.FINDINGS_DIR).glob("*.parquet"))}
 
 
-def test_recheck_finds_what_a_new_catalogue_version_changes_and_twice_changes_nothing(night, capsys):
-    root, mac, ma_thuoc = night
+def test_recheck_finds_what_a_new_catalogue_version_changes_and_twice_changes_nothing(
+    catalogued, rechecked, tmp_path, capsys
+):
+    before, mac, _ = catalogued
+    assert not [f for f in served_findings(before / "warehouse.duckdb") if f[0] == PRICE_RULE]
+    pristine, printed = rechecked  # the first recheck
+    assert "findings files rewritten" in printed
+    root = copy_of(pristine, tmp_path / "night")
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
-    assert not [f for f in served_findings(warehouse) if f[0] == PRICE_RULE]
-    args = ["review", "--recheck", "--lake", str(lake), "--warehouse", str(warehouse)]
-    assert main(args) == 0
-    assert "findings files rewritten" in capsys.readouterr().out
+    args = recheck_args(root)
     after = served_findings(warehouse)  # the served warehouse reads the rewritten files at once
     hits = [f for f in after if f[0] == PRICE_RULE]
     assert hits and {f[1] for f in hits} == {mac}
@@ -107,13 +138,10 @@ def test_recheck_of_some_rules_or_months_leaves_the_rest(night, capsys):
     assert "unknown rule codes" in capsys.readouterr().err
 
 
-def test_savings_foot_to_the_findings_money(night):
-    root, _, _ = night
+def test_savings_foot_to_the_findings_money(rechecked, tmp_path):
+    root, _ = rechecked  # rechecked by the command: its findings files are the rule-set's own (read only)
     lake, warehouse = root / "lake", root / "warehouse.duckdb"
-    con = review.open_for_recheck(warehouse, lake)
-    review.recheck(con, lake)
-    con.close()
-    scratch = warehouse.with_name("scratch.duckdb")
+    scratch = tmp_path / "scratch.duckdb"
     shutil.copy(warehouse, scratch)
     with duckdb.connect(str(scratch)) as con:
         files = sorted((lake / review.FINDINGS_DIR).glob("*.parquet"))
