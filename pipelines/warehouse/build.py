@@ -49,6 +49,17 @@ SCHEMAS = ("ops", "core", "lake", "review", "payment")
 DUCKDB_MEMORY = "2GB"
 
 
+def connect_building(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse file being built: memory capped (:data:`DUCKDB_MEMORY`) and the Parquet
+    footers cached for the connection's life, so that binding a view over the lake and each query through
+    it read every file's metadata once (a build binds and reads ``lake.xmlN`` many times). The setting is
+    not stored in the file: analysts' connections are as DuckDB's defaults make them."""
+    con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY})
+    # not a config= key: the parquet extension that defines it is loaded on first use, not at connect
+    con.execute("SET parquet_metadata_cache = true")
+    return con
+
+
 def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
@@ -116,7 +127,7 @@ def build_warehouse(
         stale.unlink(missing_ok=True)
     building = target.with_name(f".{target.name}.{run_id}.building")
     expected_rows: dict[str, int] = {}
-    con = duckdb.connect(str(building), config={"memory_limit": DUCKDB_MEMORY})
+    con = connect_building(building)
     try:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
