@@ -66,6 +66,10 @@ COPIED_PSEUDO = ("paper", "slip")
 COPIED_VALUES = ("value",)
 #: copied objects that describe runs, not people: kept as they are
 RUN_OBJECTS = ("ops.runs",)
+#: columns of the inner query of :func:`_treated_query` and :func:`_copied_query`: the scrubbed free text of
+#: the row, the claim's secrets (never in the copy: the outer SELECT lists its own columns)
+SCRUBBED = "_privacy_scrubbed"
+SECRETS = "_privacy_re"
 #: the smallest identifying value searched for, as written, inside the claim's own free text
 MIN_SECRET = 4
 
@@ -82,26 +86,47 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, obj: str) -> list[tu
     ]
 
 
-def _copied_select(obj: str, columns: list[tuple[str, str]], profile: str) -> str:
-    """The SELECT list of an object copied from the full warehouse under ``profile``."""
+def _copied_query(obj: str, columns: list[tuple[str, str]], profile: str, source: str) -> str:
+    """The SELECT of an object copied from the full warehouse (``source``) under ``profile``. Its free-text
+    columns are scrubbed in one expression (see :func:`_treated_query`: the name pattern is compiled once
+    per expression)."""
     hashed = REFERENCE_IDENTITIES.get(obj, ())
-    out = []
+    treated: list[tuple[str, str, str]] = []  # (column, type, how: hash | gone | scrub | month | keep)
     for name, kind in columns:
         if name in hashed or (profile == "deidentified" and name in COPIED_PSEUDO):
-            out.append(f"{keyed_hash_sql(name)} AS {name}")
+            treated.append((name, kind, "hash"))
         elif name in COPIED_VALUES or name.startswith("message_"):
             gone = profile == "deidentified" and name in COPIED_VALUES
-            out.append(f"CAST(NULL AS {kind}) AS {name}" if gone else f"{scrub_sql(name)} AS {name}")
+            treated.append((name, kind, "gone" if gone else "scrub"))
         elif (
             profile == "deidentified"
             and kind.upper().startswith(("DATE", "TIMESTAMP"))
             and obj not in RUN_OBJECTS
             and (not obj.startswith("ref.") or obj in REFERENCE_IDENTITIES)
         ):
+            treated.append((name, kind, "month"))
+        else:
+            treated.append((name, kind, "keep"))
+    text = [n for n, kind, how in treated if how == "scrub" and kind.upper() in ("VARCHAR", "TEXT")]
+    grouped = {n: i for i, n in enumerate(text, 1)} if len(text) > 1 else {}
+    out = []
+    for name, kind, how in treated:
+        if how == "hash":
+            out.append(f"{keyed_hash_sql(name)} AS {name}")
+        elif how == "gone":
+            out.append(f"CAST(NULL AS {kind}) AS {name}")
+        elif name in grouped:
+            out.append(f"{SCRUBBED}[{grouped[name]}] AS {name}")
+        elif how == "scrub":
+            out.append(f"{scrub_sql(name)} AS {name}")
+        elif how == "month":
             out.append(f"{month_sql(name, kind)} AS {name}")
         else:
             out.append(name)
-    return ", ".join(out)
+    if not grouped:
+        return f"SELECT {', '.join(out)} FROM {source}"
+    scrubbed = f"list_transform([{', '.join(grouped)}], lambda _text: {scrub_sql('_text')}) AS {SCRUBBED}"
+    return f"SELECT {', '.join(out)} FROM (SELECT *, {scrubbed} FROM {source})"
 
 
 def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> None:
@@ -135,11 +160,6 @@ def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> No
         FROM forms WHERE length(v) >= {MIN_SECRET} GROUP BY ALL
         """
     )
-
-
-#: the inner query's columns of :func:`_treated_query` (never in the copy: the outer SELECT lists its own)
-SCRUBBED = "_privacy_scrubbed"
-SECRETS = "_privacy_re"
 
 
 def _treated_query(
@@ -394,17 +414,14 @@ def build_analytics(
         ]
         # review results are copied, not recomputed: the rules need the real card numbers and dates
         for obj in list(dict.fromkeys(copied_as_is + reviewed)):
-            select = _copied_select(obj, _columns(con, "src", obj), profile)
-            con.execute(
-                f"CREATE TABLE {obj} AS SELECT {select} FROM src.{obj}", params if "$key" in select else None
-            )
+            query = _copied_query(obj, _columns(con, "src", obj), profile, f"src.{obj}")
+            con.execute(f"CREATE TABLE {obj} AS {query}", params if "$key" in query else None)
         exact = EXACT_DERIVED if profile == "deidentified" else ()
         for obj in exact:
             schema, name = obj.split(".")
-            select = _copied_select(obj, _columns(con, "src", obj), profile)
+            query = _copied_query(obj, _columns(con, "src", obj), profile, f"src.{obj}")
             con.execute(
-                f"CREATE TABLE {schema}._exact_{name} AS SELECT {select} FROM src.{obj}",
-                params if "$key" in select else None,
+                f"CREATE TABLE {schema}._exact_{name} AS {query}", params if "$key" in query else None
             )
         con.execute("DETACH src")
         if root is not None:
