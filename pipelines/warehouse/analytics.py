@@ -48,7 +48,7 @@ from pipelines.warehouse.identity import (
     month_sql,
     privacy_setting,
     scrub_sql,
-    treatment_sql,
+    treated_select,
 )
 
 #: reference tables that hold identifiers (not tables of the standard, so not in identity.toml)
@@ -107,8 +107,9 @@ def _copied_query(obj: str, columns: list[tuple[str, str]], profile: str, source
             treated.append((name, kind, "month"))
         else:
             treated.append((name, kind, "keep"))
-    text = [n for n, kind, how in treated if how == "scrub" and kind.upper() in ("VARCHAR", "TEXT")]
-    grouped = {n: i for i, n in enumerate(text, 1)} if len(text) > 1 else {}
+    grouped, scrubbed = _scrubbed_together(
+        [n for n, kind, how in treated if how == "scrub" and kind.upper() in ("VARCHAR", "TEXT")], "", None
+    )
     out = []
     for name, kind, how in treated:
         if how == "hash":
@@ -116,7 +117,7 @@ def _copied_query(obj: str, columns: list[tuple[str, str]], profile: str, source
         elif how == "gone":
             out.append(f"CAST(NULL AS {kind}) AS {name}")
         elif name in grouped:
-            out.append(f"{SCRUBBED}[{grouped[name]}] AS {name}")
+            out.append(f"{grouped[name]} AS {name}")
         elif how == "scrub":
             out.append(f"{scrub_sql(name)} AS {name}")
         elif how == "month":
@@ -125,8 +126,26 @@ def _copied_query(obj: str, columns: list[tuple[str, str]], profile: str, source
             out.append(name)
     if not grouped:
         return f"SELECT {', '.join(out)} FROM {source}"
-    scrubbed = f"list_transform([{', '.join(grouped)}], lambda _text: {scrub_sql('_text')}) AS {SCRUBBED}"
-    return f"SELECT {', '.join(out)} FROM (SELECT *, {scrubbed} FROM {source})"
+    return f"SELECT {', '.join(out)} FROM (SELECT *{scrubbed} FROM {source})"
+
+
+def _scrubbed_together(text: list[str], prefix: str, secrets_expr: str | None) -> tuple[dict[str, str], str]:
+    """The free-text columns ``text`` (of a relation whose columns are ``prefix``-qualified) scrubbed in ONE
+    expression: (column → its scrubbed value, the inner SELECT's item computing them, with a leading comma).
+    Nothing to group (one column or none): ({}, "").
+
+    DuckDB compiles a constant regular expression once per expression (and thread) of a query, and the name
+    pattern of :func:`pipelines.warehouse.identity.scrub_sql` costs ~14 ms to compile, so a table with eight
+    scrubbed columns paid ~0.1 s of CPU per query whatever its rows. The values are the same: a
+    ``list_transform`` applies the same SQL to each column's value, one by one."""
+    if len(text) < 2:
+        return {}, ""
+    grouped = {n: f"{prefix}{SCRUBBED}[{i}]" for i, n in enumerate(text, 1)}
+    item = (
+        f", list_transform([{', '.join(prefix + n for n in text)}], "
+        f"lambda _text: {scrub_sql('_text', secrets_expr)}) AS {SCRUBBED}"
+    )
+    return grouped, item
 
 
 def _secrets_from(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> None:
@@ -166,36 +185,23 @@ def _treated_query(
     lh: str, columns: list[tuple[str, str]], profile: str, xsd_types: dict[str, str], source: str
 ) -> str:
     """The SELECT of one table's treated rows from ``source`` (the rows of ``columns``), each row with its
-    claim's secrets (``_privacy_secrets``), with the age columns on XML1.
-
-    The free-text columns are scrubbed (:func:`pipelines.warehouse.identity.scrub_sql`) in ONE expression,
-    a ``list_transform`` over the row's text columns, instead of one expression each: DuckDB compiles a
-    constant regular expression once per expression (and thread) of a query, and the name pattern costs
-    ~14 ms to compile, so a table with eight scrubbed columns paid ~0.1 s of CPU per query whatever its
-    rows. The values are the same: the same SQL is applied to each column's value, one by one."""
+    claim's secrets (``_privacy_secrets``), with the age columns on XML1: the treatments of
+    :func:`pipelines.warehouse.identity.treated_select`, the free-text columns scrubbed together
+    (:func:`_scrubbed_together`)."""
     treatments = column_treatments(lh, columns, profile, xsd_types)
-    text = [n for n, kind in columns if treatments.get(n) == "scrub" and kind.upper() in ("VARCHAR", "TEXT")]
-    grouped = {n: i for i, n in enumerate(text, 1)} if len(text) > 1 else {}
-    out = []
-    for name, kind in columns:
-        treatment = treatments.get(name)
-        if treatment is None:
-            out.append(f"t.{name}")
-        elif name in grouped:
-            out.append(f"t.{SCRUBBED}[{grouped[name]}] AS {name}")
-        else:
-            out.append(f"{treatment_sql(treatment, 't.' + name, kind, f't.{SECRETS}')} AS {name}")
+    grouped, scrubbed = _scrubbed_together(
+        [n for n, kind in columns if treatments.get(n) == "scrub" and kind.upper() in ("VARCHAR", "TEXT")],
+        "t.",
+        "s.re",
+    )
+    select = treated_select(
+        lh, columns, profile, alias="t", secrets_expr=f"t.{SECRETS}", xsd_types=xsd_types, replaced=grouped
+    )
     if lh == "XML1" and profile == "deidentified":
         tuoi, band = privacy.age_columns_sql("t.ngay_sinh", "t.ngay_vao")
-        out.append(f"{tuoi} AS tuoi, {band} AS nhom_tuoi")
-    scrubbed = (
-        f", list_transform([{', '.join('t.' + n for n in grouped)}], "
-        f"lambda _text: {scrub_sql('_text', 's.re')}) AS {SCRUBBED}"
-        if grouped
-        else ""
-    )
+        select += f", {tuoi} AS tuoi, {band} AS nhom_tuoi"
     return (
-        f"SELECT {', '.join(out)} FROM (SELECT t.*, s.re AS {SECRETS}{scrubbed} FROM {source} t "
+        f"SELECT {select} FROM (SELECT t.*, s.re AS {SECRETS}{scrubbed} FROM {source} t "
         "LEFT JOIN _privacy_secrets s ON s.macskcb = t.macskcb AND s.ma_lk = t.ma_lk) t"
     )
 

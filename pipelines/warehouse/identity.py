@@ -28,6 +28,7 @@ import os
 import secrets
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -267,9 +268,12 @@ def treated_select(
     alias: str = "",
     secrets_expr: str | None = None,
     xsd_types: dict[str, str] | None = None,
+    replaced: Mapping[str, str] | None = None,
 ) -> str:
     """The SELECT list of one core table with its treatments applied. ``columns``: (name, type); ``alias``:
-    the table's alias in the FROM clause; ``secrets_expr``: see :func:`scrub_sql`."""
+    the table's alias in the FROM clause; ``secrets_expr``: see :func:`scrub_sql`; ``replaced``: treated
+    columns whose value the caller has already computed (column → SQL; the analytics copy scrubs a row's
+    free text in one expression)."""
     treatments = column_treatments(loaihoso, columns, profile, xsd_types)
     prefix = f"{alias}." if alias else ""
     out = []
@@ -277,6 +281,8 @@ def treated_select(
         treatment = treatments.get(name)
         if treatment is None:
             out.append(f"{prefix}{name}")
+        elif replaced and name in replaced:
+            out.append(f"{replaced[name]} AS {name}")
         else:
             out.append(f"{treatment_sql(treatment, prefix + name, kind, secrets_expr)} AS {name}")
     return ", ".join(out)
