@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from lxml import etree
+from support.built_warehouse import root_flags
 from support.columns import distinct_values
 
 from pipelines.generate.planted import unaccented
@@ -202,14 +203,7 @@ def night(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
         [
             *cli,
             "ingest",
-            "--landing",
-            str(root / "landing"),
-            "--lake",
-            str(root / "lake"),
-            "--warehouse",
-            str(root / "warehouse.duckdb"),
-            "--trust",
-            str(root / "trust"),
+            *root_flags(root),
             "--settle-seconds",
             "0",
         ],

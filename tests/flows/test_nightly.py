@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.built_warehouse import root_flags
 from support.launcher import Launcher
 
 from pipelines.common.failpoints import DISK_POINTS, POINTS
@@ -43,20 +44,7 @@ def ingest_cli(
     env.pop("BHYT_FAILPOINT", None)
     if failpoint:
         env["BHYT_FAILPOINT"] = failpoint
-    argv = [
-        "ingest",
-        "--landing",
-        str(root / "landing"),
-        "--lake",
-        str(root / "lake"),
-        "--warehouse",
-        str(root / "warehouse.duckdb"),
-        "--trust",
-        str(root / "trust"),
-        "--workers",
-        str(workers),
-        *options,
-    ]
+    argv = ["ingest", *root_flags(root), "--workers", str(workers), *options]
     if launcher is not None:
         return launcher.run(argv, env, timeout=300)
     return subprocess.run(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support.built_warehouse import night_at
+from support.built_warehouse import night_at, root_flags
 
 from pipelines.cli import main
 from pipelines.common.failpoints import REPROCESS_POINTS
@@ -199,25 +199,13 @@ def test_a_facility_or_period_outside_the_selection_is_left_alone(rejected_night
 REPROCESS_ENV = {"BHYT_SETTLE_SECONDS": "0", "BHYT_BATCH_SIZE": "2", "BHYT_ANSWER_COMMIT_EVERY": "1"}
 
 
-def paths(root: Path) -> list[str]:
-    return [
-        f"--{name}={root / file}"
-        for name, file in (
-            ("landing", "landing"),
-            ("lake", "lake"),
-            ("warehouse", "warehouse.duckdb"),
-            ("trust", "trust"),
-        )
-    ]
-
-
 def reprocess_cli(root: Path, failpoint: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **REPROCESS_ENV}
     env.pop("BHYT_FAILPOINT", None)
     if failpoint:
         env["BHYT_FAILPOINT"] = failpoint
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "reprocess", *paths(root), "--workers", "1"],
+        [sys.executable, "-m", "pipelines.cli", "reprocess", *root_flags(root), "--workers", "1"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -239,7 +227,7 @@ def test_a_reprocess_killed_part_way_is_repaired_by_running_it_again(
     for name, value in REPROCESS_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BHYT_FAILPOINT", raising=False)
-    assert main(["reprocess", *paths(root), "--workers", "1"]) == 0
+    assert main(["reprocess", *root_flags(root), "--workers", "1"]) == 0
     assert claims(root / "warehouse.duckdb") == claims(reference / "warehouse.duckdb")
     late, names = late_files(root)
     fac = root / "landing" / late

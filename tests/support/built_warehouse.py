@@ -5,6 +5,7 @@ reports, analytics copy). Generated nights shared by several modules: support/ni
     from support.built_warehouse import ingest, night_at
     summary = ingest(root)                            # one nightly run, batches of 64
     run = night_at(root, batch_size=6).open()         # the Night, for the steps one by one
+    main(["reprocess", *root_flags(root)])            # a command over the same root
 """
 
 from __future__ import annotations
@@ -28,8 +29,17 @@ def night_at(root: Path, *, lake: Path | None = None, **settings: object) -> Nig
     )
 
 
+def root_flags(root: Path) -> list[str]:
+    """The command-line flags naming a test root's places, as :func:`night_at` takes them: ``--landing``,
+    ``--lake``, ``--warehouse`` and ``--trust``."""
+    return [
+        "--landing", str(root / "landing"),
+        "--lake", str(root / "lake"),
+        "--warehouse", str(root / "warehouse.duckdb"),
+        "--trust", str(root / "trust"),
+    ]  # fmt: skip
+
+
 def ingest(root: Path, *, workers: int = 1, batch_size: int = 64, **settings: object) -> dict:
     """One nightly run over ``root/landing`` into ``root/lake`` and ``root/warehouse.duckdb``."""
     return run_night(night_at(root, workers=workers, batch_size=batch_size, **settings))
-
-
