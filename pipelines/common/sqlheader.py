@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipelines.common.errors import TerminalError
@@ -223,11 +224,17 @@ KIND_OF_FOLDER = {
 
 def kind_of(path: Path) -> str:
     """The kind of a file under ``pipelines/sql`` (by its folder)."""
+    return _kind_of_folder(Path(path).parent)
+
+
+@lru_cache(maxsize=256)
+def _kind_of_folder(folder: Path) -> str:
+    # resolving a path is a few system calls; a build asks this of the same dozen folders thousands of times
     try:
-        folder = path.parent.resolve().relative_to(SQL_ROOT.resolve()).as_posix()
+        relative = folder.resolve().relative_to(SQL_ROOT.resolve()).as_posix()
     except ValueError:
         return "object"
-    return KIND_OF_FOLDER.get(folder, "object")
+    return KIND_OF_FOLDER.get(relative, "object")
 
 
 @dataclass(frozen=True)
@@ -348,7 +355,15 @@ def placeholders(text: str) -> list[str]:
 def parse_file(path: Path, kind: str | None = None) -> SqlFile:
     """Read and check one SQL file; ``kind`` defaults to the kind of its folder (:func:`kind_of`)."""
     path = Path(path)
-    return parse_text(path.read_text(encoding="utf-8"), path, kind or kind_of(path))
+    return _parse_known(path.read_text(encoding="utf-8"), path, kind or kind_of(path))
+
+
+@lru_cache(maxsize=4096)
+def _parse_known(text: str, path: Path, kind: str) -> SqlFile:
+    """:func:`parse_text`, once per content: a night reads every SQL file several times (the marts, the
+    dictionary, the fingerprint), and the result is immutable. Keyed by the text itself, so a file that
+    changed is parsed again whatever its time stamps say; a file that fails raises each time."""
+    return parse_text(text, path, kind)
 
 
 def parse_text(text: str, path: Path, kind: str) -> SqlFile:
