@@ -303,9 +303,28 @@ def _quote(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
-def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool = False) -> None:
+#: how a rule or a scope helper names a relation of the scope: ``chk.xml2``, ``chk.main.staff_codes``
+_SCOPE_NAME = re.compile(r"\bchk\.(?:main\.)?([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+
+
+def scope_reads(sql: str) -> set[str]:
+    """The relations of the scope ``chk`` that ``sql`` reads (``xml2``, ``staff_codes``, …)."""
+    return {m.lower() for m in _SCOPE_NAME.findall(sql)}
+
+
+def open_scope(
+    con: duckdb.DuckDBPyConnection,
+    scope: str,
+    *,
+    materialize: bool = False,
+    reads: set[str] | frozenset[str] | None = None,
+) -> None:
     """Attach an in-memory catalogue ``chk`` whose views ``chk.xml1`` … ``chk.xml15`` are the current rows
     (``core.xmlN``) of the claims listed in ``scope`` (columns macskcb, ma_lk, source_sha256).
+
+    ``reads``: the relations of ``chk`` the rules to run read (:func:`scope_reads`); only those, what the
+    helpers among them read in turn, and ``chk.xml1`` (the claims) are made. None: all of them. A night
+    runs every rule, which reads every one; a recheck of some rules (``--rules``) makes what they need.
 
     DuckDB does not allow a schema in the TEMP catalogue, so ``chk`` is an attached in-memory database:
     like TEMP objects it lives only as long as the connection (or until :func:`close_scope`), is never
@@ -324,8 +343,18 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
         "CREATE TABLE chk.main.scope AS SELECT DISTINCT macskcb, ma_lk, source_sha256 "  # noqa: S608
         f"FROM {scope}"
     )
+    helpers = folder_files(SCOPE_DIR)
+    wanted = {"xml1", *(reads if reads is not None else (lh.lower() for lh in ENVELOPE_TABLES))}
+    if reads is not None:
+        # a helper may read other helpers (earlier in the folder's order): close over what they read
+        for sql in reversed(helpers):
+            if sql.name.rsplit(".", 1)[-1] in wanted:
+                wanted |= scope_reads(sql.body)
+        helpers = [sql for sql in helpers if sql.name.rsplit(".", 1)[-1] in wanted]
     for lh in ENVELOPE_TABLES:
         name = lh.lower()
+        if name not in wanted:
+            continue
         kind = "TABLE" if materialize else "VIEW"
         con.execute(
             f"CREATE {kind} chk.main.{name} AS SELECT t.* FROM {_quote(db)}.core.{name} t "  # noqa: S608
@@ -337,7 +366,7 @@ def open_scope(con: duckdb.DuckDBPyConnection, scope: str, *, materialize: bool 
         "CREATE TABLE chk.main.claims AS SELECT DISTINCT macskcb, ma_lk, source_sha256 FROM chk.main.xml1"
     )
     # relations several rules share (e.g. the line split), checked against their headers
-    create_all(con, folder_files(SCOPE_DIR), {"db": _quote(db)}, stage="review")
+    create_all(con, helpers, {"db": _quote(db)}, stage="review")
 
 
 def close_scope(con: duckdb.DuckDBPyConnection) -> None:
@@ -359,7 +388,8 @@ def evaluate(
     with the ``source_sha256`` of the claim version checked. A rule whose SQL fails or returns other columns
     raises :class:`RuleExecutionError` naming its file. ``materialize``: see :func:`open_scope`.
     """
-    open_scope(con, scope, materialize=materialize)
+    enabled = [r for r in rules if r.enabled and r.code not in disabled]
+    open_scope(con, scope, materialize=materialize, reads=set().union(*(scope_reads(r.sql) for r in enabled)))
     try:
         con.execute(
             "CREATE TABLE chk.main.findings (macskcb VARCHAR, ma_lk VARCHAR, source_sha256 VARCHAR, "
@@ -367,7 +397,6 @@ def evaluate(
             "message_vi VARCHAR, message_en VARCHAR, amount DECIMAL(18, 2), ruleset VARCHAR)"
         )
         version = ruleset_version(con, rules)
-        enabled = [r for r in rules if r.enabled and r.code not in disabled]
         # the rules run at once, their findings are added in rule order (the same table every time)
         for rule, rows in zip(enabled, _all_rule_rows(con, enabled), strict=True):
             add_findings(con, rule, rows, version)
