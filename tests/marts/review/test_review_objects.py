@@ -372,3 +372,41 @@ def test_object_files_document_grain():
     with duckdb.connect() as con:
         created = set(review.load_reference(con))
     assert created == {f.name for f in files if f.name.startswith("ref.")}
+
+
+def test_the_scope_makes_what_the_rules_read(scratch, rules):
+    """``open_scope(reads=...)`` makes the chk relations named, the helpers they read and chk.xml1 (the
+    claims); every rule still answers over the scope made for it alone."""
+
+    def made() -> set[str]:
+        return {
+            n
+            for (n,) in scratch.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'chk' "
+                "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = 'chk'"
+            ).fetchall()
+        }
+
+    staff = next(r for r in rules if "staff_codes" in review.scope_reads(r.sql))
+    reads = review.scope_reads(staff.sql)
+    assert "staff_codes" in reads and not {"xml6", "line_split"} & reads
+    review.open_scope(scratch, "core.claim_current", reads=reads)
+    try:
+        objects = made()
+        # the staff helper reads the staff fields of most tables: they are made for it, though the rule
+        # names none of them
+        assert {"scope", "claims", "xml1", "staff_codes", "xml2", "xml3", "xml4"} <= objects
+        assert not {"xml6", "line_split", "catalog_drug_lines"} & objects
+        scratch.execute(f"SELECT * FROM ({staff.sql})").fetchall()
+    finally:
+        review.close_scope(scratch)
+    review.open_scope(scratch, "core.claim_current", reads=set())
+    try:
+        assert made() == {"scope", "claims", "xml1"}
+    finally:
+        review.close_scope(scratch)
+    review.open_scope(scratch, "core.claim_current")  # None: everything
+    try:
+        assert {"line_split", "staff_codes", "xml6", "xml15"} <= made()
+    finally:
+        review.close_scope(scratch)
