@@ -225,6 +225,11 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
 
 @pytest.fixture(scope="session")
 def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
-    """Generated nights, each generated (and ingested) once per xdist worker, for the tests to copy (see
-    support/nights.py)."""
-    return Nights(tmp_path_factory.mktemp("nights"))
+    """Generated nights, each generated (and ingested) once in the session by whichever xdist worker asks
+    first, for the tests to copy (see support/nights.py). Their folder is the parent of the workers' own
+    temporary folders (``popen-gw0``, ``popen-gw1``), which every worker of the session sees."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    (base / "nights").mkdir(exist_ok=True)
+    return Nights(base / "nights")

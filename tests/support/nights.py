@@ -1,9 +1,9 @@
-"""Generated nights made once per test process (one xdist worker) and copied by the tests that use them.
+"""Generated nights made once per test session and copied by the tests that use them.
 
 Generating a landing tree costs seconds (signing keys, signatures, XSD checks) and ingesting it seconds more
 (the warehouse, the marts, the analytics copy). Modules whose seed and size do not matter ask for the same
-night, by the same arguments, and the tests/conftest.py work units put them on one worker: the night is then
-generated and ingested once for all of them.
+night, by the same arguments: the first xdist worker to ask makes it in a folder all the session's workers
+see, and every later ask, on any worker, takes it as made (a worker asking while another makes it waits).
 
     def test_x(nights, tmp_path):
         root = copy_of(nights.ingested(**COMMON_NIGHT), tmp_path / "root")
@@ -20,8 +20,12 @@ Note that the warehouse's views name their lake files by absolute path, as the p
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +49,30 @@ def _key(kwargs: dict[str, Any]) -> tuple:
     return tuple(sorted(kwargs.items()))
 
 
+def _name(kind: str, key: tuple) -> str:
+    """A folder name for a night, the same in every process that asks for it by the same arguments."""
+    return f"{kind}-{hashlib.sha256(repr(key).encode()).hexdigest()[:16]}"
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if need be): the other xdist workers wait for it."""
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class Nights:
-    """The nights of one test process, each made the first time it is asked for (``nights`` fixture)."""
+    """The nights of a test session, each made the first time any worker asks for it (``nights`` fixture).
+
+    ``base`` is a folder every xdist worker of the session sees (the parent of their base temporary
+    folders): the first worker to ask for a night makes it there under a lock, a worker that asks meanwhile
+    waits for it, and later ones take it as it is. A night is only marked made (``<name>.done``) once
+    finished, so a worker that died while making one leaves it to be made again. Within a process the
+    answers are also kept in memory."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
@@ -54,23 +80,37 @@ class Nights:
         self._ingested: dict[tuple, Path] = {}
         self._summaries: dict[Path, dict] = {}
 
+    def _made(self, kind: str, key: tuple, make: Callable[[Path], object]) -> tuple[Path, Any]:
+        """The root of the night ``key`` (made by ``make(root)`` if no process has made it yet) and what
+        ``make`` returned when it was made (kept as JSON beside the root)."""
+        root = self.base / _name(kind, key)
+        done = root.with_name(root.name + ".done")
+        with _locked(root.with_name(root.name + ".lock")):
+            if not done.exists():
+                shutil.rmtree(root, ignore_errors=True)  # what a worker that died while making it left
+                made = make(root)
+                done.write_text(json.dumps(made, default=str), encoding="utf-8")
+        return root, json.loads(done.read_text(encoding="utf-8"))
+
     def generated(self, *, reference: bool = False, **generate: Any) -> Path:
         """A root holding ``landing/`` and ``trust/`` (and ``reference/`` with ``reference=True``) as
         ``generate_landing(**generate)`` writes them."""
         key = _key({**generate, "reference": reference})
         if key not in self._generated:
-            root = self.base / f"generated-{len(self._generated)}"
-            if generate == SAMPLE:  # what generate_landing(**SAMPLE) writes, committed
-                for folder in ("landing", "trust", *(["reference"] if reference else [])):
-                    shutil.copytree(data_dir() / "sample" / folder, root / folder)
-            else:
-                generate_landing(
-                    root / "landing",
-                    root / "trust",
-                    reference=root / "reference" if reference else None,
-                    **generate,
-                )
-            self._generated[key] = root
+
+            def make(root: Path) -> None:
+                if generate == SAMPLE:  # what generate_landing(**SAMPLE) writes, committed
+                    for folder in ("landing", "trust", *(["reference"] if reference else [])):
+                        shutil.copytree(data_dir() / "sample" / folder, root / folder)
+                else:
+                    generate_landing(
+                        root / "landing",
+                        root / "trust",
+                        reference=root / "reference" if reference else None,
+                        **generate,
+                    )
+
+            self._generated[key], _ = self._made("generated", key, make)
         return self._generated[key]
 
     def ingested(self, *, batch_size: int = 64, **generate: Any) -> Path:
@@ -78,14 +118,19 @@ class Nights:
         ``lake/``, ``warehouse.duckdb``, ``warehouse-analytics.duckdb``), the worker in this process."""
         key = _key({**generate, "batch_size": batch_size})
         if key not in self._ingested:
-            root = self.base / f"ingested-{len(self._ingested)}"
-            copy_of(self.generated(**generate), root)
-            self._summaries[root] = ingest(root, batch_size=batch_size)
+
+            def make(root: Path) -> dict:
+                copy_of(self.generated(**generate), root)
+                return ingest(root, batch_size=batch_size)
+
+            root, summary = self._made("ingested", key, make)
+            self._summaries[root] = summary
             self._ingested[key] = root
         return self._ingested[key]
 
     def summary(self, ingested: Path) -> dict:
-        """The run summary of the night that made an :meth:`ingested` root (``run_night``'s answer)."""
+        """The run summary of the night that made an :meth:`ingested` root (``run_night``'s answer, as
+        JSON gives it back)."""
         return self._summaries[ingested]
 
 
