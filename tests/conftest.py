@@ -46,14 +46,20 @@ settings.register_profile("dev", max_examples=10, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")  # --hypothesis-profile overrides this
 
 # -- marks and work units, by path ----------------------------------------------------------------------
-#: the product as a separate process (node id prefixes, relative to tests/)
+#: end to end (node id prefixes, relative to tests/): the product as a separate process, and, in this process,
+#: a whole run as the test's own subject (a night, a reprocess, a rebuild from the raw zone, a restore then a
+#: night). A test that only reads a night a fixture made is not one: the marts, check and activity tests stay
+#: in the fast loop
 E2E = (
     "flows/",
     "cli/",
     "generate/test_generated_files.py",  # `bhyt-etl generate`, three times
     "generate/test_facilities.py::test_generate_",  # `bhyt-etl generate` of 20 facilities, and refused
     "security/test_confidentiality.py::test_bhyt_etl_verify",  # `bhyt-etl verify` on every defective file
-    "run/test_reprocess.py::test_a_reprocess_killed",  # `bhyt-etl reprocess` killed, then run again
+    "run/test_reprocess.py",  # reprocess runs (and one killed, then run again, by the command)
+    "run/test_night.py",  # the night end to end, stand-alone XML12 messages in, and sent again
+    "run/test_rebuild.py::test_a_truncated_and_a_missing_file_are_reported_and_rebuilt_from_raw",
+    "run/test_backup.py::test_a_backup_restores_to_a_lake_that_checks_and_ingests_on",  # then a night
 )
 #: folders whose modules share session-scoped fixtures (a built warehouse): folder -> its unit (the review,
 #: patient and payment tests read the same clean nights, tests/marts/conftest.py)
