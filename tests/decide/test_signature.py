@@ -649,9 +649,16 @@ def test_an_unregistered_certificate_named_by_subject_is_not_bound(pki: TestPKI,
 # Refused algorithms: the receipt names what was found and what is allowed.
 
 
+#: DSA keys for the refused-algorithm cases, made once and kept (a 2048-bit DSA key takes about a second to
+#: make; what they sign is refused for its algorithm, whoever holds them): tests only, never trusted
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
 @functools.cache
 def dsa_key(bits: int) -> dsa.DSAPrivateKey:
-    return dsa.generate_private_key(key_size=bits)
+    key = serialization.load_pem_private_key((FIXTURES / f"dsa-{bits}-refused-signer.pem").read_bytes(), None)
+    assert isinstance(key, dsa.DSAPrivateKey) and key.key_size == bits
+    return key
 
 
 REFUSED = {
