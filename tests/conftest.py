@@ -3,9 +3,11 @@
 Marks (declared in ``pyproject.toml``; ``--strict-markers`` refuses any other) are applied here, by path, so
 that a new test module gets them without writing anything:
 
-- ``e2e``: the product run as its users run it, as a separate process: everything under ``tests/flows/``
-  (the night through the CLI or the Prefect flow, a real Prefect API, spawned workers, a Dask cluster, a
-  real sshd) and ``tests/cli/``, and the tests elsewhere that run a ``bhyt-etl`` command (:data:`E2E`);
+- ``e2e``: end to end: the product run as its users run it, as a separate process (everything under
+  ``tests/flows/``: the night through the CLI or the Prefect flow, a real Prefect API, spawned workers, a Dask
+  cluster, a real sshd; ``tests/cli/``; the tests elsewhere that run a ``bhyt-etl`` command), and the tests
+  whose own subject is a whole run in this process (a night, a reprocess, a rebuild from the raw zone, a
+  restore then a night) (:data:`E2E`);
 - ``fuzz``: every ``test_*fuzz*.py`` module (Hypothesis over the whole per-file path).
 
 ``python3 run.py test --fast`` deselects both (``-m "not e2e and not fuzz"``); the full suite runs all.
