@@ -4,7 +4,8 @@ signing certificate in ``facilities.csv``: every file is rejected ``SIG.NOT_BOUN
 moved to ``archive/``; running it again changes nothing; a run killed part-way is repaired by running again.
 
 The nights and reprocess runs here are the real steps (``run_night``/``run_reprocess`` with the plain step
-runner, the worker in this process); the kills run ``bhyt-etl reprocess`` in a process group of its own.
+runner, the worker in this process); the kills run ``bhyt-etl reprocess`` in a process group of its own,
+forked from a launcher that has imported the command line once (support/launcher.py).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 from support.built_warehouse import night_at, root_flags
+from support.launcher import Launcher
 
 from pipelines.cli import main
 from pipelines.common.failpoints import REPROCESS_POINTS
@@ -199,28 +201,36 @@ def test_a_facility_or_period_outside_the_selection_is_left_alone(rejected_night
 REPROCESS_ENV = {"BHYT_SETTLE_SECONDS": "0", "BHYT_BATCH_SIZE": "2", "BHYT_ANSWER_COMMIT_EVERY": "1"}
 
 
-def reprocess_cli(root: Path, failpoint: str | None = None) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="module")
+def launcher() -> Iterator[Launcher]:
+    """`bhyt-etl` commands forked from one process that has imported the command line once
+    (support/launcher.py): the killed reprocess runs. How the command starts as a process of its own is
+    the subject of the other end-to-end tests."""
+    started = Launcher(dict(os.environ))
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def reprocess_cli(
+    root: Path, launcher: Launcher, failpoint: str | None = None
+) -> subprocess.CompletedProcess:
+    """`bhyt-etl reprocess` in a process group of its own (forked from ``launcher``)."""
     env = {**os.environ, **REPROCESS_ENV}
     env.pop("BHYT_FAILPOINT", None)
     if failpoint:
         env["BHYT_FAILPOINT"] = failpoint
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "reprocess", *root_flags(root), "--workers", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        start_new_session=True,
-    )
+    return launcher.run(["reprocess", *root_flags(root), "--workers", "1"], env, timeout=300)
 
 
 @pytest.mark.parametrize("point", [*REPROCESS_POINTS, "worker:receipts", "serve:built"])
 def test_a_reprocess_killed_part_way_is_repaired_by_running_it_again(
-    point, rejected_night, reference, tmp_path, monkeypatch
+    point, rejected_night, reference, launcher, tmp_path, monkeypatch
 ):
     root = tmp_path / "root"
     shutil.copytree(rejected_night, root)
-    killed = reprocess_cli(root, failpoint=point)
+    killed = reprocess_cli(root, launcher, failpoint=point)
     assert killed.returncode == -signal.SIGKILL, (killed.returncode, killed.stderr[-2000:])
     # the repair is the same command, run in this process (what the kill leaves is what is tested; a second
     # interpreter, its imports and its reading of the XSDs would only add about 4 s)

@@ -2,10 +2,11 @@
 imported once, not once per command.
 
 The kill and disk-full points of tests/flows/test_nightly.py each run ``bhyt-etl ingest`` and stop it part
-way. What they show is what a process group killed at that point leaves (and the command's exit status and
-message where the disk fills), not how the command starts, which every other end-to-end test shows
-(``python -m pipelines.cli ingest``, tests/flows/conftest.py's reference run among them). A new interpreter
-importing ``pipelines.cli`` and Prefect is about 3.5 s of CPU before the run even starts, twelve times.
+way, and those of tests/run/test_reprocess.py ``bhyt-etl reprocess``. What they show is what a process group
+killed at that point leaves (and the command's exit status and message where the disk fills), not how the
+command starts, which every other end-to-end test shows (``python -m pipelines.cli ingest``,
+tests/flows/conftest.py's reference run among them). A new interpreter importing ``pipelines.cli`` and
+Prefect is about 3.5 s of CPU before the run even starts, nineteen times.
 
 :class:`Launcher` starts one process (``python -c``, so that the workers a command spawns import nothing of
 it) that imports the command line and Prefect, reads the XSDs once, and then, for each command asked for,
@@ -127,6 +128,7 @@ def serve() -> None:
     """The launcher: preload, then one forked command per request line on standard input."""
     # imported here, in the launcher only: the test process that starts it does not need them
     import pipelines.cli.ingest  # noqa: F401 - the command's own imports, Prefect's among them
+    import pipelines.cli.operations  # noqa: F401 - reprocess, check, rebuild (tests/run/test_reprocess.py)
     from pipelines.standard import load_registry
 
     load_registry()  # the XSDs, read once (cached) for every command run in this process's children
