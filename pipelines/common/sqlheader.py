@@ -224,7 +224,7 @@ KIND_OF_FOLDER = {
 
 def kind_of(path: Path) -> str:
     """The kind of a file under ``pipelines/sql`` (by its folder)."""
-    return _kind_of_folder(Path(path).parent)
+    return _kind_of_folder(Path(path).absolute().parent)  # absolute: the cache must not depend on the cwd
 
 
 @lru_cache(maxsize=256)

@@ -168,6 +168,21 @@ def test_every_payment_report_sums_its_money_and_counts_only():
         assert all(c.total == (c.format in ("money", "count")) for c in r.columns)
 
 
+def test_a_file_is_parsed_again_when_its_text_changes(tmp_path):
+    """parse_file keeps what it parsed by the file's text: the same text is parsed once, a changed file (same
+    size, same second) is parsed again, and a file that fails fails every time."""
+    path = tmp_path / "v.sql"
+    path.write_text(VIEW, encoding="utf-8")
+    first = parse_file(path)
+    assert parse_file(path) is first
+    path.write_text(VIEW.replace("the first", "the 1st!!"), encoding="utf-8")  # same length
+    assert parse_file(path).columns["a"] == "the 1st!!"
+    path.write_text(VIEW.replace("-- grain: one row per thing\n", ""), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(SqlFileError, match="grain"):
+            parse_file(path)
+
+
 # -- the runner ---------------------------------------------------------------------------------------------
 def test_a_relation_is_built_and_checked_against_its_header(tmp_path):
     con = duckdb.connect()
