@@ -9,7 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from support.sftp_server import SshServer, free_port, keygen, running_sshd
+from support.sftp_server import SshServer, keygen, running_sshd
+from support.sharing import free_port
 
 from pipelines.common.errors import ConfigurationError, TerminalError, TransientError
 from pipelines.landing import InboxEntry, LocalInbox, open_inbox

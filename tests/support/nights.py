@@ -20,12 +20,10 @@ Note that the warehouse's views name their lake files by absolute path, as the p
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from typing import Any
 from pipelines.common.paths import data_dir
 from pipelines.generate.landing import generate_landing
 from support.built_warehouse import ingest
+from support.sharing import file_lock
 
 #: the arguments of ``generate_landing`` that made the committed sample (data/sample/README.md);
 #: tests/generate/test_sample.py checks that they still make it byte for byte, so a night asked for with
@@ -52,17 +51,6 @@ def _key(kwargs: dict[str, Any]) -> tuple:
 def _name(kind: str, key: tuple) -> str:
     """A folder name for a night, the same in every process that asks for it by the same arguments."""
     return f"{kind}-{hashlib.sha256(repr(key).encode()).hexdigest()[:16]}"
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (created if need be): the other xdist workers wait for it."""
-    with open(path, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class Nights:
@@ -85,7 +73,7 @@ class Nights:
         ``make`` returned when it was made (kept as JSON beside the root)."""
         root = self.base / _name(kind, key)
         done = root.with_name(root.name + ".done")
-        with _locked(root.with_name(root.name + ".lock")):
+        with file_lock(root.with_name(root.name + ".lock")):
             if not done.exists():
                 shutil.rmtree(root, ignore_errors=True)  # what a worker that died while making it left
                 made = make(root)

@@ -25,12 +25,10 @@ session's process only names the folder (an environment variable that its xdist 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +38,10 @@ import urllib.request
 from importlib.metadata import version
 from pathlib import Path
 
+from support.sharing import file_lock, free_port
+
+#: the tests' folder, where the server process imports this module from (``support.prefect_api``)
+TESTS = str(Path(__file__).resolve().parent.parent)
 #: the session's folder, named by the session's process for the processes it starts (xdist workers)
 ROOT_VARIABLE = "BHYT_TESTS_PREFECT_ROOT"
 START_TIMEOUT = 120.0
@@ -70,8 +72,7 @@ def shared_api_url(root: Path) -> str:
     """The URL of the session's server, started now by the first caller (of any process) under a file lock;
     the others wait for it and reuse it."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / "start.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(root / "start.lock"):
         info = root / "server.json"
         if info.exists():
             url: str = json.loads(info.read_text())["url"]
@@ -91,8 +92,7 @@ def _empty_database() -> Path:
     template = Path(tempfile.gettempdir()) / f"bhyt-etl-tests-prefect-{version('prefect')}-empty.db"
     if template.exists():
         return template
-    with open(template.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another session making it
+    with file_lock(template.with_suffix(".lock")):  # another session making it
         if not template.exists():
             folder = Path(tempfile.mkdtemp(prefix="bhyt-etl-tests-prefect-template-"))
             try:
@@ -103,13 +103,6 @@ def _empty_database() -> Path:
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
     return template
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _start(root: Path, owner: int) -> tuple[subprocess.Popen, str]:
@@ -126,9 +119,10 @@ def _start(root: Path, owner: int) -> tuple[subprocess.Popen, str]:
     log = open(root / "server.log", "ab")  # noqa: SIM115 - the server's, for as long as it runs
     try:
         for _ in range(3):  # a port taken between choosing it and binding it: another port
-            port = _free_port()
+            port = free_port()
             process = subprocess.Popen(
-                [sys.executable, __file__, str(port), str(owner)],
+                [sys.executable, "-c", f"import sys; sys.path.insert(0, {TESTS!r}); "
+                 f"from support.prefect_api import serve; serve({port}, {owner})"],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -201,6 +195,3 @@ def serve(port: int, owner: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
     uvicorn.run(create_app, factory=True, host="127.0.0.1", port=port, log_level="error", lifespan="on")
 
-
-if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -12,7 +12,6 @@ forwarding; it serves the local file system, so a test points the URL at a folde
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import getpass
 import os
 import shutil
@@ -25,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+from support.sharing import file_lock, free_port
 
 SSHD = Path("/usr/sbin/sshd")
 INSTALL_LOCK = Path(tempfile.gettempdir()) / "bhyt-etl-openssh-server-install.lock"
@@ -115,46 +116,36 @@ def ensure_sshd() -> Path:
     """``/usr/sbin/sshd``, installing Debian's openssh-server first when it is missing (root only)."""
     if SSHD.exists():
         return SSHD
-    with open(INSTALL_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be installing it right now
-        try:
-            if SSHD.exists():
-                return SSHD
-            if os.geteuid() != 0 or shutil.which("apt-get") is None:
-                raise RuntimeError(
-                    f"the SFTP tests need OpenSSH's server ({SSHD}), which is missing, and it cannot be "
-                    "installed here (that needs root and apt-get); install the package openssh-server first"
-                )
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            apt = ["apt-get", "-o", "DPkg::Lock::Timeout=300", "-q"]
-            # keep the package's maintainer scripts from starting the system's sshd on port 22
-            added_policy = not POLICY_RC_D.exists()
-            if added_policy:
-                POLICY_RC_D.write_text(
-                    "#!/bin/sh\n# temporary, while the tests install openssh-server\nexit 101\n"
-                )
-                POLICY_RC_D.chmod(0o755)
-            try:
-                _run([*apt, "update"], timeout=APT_TIMEOUT, env=env)
-                _run(
-                    [*apt, "install", "-y", "--no-install-recommends", "openssh-server"],
-                    timeout=APT_TIMEOUT,
-                    env=env,
-                )
-            finally:
-                if added_policy:
-                    POLICY_RC_D.unlink(missing_ok=True)
-            if not SSHD.exists():
-                raise RuntimeError(f"openssh-server was installed but {SSHD} is still missing")
+    with file_lock(INSTALL_LOCK):  # another session may be installing it right now
+        if SSHD.exists():
             return SSHD
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            raise RuntimeError(
+                f"the SFTP tests need OpenSSH's server ({SSHD}), which is missing, and it cannot be "
+                "installed here (that needs root and apt-get); install the package openssh-server first"
+            )
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        apt = ["apt-get", "-o", "DPkg::Lock::Timeout=300", "-q"]
+        # keep the package's maintainer scripts from starting the system's sshd on port 22
+        added_policy = not POLICY_RC_D.exists()
+        if added_policy:
+            POLICY_RC_D.write_text(
+                "#!/bin/sh\n# temporary, while the tests install openssh-server\nexit 101\n"
+            )
+            POLICY_RC_D.chmod(0o755)
+        try:
+            _run([*apt, "update"], timeout=APT_TIMEOUT, env=env)
+            _run(
+                [*apt, "install", "-y", "--no-install-recommends", "openssh-server"],
+                timeout=APT_TIMEOUT,
+                env=env,
+            )
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+            if added_policy:
+                POLICY_RC_D.unlink(missing_ok=True)
+        if not SSHD.exists():
+            raise RuntimeError(f"openssh-server was installed but {SSHD} is still missing")
+        return SSHD
 
 
 def keygen(path: Path, comment: str) -> str:
