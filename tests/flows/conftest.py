@@ -36,8 +36,5 @@ def clean_run(prefect_api, night_one, tmp_path_factory):
 def launcher(prefect_api: str) -> Iterator[Launcher]:
     """`bhyt-etl` commands forked from one process that has imported the command line and Prefect once
     (support/launcher.py), on the session's Prefect API: the kill and disk-full points' runs."""
-    started = Launcher({**os.environ, "PREFECT_API_URL": prefect_api})
-    try:
+    with Launcher({**os.environ, "PREFECT_API_URL": prefect_api}) as started:
         yield started
-    finally:
-        started.close()

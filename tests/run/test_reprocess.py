@@ -206,11 +206,8 @@ def launcher() -> Iterator[Launcher]:
     """`bhyt-etl` commands forked from one process that has imported the command line once
     (support/launcher.py): the killed reprocess runs. How the command starts as a process of its own is
     the subject of the other end-to-end tests."""
-    started = Launcher(dict(os.environ))
-    try:
+    with Launcher(dict(os.environ)) as started:
         yield started
-    finally:
-        started.close()
 
 
 def reprocess_cli(

@@ -89,6 +89,12 @@ class Launcher:
             self.process.kill()
             self.process.wait()
 
+    def __enter__(self) -> Launcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _child(request: dict[str, Any]) -> None:
     """In the forked child: never returns."""
